@@ -1,0 +1,75 @@
+/*
+ * log.c - where log lines go: stdout or stderr with a level prefix, or
+ * syslog(3).  The logger's two settings are process-wide by nature (like
+ * syslog's own openlog state), so they live here rather than in the
+ * daemon context.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+
+#include "log.h"
+
+static struct {
+	enum log_target	target;
+	bool		debug;
+} logger = { LOG_TO_STDOUT, false };
+
+void
+log_init(enum log_target target)
+{
+	logger.target = target;
+	if (target == LOG_TO_SYSLOG)
+		openlog("stacd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_debug(bool on)
+{
+	logger.debug = on;
+}
+
+bool
+log_debug_enabled(void)
+{
+	return logger.debug;
+}
+
+static const char *
+level_prefix(int prio)
+{
+	switch (prio) {
+	case LOG_EMERG:
+	case LOG_ALERT:
+	case LOG_CRIT:
+	case LOG_ERR:
+		return "error";
+	case LOG_WARNING:
+		return "warning";
+	case LOG_NOTICE:
+	case LOG_INFO:
+		return "info";
+	default:
+		return "debug";
+	}
+}
+
+void
+log_msg(int prio, const char *fmt, ...)
+{
+	FILE *out = logger.target == LOG_TO_STDERR ? stderr : stdout;
+	va_list ap;
+
+	if (prio == LOG_DEBUG && !logger.debug)
+		return;
+	va_start(ap, fmt);
+	if (logger.target == LOG_TO_SYSLOG)
+		vsyslog(prio, fmt, ap);
+	else {
+		fprintf(out, "%s: ", level_prefix(prio));
+		vfprintf(out, fmt, ap);
+		fputc('\n', out);
+		fflush(out);
+	}
+	va_end(ap);
+}

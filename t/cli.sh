@@ -1,0 +1,88 @@
+# t/cli.sh - command-line behaviour of stacd (sourced by t/run-tests.sh).
+
+cli_expect() { # description expected-exit-status command...
+	desc=$1 want=$2
+	shift 2
+	"$@" > build/cli.out 2> build/cli.err
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		pass "cli: $desc"
+		return 0
+	fi
+	sed 's/^/    /' build/cli.out build/cli.err | head -10
+	fail "cli: $desc (exit $rc, want $want)"
+	return 1
+}
+
+cli_grep() { # description pattern file
+	if grep -q -- "$2" "$3"; then
+		pass "cli: $1"
+	else
+		sed 's/^/    /' "$3" | head -10
+		fail "cli: $1 (no \"$2\" in output)"
+	fi
+}
+
+# Runs a command as an unprivileged user when we are root (CI).
+as_nobody() {
+	if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	else
+		"$@"
+	fi
+}
+
+cli_tier() {
+	cli_expect "--help exits 0" 0 "$STACD" --help &&
+		cli_grep "--help lists --conf-file" "--conf-file=FILE" build/cli.out
+	cli_expect "-h exits 0" 0 "$STACD" -h
+	cli_expect "--version exits 0" 0 "$STACD" --version &&
+		cli_grep "--version names stacd" "^stacd [0-9]" build/cli.out
+	cli_expect "-v exits 0" 0 "$STACD" -v
+	cli_expect "unknown option exits 2" 2 "$STACD" --no-such-option &&
+		cli_grep "usage on stderr for bad usage" "^usage: stacd" build/cli.err
+	cli_expect "stray argument exits 2" 2 "$STACD" stray
+	cli_expect "-f without a file exits 2" 2 "$STACD" -f
+
+	cli_expect "--idl=FILE exits 0" 0 "$STACD" --idl=build/stacd.idl
+	if /usr/bin/python3 -c '
+import sys, xml.dom.minidom as m
+d = m.parse(sys.argv[1])
+ifs = {i.getAttribute("name"): i for i in d.getElementsByTagName("interface")}
+def sig(iface, meth):
+    for x in ifs[iface].getElementsByTagName("method"):
+        if x.getAttribute("name") == meth:
+            return "".join(a.getAttribute("direction")[0] + a.getAttribute("type")
+                           for a in x.getElementsByTagName("arg"))
+assert sig("org.nvmexpress.stac", "list_controllers") == "ibo" + "aa{ss}"
+assert sig("org.nvmexpress.stac.debug", "process_info") == "os"
+assert sig("org.nvmexpress.stac.debug", "controller_info") == "is" * 7 + "os"
+p = {x.getAttribute("name"): (x.getAttribute("type"), x.getAttribute("access"))
+     for x in ifs["org.nvmexpress.stac.debug"].getElementsByTagName("property")}
+assert p == {"tron": ("b", "readwrite"), "log_level": ("s", "read")}, p
+' build/stacd.idl 2>build/cli.err; then
+		pass "cli: --idl XML has the nvme-stas 3.0 interface"
+	else
+		sed 's/^/    /' build/cli.err
+		fail "cli: --idl XML has the nvme-stas 3.0 interface"
+	fi
+	cli_expect "--idl to an unwritable path exits 1" 1 \
+		"$STACD" --idl=/nonexistent-dir/x.idl
+
+	# Start-up checks, in nvme-stas's order and words.
+	cli_expect "non-root start exits 1" 1 as_nobody "$STACD" -f /dev/null
+	if [ "$(id -u)" -eq 0 ] && ! command -v setpriv >/dev/null 2>&1; then
+		skip "cli: non-root message (no setpriv)"
+	elif [ "$(id -u)" -ne 0 ] || command -v setpriv >/dev/null 2>&1; then
+		cli_grep "non-root start says why" \
+			"Permission denied. You need root privileges to run stacd." build/cli.err
+	fi
+	cli_expect "missing /dev/nvme-fabrics exits 1" 1 "$STACD" --root=t/root -f /dev/null &&
+		cli_grep "missing /dev/nvme-fabrics says why" \
+			"Fatal error: missing nvme-tcp kernel module" build/cli.err
+	cli_expect "--check of a directory exits 1" 1 "$STACD" --root=t/root --check -f t
+	cli_expect "--check with a missing host NQN exits 1" 1 \
+		"$STACD" --root=t/conf --check -f /dev/null &&
+		cli_grep "missing host NQN uses nvme-stas wording" \
+			"Error reading mandatory Host NQN (see stasadm --help)" build/cli.err
+}

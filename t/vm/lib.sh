@@ -1,0 +1,255 @@
+# t/vm/lib.sh - helpers for VM scenario scripts (busybox ash, inside the VM).
+#
+# /init sources this before it sources the scenario, so scenarios just call
+# these functions.  Output protocol (run.sh only reports these lines):
+#   ok - DESCRIPTION          one line per passing assertion
+#   not ok - DESCRIPTION      one line per failing assertion
+#   # TEXT                    diagnostics
+# Anything else (command noise, stacd logs) stays in build/vm/NAME.log only.
+
+NVMET=/sys/kernel/config/nvmet
+DISC_NQN=nqn.2014-08.org.nvmexpress.discovery
+HOSTNQN=$(cat /etc/nvme/hostnqn)
+HOSTID=$(cat /etc/nvme/hostid)
+
+# ---------------------------------------------------------------- reporting
+
+# diag TEXT...: prints each argument, and each line in it, as a "#" line.
+diag() {
+	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+
+# assert DESC CMD [ARG...]: ok if CMD exits 0; otherwise not ok, followed
+# by the command, its exit status and its output as diagnostics.
+assert() {
+	local desc=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc = 0 ]; then
+		ok "$desc"
+		return 0
+	fi
+	not_ok "$desc"
+	diag "command: $* (exit $rc)"
+	[ -z "$out" ] || diag "$out"
+	return 1
+}
+
+# assert_not DESC CMD [ARG...]: ok if CMD fails.
+assert_not() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		not_ok "$desc"
+		diag "command: $* (unexpectedly succeeded)"
+		[ -z "$out" ] || diag "$out"
+		return 1
+	fi
+	ok "$desc"
+}
+
+# assert_eq DESC GOT WANT
+assert_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+		return 0
+	fi
+	not_ok "$1"
+	diag "got:  '$2'" "want: '$3'"
+	return 1
+}
+
+# assert_match DESC STRING GLOB: ok if STRING matches the shell pattern.
+assert_match() {
+	# $3 unquoted on purpose: it is a pattern
+	case "$2" in
+	$3) ok "$1"; return 0 ;;
+	esac
+	not_ok "$1"
+	diag "got:  '$2'" "want pattern: '$3'"
+	return 1
+}
+
+# assert_errno DESC NAME CMD [ARG...]: ok if CMD fails and its output
+# names errno NAME (nvmf-connect prints "(errno=N NAME)").
+assert_errno() {
+	local desc=$1 name=$2 out
+	shift 2
+	if out=$("$@" 2>&1); then
+		not_ok "$desc"
+		diag "command: $* (unexpectedly succeeded: $out)"
+		return 1
+	fi
+	case "$out" in
+	*" $name)"*) ok "$desc"; return 0 ;;
+	esac
+	not_ok "$desc"
+	diag "command: $*" "want errno $name, got: $out"
+	return 1
+}
+
+# skip DESC REASON: a passing line that says the check was not run.
+skip() { echo "ok - $1 # SKIP $2"; }
+
+# wait_for TIMEOUT_S CMD [ARG...]: runs CMD every 0.2 s until it succeeds
+# (returns 0) or TIMEOUT_S whole seconds have passed (returns 1).
+wait_for() {
+	local n=$(($1 * 5))
+	shift
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ $n -gt 0 ] || return 1
+		n=$((n - 1))
+		sleep 0.2
+	done
+}
+
+# ---------------------------------------------------------------- target (nvmet)
+
+# _put VALUE FILE: configfs writes, with the failing path in the diagnostic.
+_put() {
+	printf '%s\n' "$1" > "$2" 2>/dev/null && return 0
+	diag "cannot write '$1' to $2"
+	return 1
+}
+
+# ns_magic NQN: the text tgt_subsys writes at offset 0 of the namespace,
+# so a host can check it reads the right data.
+ns_magic() { echo "stacd-vm-ns:$1"; }
+
+# tgt_subsys NQN [NS_SIZE_MB]: a subsystem any host may use, with namespace
+# 1 backed by a file on tmpfs (default 8 MiB; 0 = no namespace).  tmpfs has
+# no O_DIRECT, hence buffered_io.
+tgt_subsys() {
+	local nqn=$1 mb=${2:-8} d=$NVMET/subsystems/$1 img
+	mkdir "$d" || return 1
+	_put 1 "$d/attr_allow_any_host" || return 1
+	[ "$mb" -gt 0 ] || return 0
+	mkdir -p /tmp/nvmet
+	img=/tmp/nvmet/$(echo "$nqn" | tr -c 'A-Za-z0-9._\n-' '_').img
+	truncate -s "${mb}M" "$img" || return 1
+	ns_magic "$nqn" | dd of="$img" conv=notrunc 2>/dev/null || return 1
+	mkdir "$d/namespaces/1" || return 1
+	_put "$img" "$d/namespaces/1/device_path" &&
+	    _put 1 "$d/namespaces/1/buffered_io" &&
+	    _put 1 "$d/namespaces/1/enable"
+}
+
+# tgt_port ID ipv4|ipv6 ADDR SVCID: a TCP port; it listens only once a
+# subsystem is linked to it (tgt_link).
+tgt_port() {
+	local d=$NVMET/ports/$1
+	mkdir "$d" || return 1
+	_put tcp "$d/addr_trtype" && _put "$2" "$d/addr_adrfam" &&
+	    _put "$3" "$d/addr_traddr" && _put "$4" "$d/addr_trsvcid"
+}
+
+# tgt_link PORTID NQN: exports NQN on the port (the first link enables it).
+tgt_link() {
+	ln -s "$NVMET/subsystems/$2" "$NVMET/ports/$1/subsystems/$2"
+}
+
+# tgt_unlink PORTID NQN: the port goes down for NQN (and stops listening
+# when that was its last subsystem); connected hosts start reconnecting.
+tgt_unlink() {
+	rm "$NVMET/ports/$1/subsystems/$2"
+}
+
+# ---------------------------------------------------------------- host side
+
+# nvmf_opts NQN TRADDR SVCID [MORE]: a connect string for a TCP I/O
+# controller.  hostnqn and hostid always go together (the kernel rejects
+# a hostnqn paired with another hostid), and trsvcid is explicit (the
+# kernel's TCP default is the discovery port 8009).
+nvmf_opts() {
+	echo "nqn=$1,transport=tcp,traddr=$2,trsvcid=$3,hostnqn=$HOSTNQN,hostid=$HOSTID${4:+,$4}"
+}
+
+# host_connect NQN TRADDR SVCID [MORE]: connects behind stacd's back and
+# prints the new controller's name (nvmeN).
+host_connect() {
+	local r
+	r=$(nvmf-connect "$(nvmf_opts "$@")") || return 1
+	r=${r#instance=}
+	echo "nvme${r%%,*}"
+}
+
+# ctrl_delete NVMEN: what "nvme disconnect" does.
+ctrl_delete() {
+	echo 1 > "/sys/class/nvme/$1/delete_controller"
+}
+
+# ctrl_attr NVMEN ATTR: one sysfs attribute of a controller.
+ctrl_attr() { cat "/sys/class/nvme/$1/$2"; }
+
+# _ctrl_match DIR NQN [TRADDR SVCID]: true if the controller in DIR is for
+# NQN and, if given, at exactly that traddr and trsvcid.  The address
+# attribute looks like "traddr=127.0.0.1,trsvcid=4420,src_addr=127.0.0.1".
+_ctrl_match() {
+	local addr
+	[ "$(cat "$1/subsysnqn" 2>/dev/null)" = "$2" ] || return 1
+	[ $# -ge 4 ] || return 0
+	addr=,$(cat "$1/address" 2>/dev/null),
+	case "$addr" in *",traddr=$3,"*) ;; *) return 1 ;; esac
+	case "$addr" in *",trsvcid=$4,"*) ;; *) return 1 ;; esac
+}
+
+# ctrl_for NQN TRADDR SVCID: prints the matching controllers, one nvmeN a
+# line (normally just one); fails if there is none.
+ctrl_for() {
+	local c found=1
+	for c in /sys/class/nvme/nvme*; do
+		[ -e "$c" ] || continue
+		_ctrl_match "$c" "$@" || continue
+		echo "${c##*/}"
+		found=0
+	done
+	return $found
+}
+
+# ctrl_count NQN [TRADDR SVCID]: prints how many controllers there are.
+ctrl_count() {
+	local c n=0
+	for c in /sys/class/nvme/nvme*; do
+		[ -e "$c" ] && _ctrl_match "$c" "$@" && n=$((n + 1))
+	done
+	echo $n
+}
+
+# ns_devs NVMEN: prints the namespace block devices (/dev/nvmeXnY) that
+# controller NVMEN serves.  With native multipath (Debian's default) the
+# disk is the subsystem's shared head, numbered after the subsystem, not
+# the controller; without it the disk sits under the controller.
+ns_devs() {
+	local s d
+	for s in /sys/class/nvme-subsystem/nvme-subsys*; do
+		[ -e "$s/$1" ] || continue
+		for d in "$s"/nvme*n*; do
+			case "${d##*/}" in
+			*c*) ;;	# nvmeXcYnZ: a hidden per-path device
+			nvme*n*) [ -b "/dev/${d##*/}" ] && echo "/dev/${d##*/}" ;;
+			esac
+		done
+		return 0
+	done
+	for d in "/sys/class/nvme/$1"/nvme*n*; do
+		case "${d##*/}" in
+		*c*) ;;
+		nvme*n*) [ -b "/dev/${d##*/}" ] && echo "/dev/${d##*/}" ;;
+		esac
+	done
+}
+
+# ---------------------------------------------------------------- D-Bus
+
+# dbus_start: the system bus, for images built with mkinitrd.sh --dbus.
+dbus_start() {
+	[ -x /usr/bin/dbus-daemon ] || { diag "no dbus-daemon in this image (mkinitrd.sh --dbus)"; return 1; }
+	mkdir -p /run/dbus
+	dbus-daemon --config-file=/etc/dbus-1/vm-system.conf --fork --nopidfile &&
+	    wait_for 5 test -S /run/dbus/system_bus_socket
+}

@@ -1,0 +1,228 @@
+#!/bin/bash
+# t/vm/mkinitrd.sh - build the initramfs for one VM test scenario.
+#
+# usage: t/vm/mkinitrd.sh [--dbus] [-k KVER] OUT.cpio.gz STACD_BINARY SCENARIO
+#                         [EXTRA_FILE:DEST ...]
+#
+#   --dbus        also ship dbus-daemon, dbus-send, their shared libraries
+#                 and a permissive system bus config (/etc/dbus-1/vm-system.conf)
+#   -k KVER       kernel whose modules to ship (default: see common.sh)
+#   STACD_BINARY  installed as /usr/sbin/stacd; it must be static, as the
+#                 image has no libc.  "-" installs a placeholder that fails.
+#   SCENARIO      busybox ash script run by /init after sourcing lib.sh
+#   EXTRA:DEST    any further file (or directory) to copy into the image
+#
+# The image is two concatenated gzip'd cpio archives, which the kernel
+# unpacks one over the other:
+#   base  busybox, kernel modules (+ modules.dep), optional D-Bus; it only
+#         depends on the kernel and on this script, so it is cached in
+#         build/vm/base-KVER[-dbus].cpio.gz and reused across scenarios;
+#   run   /init, lib.sh, the scenario, stacd, nvmf-connect, extras: small,
+#         rebuilt every time.
+set -euo pipefail
+
+. "$(dirname "$0")/common.sh"
+
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+DBUS=0
+KVER=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--dbus) DBUS=1; shift ;;
+	-k) KVER=$2; shift 2 ;;
+	-h|--help) usage ;;
+	--) shift; break ;;
+	-?*) echo "mkinitrd: unknown option $1" >&2; usage ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 3 ] || usage
+OUT=$1 STACD=$2 SCENARIO=$3
+shift 3
+
+[ -n "$KVER" ] || KVER=$(vm_kver) || { echo "mkinitrd: no kernel with modules found" >&2; exit 1; }
+MODDIR=/lib/modules/$KVER
+[ -f "$MODDIR/modules.dep" ] || { echo "mkinitrd: no $MODDIR/modules.dep" >&2; exit 1; }
+[ -f "$SCENARIO" ] || { echo "mkinitrd: no scenario $SCENARIO" >&2; exit 1; }
+
+BUSYBOX=$(command -v busybox || true)
+[ -n "$BUSYBOX" ] || { echo "mkinitrd: busybox not found (busybox-static)" >&2; exit 1; }
+
+is_static() {
+	# file(1) says "statically linked" or "static-pie linked"; fall back to
+	# "no ELF interpreter" where file(1) is not installed.
+	if command -v file >/dev/null 2>&1; then
+		file -L "$1" | grep -E 'statically linked|static-pie linked' >/dev/null
+	else
+		! LC_ALL=C readelf -l "$1" 2>/dev/null | grep 'program interpreter' >/dev/null
+	fi
+}
+is_static "$BUSYBOX" || { echo "mkinitrd: $BUSYBOX is not static (install busybox-static)" >&2; exit 1; }
+
+mkdir -p "$VM_BUILD"
+STAGE=$(mktemp -d "$VM_BUILD/stage.XXXXXX")
+trap 'rm -rf "$STAGE"' EXIT
+
+# pack DIR OUT: a newc archive of DIR owned by root, in a stable order.
+pack() {
+	chmod 755 "$1"	# the "." entry sets the mode of / in the guest
+	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
+	    cpio --null -o -H newc --quiet -R 0:0) | gzip -n -6 > "$2.tmp.$$"
+	mv "$2.tmp.$$" "$2"	# atomic: parallel builds may share the base
+}
+
+# Modules, in load order; kmod resolves dependencies and softdeps.  The
+# crypto providers are listed because crc-t10dif / crc64-rocksoft look
+# them up by name at init time, which no dependency records; crc32c is
+# only for hdr_digest / data_digest.
+MODULES="configfs crct10dif_generic crc64_rocksoft_generic crc32c_generic
+	nvme-core nvme-fabrics nvme-tcp nvmet nvmet-tcp null_blk"
+
+# ---------------------------------------------------------------- base layer
+if [ $DBUS = 1 ]; then BASE=$VM_BUILD/base-$KVER-dbus.cpio.gz
+else BASE=$VM_BUILD/base-$KVER.cpio.gz; fi
+
+base_is_fresh() {
+	local dep
+	[ -s "$BASE" ] || return 1
+	for dep in "$0" "$VM_SRC/common.sh" "$BUSYBOX" "$MODDIR/modules.dep"; do
+		[ "$BASE" -nt "$dep" ] || return 1
+	done
+}
+
+# copy_elf PATH: copies a dynamic executable and every library it loads,
+# at the same paths, into the base stage.
+copy_elf() {
+	local f
+	for f in "$1" $(ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+	    $1 ~ /^\// { print $1 }'); do
+		[ -e "$B$f" ] && continue
+		mkdir -p "$B$(dirname "$f")"
+		cp -L "$f" "$B$f"
+	done
+}
+
+build_base() {
+	local B=$STAGE/base app path rel
+	mkdir -p "$B"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,root,var/tmp}
+	chmod 1777 "$B/tmp" "$B/var/tmp"
+
+	cp "$BUSYBOX" "$B/bin/busybox"
+	for app in $("$BUSYBOX" --list-full); do
+		case "$app" in bin/busybox|linuxrc) continue ;; esac
+		mkdir -p "$B/$(dirname "$app")"
+		ln -s /bin/busybox "$B/$app"
+	done
+
+	# kmod prints "insmod PATH" per module, dependencies first, repeating
+	# shared ones; keep the first occurrence.
+	mkdir -p "$B$MODDIR"
+	for m in $MODULES; do
+		modprobe -S "$KVER" --show-depends "$m"
+	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' > "$STAGE/modules"
+	while read -r path; do
+		rel=${path#"$MODDIR"/}
+		mkdir -p "$B$MODDIR/$(dirname "$rel")"
+		case "$path" in	# busybox insmod wants plain .ko
+		*.ko.xz) xz -dc "$path" > "$B$MODDIR/${rel%.xz}"; rel=${rel%.xz} ;;
+		*.ko.zst) zstd -dcq "$path" > "$B$MODDIR/${rel%.zst}"; rel=${rel%.zst} ;;
+		*.ko.gz) gzip -dc "$path" > "$B$MODDIR/${rel%.gz}"; rel=${rel%.gz} ;;
+		*) cp "$path" "$B$MODDIR/$rel" ;;
+		esac
+		echo "$rel"
+	done < "$STAGE/modules" > "$B/etc/vm-modules"
+	# modules.dep lets the kernel's request_module() (-> busybox modprobe)
+	# load anything else in the image on demand.
+	for path in modules.builtin modules.builtin.modinfo modules.order; do
+		[ -f "$MODDIR/$path" ] && cp "$MODDIR/$path" "$B$MODDIR/"
+	done
+	depmod -b "$B" "$KVER"
+	echo "$KVER" > "$B/etc/vm-kver"
+
+	# dbus-daemon (and clients) need these to look up root and the bus id.
+	printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' \
+	    'messagebus:x:100:101::/nonexistent:/bin/false' > "$B/etc/passwd"
+	printf '%s\n' 'root:x:0:' 'messagebus:x:101:' > "$B/etc/group"
+	echo 5e0c6a3c2b1e4c559a863c1f2f0e9d11 > "$B/etc/machine-id"
+	# Not fatal for non-root builds: the kernel's built-in initramfs has
+	# /dev/console already, and /init mounts devtmpfs.
+	mknod -m 600 "$B/dev/console" c 5 1 2>/dev/null || true
+
+	if [ $DBUS = 1 ]; then
+		command -v dbus-daemon >/dev/null ||
+		    { echo "mkinitrd: --dbus: dbus-daemon not installed" >&2; exit 1; }
+		copy_elf "$(command -v dbus-daemon)"
+		command -v dbus-send >/dev/null && copy_elf "$(command -v dbus-send)"
+		mkdir -p "$B/etc/dbus-1/system.d" "$B/var/lib/dbus" "$B/run/dbus"
+		cp "$B/etc/machine-id" "$B/var/lib/dbus/machine-id"
+		# Allow everything by default; policies installed into system.d
+		# (for example stacd's own) still apply on top.
+		cat > "$B/etc/dbus-1/vm-system.conf" <<-'EOF'
+		<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+		 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+		<busconfig>
+		  <type>system</type>
+		  <listen>unix:path=/run/dbus/system_bus_socket</listen>
+		  <auth>EXTERNAL</auth>
+		  <policy context="default">
+		    <allow user="*"/>
+		    <allow own="*"/>
+		    <allow send_destination="*"/>
+		    <allow receive_sender="*"/>
+		  </policy>
+		  <includedir>/etc/dbus-1/system.d</includedir>
+		</busconfig>
+		EOF
+	fi
+	pack "$B" "$BASE"
+}
+
+# ---------------------------------------------------------------- run layer
+# nvmf-connect is cached too: it only changes with its source.
+HELPER=$VM_BUILD/nvmf-connect
+build_helper() {
+	local cc
+	[ -x "$HELPER" ] && [ "$HELPER" -nt "$VM_SRC/nvmf-connect.c" ] && return 0
+	# musl gives a 30 KiB static binary, glibc about 700 KiB; both work.
+	cc=$(command -v musl-gcc || command -v "${CC:-cc}" || true)
+	[ -n "$cc" ] || { echo "mkinitrd: no C compiler for nvmf-connect" >&2; exit 1; }
+	"$cc" -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Os -static -s \
+	    -o "$HELPER.tmp.$$" "$VM_SRC/nvmf-connect.c"
+	mv "$HELPER.tmp.$$" "$HELPER"
+}
+
+build_run() {
+	local R=$STAGE/run e src dst
+	mkdir -p "$R/vm" "$R/usr/sbin" "$R/usr/bin" "$R/etc"
+	install -m 755 "$VM_SRC/init.sh" "$R/init"
+	install -m 644 "$VM_SRC/lib.sh" "$R/vm/lib.sh"
+	install -m 644 "$SCENARIO" "$R/vm/scenario.sh"
+	basename "$SCENARIO" .sh > "$R/vm/name"
+	install -m 755 "$HELPER" "$R/usr/bin/nvmf-connect"
+	if [ "$STACD" = - ]; then
+		printf '#!/bin/sh\necho "stacd: placeholder, build stacd.static" >&2\nexit 1\n' \
+		    > "$R/usr/sbin/stacd"
+		chmod 755 "$R/usr/sbin/stacd"
+		: > "$R/etc/stacd-placeholder"
+	else
+		[ -f "$STACD" ] || { echo "mkinitrd: no $STACD" >&2; exit 1; }
+		is_static "$STACD" ||
+		    echo "mkinitrd: warning: $STACD is not static; it will not run in the VM" >&2
+		install -m 755 "$STACD" "$R/usr/sbin/stacd"
+	fi
+	for e in "$@"; do
+		src=${e%%:*} dst=${e#*:}
+		case "$e" in *:/*) ;; *) echo "mkinitrd: EXTRA must be FILE:/DEST, got $e" >&2; exit 1 ;; esac
+		mkdir -p "$R$(dirname "$dst")"
+		cp -a "$src" "$R$dst"
+	done
+	pack "$R" "$STAGE/run.cpio.gz"
+}
+
+base_is_fresh || build_base
+build_helper
+build_run "$@"
+mkdir -p "$(dirname "$OUT")"
+cat "$BASE" "$STAGE/run.cpio.gz" > "$OUT.tmp.$$"
+mv "$OUT.tmp.$$" "$OUT"

@@ -1,0 +1,120 @@
+#!/bin/bash
+# t/vm/run.sh - run one VM test scenario against the real kernel in QEMU.
+#
+# usage: t/vm/run.sh [-t TIMEOUT_S] [-d] SCENARIO
+#
+#   -t TIMEOUT_S  kill the VM after this many seconds (default 120)
+#   -d            build the image with D-Bus
+#
+# A scenario can state what its image needs in header lines:
+#   # vm: dbus                 same as -d
+#   # vm: file SRC:/DEST       copy SRC (relative to the repo top) into the image
+#
+# Builds build/vm/NAME.cpio.gz with stacd from $STACD_VM_STACD, else
+# ./stacd.static if it exists, else a placeholder; boots it with the serial
+# console captured in build/vm/NAME.log; prints the log's "ok", "not ok"
+# and "#" lines.
+# Exit status: 0 if there was at least one "ok", no "not ok", and the VM
+# reached VM-DONE; 77 (with a SKIP line) if QEMU or a kernel is missing;
+# 1 otherwise.
+set -euo pipefail
+
+. "$(dirname "$0")/common.sh"
+
+TIMEOUT=120
+DBUS=
+while getopts t:dh opt; do
+	case $opt in
+	t) TIMEOUT=$OPTARG ;;
+	d) DBUS=--dbus ;;
+	*) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# = 1 ] || { echo "usage: $0 [-t TIMEOUT_S] [-d] SCENARIO" >&2; exit 2; }
+SCENARIO=$1
+NAME=$(basename "$SCENARIO" .sh)
+[ -f "$SCENARIO" ] || { echo "run.sh: no scenario $SCENARIO" >&2; exit 2; }
+grep '^# vm: dbus' "$SCENARIO" >/dev/null && DBUS=--dbus
+EXTRA=()
+while read -r _ _ _ spec; do
+	case "$spec" in
+	/*) EXTRA+=("$spec") ;;
+	*) EXTRA+=("$VM_TOP/$spec") ;;
+	esac
+done < <(grep '^# vm: file ' "$SCENARIO" || true)
+
+skip() {
+	echo "SKIP: vm tier: $*"
+	exit 77
+}
+now() { date +%s.%N; }
+elapsed() { echo "$(now) - $1" | bc; }
+
+# ---------------------------------------------------------------- prerequisites
+QEMU=$(command -v qemu-system-x86_64 || true)
+[ -n "$QEMU" ] || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
+KVER=$(vm_kver) || skip "no /boot/vmlinuz-* with modules in /lib/modules (apt-get install linux-image-amd64)"
+[ -r "/boot/vmlinuz-$KVER" ] || skip "/boot/vmlinuz-$KVER is not readable by $(id -un)"
+for tool in busybox cpio modprobe depmod bc; do
+	command -v $tool >/dev/null 2>&1 ||
+	    skip "$tool not installed (apt-get install busybox-static cpio kmod bc)"
+done
+case "${STACD_VM_ACCEL:-tcg}" in
+# kvm_pvm (a software KVM) cannot run a stock kernel: TCG is the default.
+tcg) ACCEL=(-accel tcg,thread=multi -cpu max) ;;
+kvm) ACCEL=(-accel kvm -cpu host) ;;
+*) echo "run.sh: STACD_VM_ACCEL must be tcg or kvm" >&2; exit 2 ;;
+esac
+
+# ---------------------------------------------------------------- image
+STACD=${STACD_VM_STACD:-$VM_TOP/stacd.static}
+if [ ! -f "$STACD" ]; then
+	echo "# vm: $NAME: no $STACD (make static): using a placeholder stacd"
+	STACD=-
+fi
+IMAGE=$VM_BUILD/$NAME.cpio.gz
+LOG=$VM_BUILD/$NAME.log
+mkdir -p "$VM_BUILD"
+t0=$(now)
+"$VM_SRC/mkinitrd.sh" $DBUS -k "$KVER" "$IMAGE" "$STACD" "$SCENARIO" ${EXTRA[@]+"${EXTRA[@]}"}
+t_image=$(elapsed "$t0")
+KERNEL=$(vm_vmlinux "$KVER")
+
+# ---------------------------------------------------------------- boot
+# quiet: every console byte is an emulated UART write; the kernel log
+# stays available to /init's dmesg dump.  mitigations=off: speculation
+# workarounds only cost time under TCG.
+t0=$(now)
+rc=0
+timeout "$TIMEOUT" "$QEMU" "${ACCEL[@]}" -smp 2 -m 512M \
+	-nodefaults -no-reboot -display none -monitor none \
+	-serial "file:$LOG" \
+	-kernel "$KERNEL" -initrd "$IMAGE" \
+	-append "console=ttyS0 panic=-1 quiet mitigations=off" \
+	</dev/null >"$LOG.qemu" 2>&1 || rc=$?
+t_boot=$(elapsed "$t0")
+
+# ---------------------------------------------------------------- verdict
+# The guest's tty turns \n into \r\n.
+tr -d '\r' < "$LOG" | grep -E '^(ok|not ok)( |$)|^#' || true
+n_ok=$(tr -d '\r' < "$LOG" | grep -cE '^ok( |$)' || true)
+n_fail=$(tr -d '\r' < "$LOG" | grep -cE '^not ok( |$)' || true)
+done=0
+tr -d '\r' < "$LOG" | grep -x 'VM-DONE' >/dev/null && done=1
+
+if [ $rc = 124 ]; then
+	echo "not ok - vm: $NAME: timed out after ${TIMEOUT}s"
+	n_fail=$((n_fail + 1))
+elif [ $rc != 0 ]; then
+	echo "not ok - vm: $NAME: qemu exited with status $rc"
+	sed 's/^/# qemu: /' "$LOG.qemu"
+	n_fail=$((n_fail + 1))
+fi
+if [ $done = 0 ]; then
+	echo "# vm: $NAME: no VM-DONE; last lines of $LOG:"
+	tr -d '\r' < "$LOG" | tail -n 15 | sed 's/^/#   /'
+fi
+printf '# vm: %s: %d ok, %d not ok; image %.1fs, boot+scenario %.1fs (%s)\n' \
+    "$NAME" "$n_ok" "$n_fail" "$t_image" "$t_boot" "${STACD_VM_ACCEL:-tcg}"
+[ "$n_ok" -gt 0 ] && [ "$n_fail" = 0 ] && [ $done = 1 ]
