@@ -13,10 +13,6 @@ VM_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM_TOP=$(cd "$VM_SRC/../.." && pwd)
 VM_BUILD=$VM_TOP/build/vm
 
-# The test values every scenario sees in /etc/nvme/host{nqn,id}.
-VM_HOSTID=0b7d3a4c-2b1e-4c55-9a86-3c1f2f0e9d11
-VM_HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:$VM_HOSTID
-
 # Prints the kernel version to use; fails if there is none.
 vm_kver() {
 	local k v
@@ -25,7 +21,7 @@ vm_kver() {
 		return 0
 	fi
 	# sort -V so 6.10 beats 6.9; the kernel must come with its modules
-	for k in $(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -rV); do
+	for k in $(printf '%s\n' /boot/vmlinuz-* | sort -rV); do
 		v=${k#/boot/vmlinuz-}
 		if [ -f "/lib/modules/$v/modules.dep" ]; then
 			echo "$v"
@@ -45,7 +41,7 @@ vm_is_elf() {
 # the real-mode setup and in-guest decompression: ~3 s less under TCG.
 # Prints the bzImage path instead if the extraction does not work.
 vm_vmlinux() {
-	local kver=$1 bz=/boot/vmlinuz-$1 out=$VM_BUILD/vmlinux-$1
+	local bz=/boot/vmlinuz-$1 out=$VM_BUILD/vmlinux-$1
 	local sig tool off
 	if [ -s "$out" ] && [ "$out" -nt "$bz" ]; then
 		echo "$out"

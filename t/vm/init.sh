@@ -56,7 +56,7 @@ NAME=$(cat /vm/name)
 echo "# vm: kernel $(uname -r), $(nproc) cpu(s), up $(cut -d' ' -f1 /proc/uptime)s, scenario $NAME"
 
 (
-	cd /tmp
+	cd /tmp || true
 	. /vm/lib.sh
 	. /vm/scenario.sh
 )

@@ -7,6 +7,8 @@
 #   # TEXT                    diagnostics
 # Anything else (command noise, stacd logs) stays in build/vm/NAME.log only.
 
+# Also meant for scenarios: NVMET, DISC_NQN, HOSTNQN, HOSTID.
+# shellcheck disable=SC2034
 NVMET=/sys/kernel/config/nvmet
 DISC_NQN=nqn.2014-08.org.nvmexpress.discovery
 HOSTNQN=$(cat /etc/nvme/hostnqn)
@@ -24,6 +26,7 @@ not_ok() { echo "not ok - $*"; }
 
 # assert DESC CMD [ARG...]: ok if CMD exits 0; otherwise not ok, followed
 # by the command, its exit status and its output as diagnostics.
+# CMD runs in a command substitution, so variables it sets do not survive.
 assert() {
 	local desc=$1 out rc
 	shift
@@ -65,7 +68,7 @@ assert_eq() {
 
 # assert_match DESC STRING GLOB: ok if STRING matches the shell pattern.
 assert_match() {
-	# $3 unquoted on purpose: it is a pattern
+	# shellcheck disable=SC2254 # $3 is a pattern, so unquoted
 	case "$2" in
 	$3) ok "$1"; return 0 ;;
 	esac

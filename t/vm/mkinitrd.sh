@@ -55,7 +55,8 @@ is_static() {
 	if command -v file >/dev/null 2>&1; then
 		file -L "$1" | grep -E 'statically linked|static-pie linked' >/dev/null
 	else
-		! LC_ALL=C readelf -l "$1" 2>/dev/null | grep 'program interpreter' >/dev/null
+		if LC_ALL=C readelf -l "$1" 2>/dev/null | grep 'program interpreter' >/dev/null
+		then return 1; fi
 	fi
 }
 is_static "$BUSYBOX" || { echo "mkinitrd: $BUSYBOX is not static (install busybox-static)" >&2; exit 1; }

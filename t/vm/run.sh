@@ -55,13 +55,14 @@ elapsed() { echo "$(now) - $1" | bc; }
 QEMU=$(command -v qemu-system-x86_64 || true)
 [ -n "$QEMU" ] || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
 KVER=$(vm_kver) || skip "no /boot/vmlinuz-* with modules in /lib/modules (apt-get install linux-image-amd64)"
-[ -r "/boot/vmlinuz-$KVER" ] || skip "/boot/vmlinuz-$KVER is not readable by $(id -un)"
+[ -r "/boot/vmlinuz-$KVER" ] || skip "/boot/vmlinuz-$KVER is missing or not readable by $(id -un)"
 for tool in busybox cpio modprobe depmod bc; do
 	command -v $tool >/dev/null 2>&1 ||
 	    skip "$tool not installed (apt-get install busybox-static cpio kmod bc)"
 done
-case "${STACD_VM_ACCEL:-tcg}" in
 # kvm_pvm (a software KVM) cannot run a stock kernel: TCG is the default.
+# shellcheck disable=SC2054 # the commas belong to -accel's value
+case "${STACD_VM_ACCEL:-tcg}" in
 tcg) ACCEL=(-accel tcg,thread=multi -cpu max) ;;
 kvm) ACCEL=(-accel kvm -cpu host) ;;
 *) echo "run.sh: STACD_VM_ACCEL must be tcg or kvm" >&2; exit 2 ;;

@@ -37,15 +37,15 @@ c6=$(host_connect $NQN ::1 4420 2>&1)
 assert_match "connect over IPv6 gives a controller" "$c6" 'nvme[0-9]*'
 
 live() { [ "$(ctrl_attr "$1" state)" = live ]; }
-for c in $c4 $c6; do
-	wait_for 10 live $c
-	assert_eq "$c state is live" "$(ctrl_attr $c state 2>&1)" live
-	assert_eq "$c transport is tcp" "$(ctrl_attr $c transport 2>&1)" tcp
-	assert_eq "$c hostnqn is ours" "$(ctrl_attr $c hostnqn 2>&1)" "$HOSTNQN"
-	assert_eq "$c hostid is ours" "$(ctrl_attr $c hostid 2>&1)" "$HOSTID"
-	diag "$c address: $(ctrl_attr $c address)"
+for c in "$c4" "$c6"; do
+	wait_for 10 live "$c"
+	assert_eq "$c state is live" "$(ctrl_attr "$c" state 2>&1)" live
+	assert_eq "$c transport is tcp" "$(ctrl_attr "$c" transport 2>&1)" tcp
+	assert_eq "$c hostnqn is ours" "$(ctrl_attr "$c" hostnqn 2>&1)" "$HOSTNQN"
+	assert_eq "$c hostid is ours" "$(ctrl_attr "$c" hostid 2>&1)" "$HOSTID"
+	diag "$c address: $(ctrl_attr "$c" address)"
 done
-assert_match "IPv4 address attribute" "$(ctrl_attr $c4 address 2>&1)" \
+assert_match "IPv4 address attribute" "$(ctrl_attr "$c4" address 2>&1)" \
     'traddr=127.0.0.1,trsvcid=4420*'
 assert_eq "ctrl_for finds the IPv4 controller" "$(ctrl_for $NQN 127.0.0.1 4420)" "$c4"
 assert_eq "ctrl_for finds the IPv6 controller" "$(ctrl_for $NQN ::1 4420)" "$c6"
@@ -54,8 +54,8 @@ assert_eq "ctrl_count sees both paths" "$(ctrl_count $NQN)" 2
 
 # ---------------------------------------------------------------- namespace
 has_ns() { [ -n "$(ns_devs "$1")" ]; }
-assert "a namespace block device appears" wait_for 10 has_ns $c4
-dev=$(ns_devs $c4 | head -n 1)
+assert "a namespace block device appears" wait_for 10 has_ns "$c4"
+dev=$(ns_devs "$c4" | head -n 1)
 diag "namespace of $c4: $dev"
 assert "$dev is readable with dd" dd if="$dev" of=/tmp/ns.blk bs=4096 count=1
 assert_match "$dev holds the target's data" "$(head -c 64 /tmp/ns.blk)" "$(ns_magic $NQN)*"
@@ -72,12 +72,12 @@ assert "failed connects leave no controller behind" wait_for 5 two
 
 # ---------------------------------------------------------------- delete
 gone() { [ ! -e "/sys/class/nvme/$1" ]; }
-assert "delete_controller accepted for $c4" ctrl_delete $c4
-assert "$c4 disappears" wait_for 10 gone $c4
+assert "delete_controller accepted for $c4" ctrl_delete "$c4"
+assert "$c4 disappears" wait_for 10 gone "$c4"
 assert_eq "one controller left" "$(ctrl_count $NQN)" 1
 assert "$dev still readable over the IPv6 path" dd if="$dev" of=/dev/null bs=4096 count=1
-assert "delete_controller accepted for $c6" ctrl_delete $c6
-assert "$c6 disappears" wait_for 10 gone $c6
+assert "delete_controller accepted for $c6" ctrl_delete "$c6"
+assert "$c6 disappears" wait_for 10 gone "$c6"
 no_dev() { [ ! -b "$1" ]; }
 assert "$dev disappears with the last path" wait_for 10 no_dev "$dev"
 

@@ -1,0 +1,722 @@
+/*
+ * nvmf.c - talk to the kernel's NVMe over Fabrics host: build and write
+ * option strings to /dev/nvme-fabrics, read /sys/class/nvme, delete
+ * controllers.  See kernel drivers/nvme/host/fabrics.c for the grammar.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "field.h"
+#include "log.h"
+#include "nvmf.h"
+
+#define ATTR_MAX	4096
+
+static const char *const opt_names[OPT_COUNT] = {
+	[OPT_HOST_TRADDR] = "host_traddr",
+	[OPT_HOST_IFACE] = "host_iface",
+	[OPT_HOSTID] = "hostid",
+	[OPT_NR_IO_QUEUES] = "nr_io_queues",
+	[OPT_NR_WRITE_QUEUES] = "nr_write_queues",
+	[OPT_NR_POLL_QUEUES] = "nr_poll_queues",
+	[OPT_QUEUE_SIZE] = "queue_size",
+	[OPT_KEEP_ALIVE_TMO] = "keep_alive_tmo",
+	[OPT_RECONNECT_DELAY] = "reconnect_delay",
+	[OPT_CTRL_LOSS_TMO] = "ctrl_loss_tmo",
+	[OPT_DISABLE_SQFLOW] = "disable_sqflow",
+	[OPT_HDR_DIGEST] = "hdr_digest",
+	[OPT_DATA_DIGEST] = "data_digest",
+	[OPT_DHCHAP_SECRET] = "dhchap_secret",
+	[OPT_DHCHAP_CTRL_SECRET] = "dhchap_ctrl_secret",
+};
+
+/* The kernel option each tunable becomes. */
+static const enum nvmf_opt tunable_opt[TUN_COUNT] = {
+	[TUN_HDR_DIGEST] = OPT_HDR_DIGEST,
+	[TUN_DATA_DIGEST] = OPT_DATA_DIGEST,
+	[TUN_DISABLE_SQFLOW] = OPT_DISABLE_SQFLOW,
+	[TUN_KATO] = OPT_KEEP_ALIVE_TMO,
+	[TUN_NR_IO_QUEUES] = OPT_NR_IO_QUEUES,
+	[TUN_NR_WRITE_QUEUES] = OPT_NR_WRITE_QUEUES,
+	[TUN_NR_POLL_QUEUES] = OPT_NR_POLL_QUEUES,
+	[TUN_QUEUE_SIZE] = OPT_QUEUE_SIZE,
+	[TUN_RECONNECT_DELAY] = OPT_RECONNECT_DELAY,
+	[TUN_CTRL_LOSS_TMO] = OPT_CTRL_LOSS_TMO,
+};
+
+const char *
+nvmf_opt_name(enum nvmf_opt o)
+{
+	return opt_names[o];
+}
+
+uint32_t
+nvmf_parse_supported(const char *text)
+{
+	char name[64];
+	uint32_t mask = 0;
+	size_t n;
+	int o;
+
+	while (*text) {
+		n = strcspn(text, ",\n");
+		if (n < sizeof(name)) {
+			memcpy(name, text, n);
+			name[n] = '\0';
+			name[strcspn(name, "=")] = '\0';
+			for (o = 0; o < OPT_COUNT; o++)
+				if (strcmp(name, opt_names[o]) == 0)
+					mask |= 1u << o;
+		}
+		text += n;
+		text += strspn(text, ",\n");
+	}
+	return mask;
+}
+
+uint32_t
+nvmf_legacy_supported(void)
+{
+	uint32_t all = (1u << OPT_COUNT) - 1;
+
+	/* As libnvme assumes: everything but the DH-HMAC-CHAP keys. */
+	return all & ~(1u << OPT_DHCHAP_SECRET | 1u << OPT_DHCHAP_CTRL_SECRET);
+}
+
+/* ---- the option string ---- */
+
+struct optbuf {
+	char	*buf;
+	size_t	 size, len;
+	int	 err;		/* sticky: -EINVAL or -ENOSPC */
+};
+
+static void
+opt_add(struct optbuf *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+opt_add(struct optbuf *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->err)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->size - o->len)
+		o->err = -ENOSPC;
+	else
+		o->len += (size_t)n;
+}
+
+/* A string option, checked once more right before it reaches the kernel. */
+static void
+opt_str(struct optbuf *o, const char *name, enum field f, enum trtype t,
+    const char *value)
+{
+	const char *why = field_problem(f, t, value);
+
+	if (why) {
+		log_warnx("refusing to send %s: %s", name, why);
+		o->err = -EINVAL;
+		return;
+	}
+	/* No ',' before the first option. */
+	opt_add(o, "%s%s=%s", o->len ? "," : "", name, value);
+}
+
+static bool
+opt_allowed(enum nvmf_opt opt, enum trtype t)
+{
+	switch (opt) {
+	case OPT_HDR_DIGEST:
+	case OPT_DATA_DIGEST:
+	case OPT_HOST_IFACE:
+		return t == TRTYPE_TCP;
+	case OPT_NR_WRITE_QUEUES:
+	case OPT_NR_POLL_QUEUES:
+		return t == TRTYPE_TCP || t == TRTYPE_RDMA;
+	case OPT_RECONNECT_DELAY:
+	case OPT_CTRL_LOSS_TMO:
+	case OPT_HOST_TRADDR:
+		return t != TRTYPE_LOOP;
+	case OPT_HOSTID:
+	case OPT_NR_IO_QUEUES:
+	case OPT_QUEUE_SIZE:
+	case OPT_KEEP_ALIVE_TMO:
+	case OPT_DISABLE_SQFLOW:
+	case OPT_DHCHAP_SECRET:
+	case OPT_DHCHAP_CTRL_SECRET:
+	case OPT_COUNT:
+		break;
+	}
+	return true;
+}
+
+/* Tunables: per-controller value, else [Global], else left to the kernel. */
+static void
+opt_tunables(struct optbuf *o, const struct ctrl_conf *cc,
+    const struct conf *c, uint32_t supported, uint32_t *dropped)
+{
+	int t;
+
+	for (t = 0; t < TUN_COUNT; t++) {
+		enum nvmf_opt opt = tunable_opt[t];
+		const struct tunables *src = cc->tun.set & (1u << t) ?
+		    &cc->tun : &c->tun;
+		int v = src->val[t];
+
+		if (!(src->set & (1u << t)) || !opt_allowed(opt, cc->id.transport))
+			continue;
+		/* 0 means "kernel default" for these (as nvme-stas). */
+		if (opt != OPT_CTRL_LOSS_TMO && v <= 0)
+			continue;
+		if (!(supported & (1u << opt))) {
+			*dropped |= 1u << opt;
+			continue;
+		}
+		if (tunable_is_bool((enum tunable)t))
+			opt_add(o, ",%s", opt_names[opt]);
+		else
+			opt_add(o, ",%s=%d", opt_names[opt], v);
+	}
+}
+
+static void
+opt_secret(struct optbuf *o, enum nvmf_opt opt, const char *secret,
+    uint32_t supported, uint32_t *dropped)
+{
+	if (secret[0] == '\0')
+		return;
+	if (!(supported & (1u << opt))) {
+		*dropped |= 1u << opt;
+		return;
+	}
+	opt_str(o, opt_names[opt], FIELD_DHCHAP_SECRET, TRTYPE_NONE, secret);
+}
+
+int
+nvmf_build_options(char *buf, size_t size, const struct ctrl_conf *cc,
+    const struct conf *c, const struct host_conf *h, uint32_t supported,
+    uint32_t *dropped)
+{
+	struct optbuf o = { buf, size, 0, 0 };
+	const struct ctrl_id *id = &cc->id;
+	enum trtype t = id->transport;
+
+	*dropped = 0;
+	if (size == 0)
+		return -ENOSPC;
+	buf[0] = '\0';
+	if (t == TRTYPE_NONE)
+		return -EINVAL;
+	/* libnvme's order: nqn first, then transport and addresses. */
+	opt_str(&o, "nqn", FIELD_NQN, t, id->subsysnqn);
+	opt_add(&o, ",transport=%s", trtype_name(t));
+	if (id->traddr[0])
+		opt_str(&o, "traddr", FIELD_TRADDR, t, id->traddr);
+	if (id->host_traddr[0] && opt_allowed(OPT_HOST_TRADDR, t))
+		opt_str(&o, "host_traddr", FIELD_HOST_TRADDR, t,
+		    id->host_traddr);
+	if (id->host_iface[0] && opt_allowed(OPT_HOST_IFACE, t)) {
+		if (supported & (1u << OPT_HOST_IFACE))
+			opt_str(&o, "host_iface", FIELD_HOST_IFACE, t,
+			    id->host_iface);
+		else
+			*dropped |= 1u << OPT_HOST_IFACE;
+	}
+	/* Always explicit: the kernel's tcp default is the discovery port. */
+	if (t == TRTYPE_TCP || t == TRTYPE_RDMA)
+		opt_str(&o, "trsvcid", FIELD_TRSVCID, t, id->trsvcid);
+	/* hostnqn and hostid go together, or the kernel pairs them wrongly. */
+	opt_str(&o, "hostnqn", FIELD_HOST_NQN, t, h->nqn);
+	opt_str(&o, "hostid", FIELD_HOSTID, t, h->id);
+	/* A per-controller secret wins over the host-wide key. */
+	opt_secret(&o, OPT_DHCHAP_SECRET, cc->dhchap_secret[0] ?
+	    cc->dhchap_secret : h->key, supported, dropped);
+	opt_secret(&o, OPT_DHCHAP_CTRL_SECRET, cc->dhchap_ctrl_secret,
+	    supported, dropped);
+	opt_tunables(&o, cc, c, supported, dropped);
+	if (o.err) {
+		buf[0] = '\0';
+		return o.err;
+	}
+	return (int)o.len;
+}
+
+int
+nvmf_parse_reply(const char *text)
+{
+	int instance, cntlid, n = 0;
+
+	if (sscanf(text, "instance=%d,cntlid=%d%n", &instance, &cntlid,
+	    &n) != 2 || n == 0 || instance < 0 ||
+	    (text[n] != '\0' && text[n] != '\n'))
+		return -EBADMSG;
+	return instance;
+}
+
+/* ---- sysfs text ---- */
+
+static void
+copy_value(char *dst, size_t size, const char *src, size_t n)
+{
+	/* "none" is how the kernel prints an unset field. */
+	if (n >= size || (n == 4 && strncasecmp(src, "none", 4) == 0))
+		n = 0;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void
+nvmf_parse_address(struct kctrl *k, const char *text)
+{
+	static const struct {
+		const char	*key;
+		size_t		 off, size;
+	} keys[] = {
+		{ "traddr=", offsetof(struct kctrl, traddr), TRADDR_MAX + 1 },
+		{ "trsvcid=", offsetof(struct kctrl, trsvcid), TRSVCID_MAX + 1 },
+		{ "host_traddr=", offsetof(struct kctrl, host_traddr),
+		    TRADDR_MAX + 1 },
+		{ "host_iface=", offsetof(struct kctrl, host_iface),
+		    HOST_IFACE_MAX + 1 },
+		{ "src_addr=", offsetof(struct kctrl, src_addr), 64 },
+	};
+	size_t i, n, klen;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		((char *)k + keys[i].off)[0] = '\0';
+	while (*text) {
+		n = strcspn(text, ",\n");
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			klen = strlen(keys[i].key);
+			if (n >= klen && strncmp(text, keys[i].key, klen) == 0)
+				copy_value((char *)k + keys[i].off,
+				    keys[i].size, text + klen, n - klen);
+		}
+		text += n;
+		text += strspn(text, ",\n");
+	}
+	/* src_addr may carry an IPv6 %scope; the address is what counts. */
+	k->src_addr[strcspn(k->src_addr, "%")] = '\0';
+}
+
+bool
+kctrl_is_io(const struct kctrl *k)
+{
+	if (strcmp(k->transport, "pcie") == 0 || k->transport[0] == '\0')
+		return false;
+	if (k->cntrltype[0])
+		return strcmp(k->cntrltype, "io") == 0;
+	/* Kernels before 5.18 have no cntrltype: go by the NQN. */
+	return strcmp(k->subsysnqn, DISCOVERY_NQN) != 0;
+}
+
+/* ---- matching ---- */
+
+/* Parse an IP literal into 16 bytes, IPv4 as IPv4-mapped IPv6. */
+static bool
+ip_parse(const char *s, unsigned char out[16])
+{
+	char buf[64];
+	size_t n = strcspn(s, "%");
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET6, buf, out) == 1)
+		return true;
+	memset(out, 0, 10);
+	out[10] = out[11] = 0xff;
+	return inet_pton(AF_INET, buf, out + 12) == 1;
+}
+
+/* Addresses compare as addresses: "::ffff:10.0.0.1" == "10.0.0.1". */
+static bool
+ip_equal(const char *a, const char *b)
+{
+	unsigned char x[16], y[16];
+
+	if (!ip_parse(a, x) || !ip_parse(b, y))
+		return false;
+	return memcmp(x, y, sizeof(x)) == 0;
+}
+
+static bool
+traddr_equal(enum trtype t, const char *want, const char *have)
+{
+	if (t == TRTYPE_TCP || t == TRTYPE_RDMA)
+		return ip_equal(want, have) || strcmp(want, have) == 0;
+	return strcasecmp(want, have) == 0;
+}
+
+/*
+ * tcp host side: the kernel shows src_addr (>= 6.1) while connected, and
+ * host_traddr/host_iface only when they were given.  Where it shows
+ * nothing to compare with, the controller is taken to match, as in
+ * nvme-stas: a connection made without binding still serves us.
+ */
+static bool
+tcp_host_matches(const struct kctrl *k, const struct ctrl_id *id)
+{
+	if (id->host_traddr[0]) {
+		if (k->src_addr[0] && !ip_equal(id->host_traddr, k->src_addr))
+			return false;
+		if (!k->src_addr[0] && k->host_traddr[0] &&
+		    !ip_equal(id->host_traddr, k->host_traddr))
+			return false;
+	}
+	if (id->host_iface[0]) {
+		if (k->host_iface[0])
+			return strcmp(id->host_iface, k->host_iface) == 0;
+		if (k->src_iface[0])
+			return strcmp(id->host_iface, k->src_iface) == 0;
+	}
+	return true;
+}
+
+bool
+nvmf_matches(const struct kctrl *k, const struct ctrl_id *id,
+    const char *host_nqn)
+{
+	enum trtype t = id->transport;
+	const char *want_host = id->host_nqn[0] ? id->host_nqn : host_nqn;
+
+	if (strcmp(trtype_name(t), k->transport) != 0 ||
+	    strcmp(id->trsvcid, k->trsvcid) != 0 ||
+	    strcmp(want_host, k->hostnqn) != 0)
+		return false;
+	if (strcmp(id->subsysnqn, DISCOVERY_NQN) != 0 &&
+	    strcmp(id->subsysnqn, k->subsysnqn) != 0)
+		return false;
+	if (!traddr_equal(t, id->traddr, k->traddr))
+		return false;
+	switch (t) {
+	case TRTYPE_TCP:
+		return tcp_host_matches(k, id);
+	case TRTYPE_RDMA:
+		return !id->host_traddr[0] ||
+		    ip_equal(id->host_traddr, k->host_traddr);
+	case TRTYPE_FC:
+		return strcasecmp(id->host_traddr, k->host_traddr) == 0;
+	case TRTYPE_LOOP:
+		return true;
+	case TRTYPE_NONE:
+	case TRTYPE_COUNT:
+		break;
+	}
+	return false;
+}
+
+/* ---- system access ---- */
+
+/* Read a sysfs attribute, without its trailing newline and blanks. */
+static int
+read_attr(int dirfd, const char *name, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0) {
+		buf[0] = '\0';
+		return -errno;
+	}
+	buf[n] = '\0';
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+	return 0;
+}
+
+static void
+attr_into(int dirfd, const char *name, char *dst, size_t size)
+{
+	char buf[ATTR_MAX];
+
+	read_attr(dirfd, name, buf, sizeof(buf));
+	copy_value(dst, size, buf, strlen(buf));
+}
+
+/* The interface that owns addr, from one getifaddrs() snapshot. */
+static void
+iface_of(const struct ifaddrs *ifs, const char *addr, char *out, size_t size)
+{
+	char host[64];
+	const struct ifaddrs *i;
+
+	out[0] = '\0';
+	for (i = ifs; i && addr[0]; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || (i->ifa_addr->sa_family != AF_INET &&
+		    i->ifa_addr->sa_family != AF_INET6))
+			continue;
+		if (inet_ntop(i->ifa_addr->sa_family,
+		    i->ifa_addr->sa_family == AF_INET ?
+		    (const void *)&((const struct sockaddr_in *)
+		    (const void *)i->ifa_addr)->sin_addr :
+		    (const void *)&((const struct sockaddr_in6 *)
+		    (const void *)i->ifa_addr)->sin6_addr,
+		    host, sizeof(host)) && ip_equal(host, addr)) {
+			snprintf(out, size, "%s", i->ifa_name);
+			return;
+		}
+	}
+}
+
+static int
+read_ctrl_at(int classfd, const char *name, struct kctrl *k)
+{
+	char addr[ATTR_MAX];
+	int fd;
+
+	memset(k, 0, sizeof(*k));
+	if (strlen(name) > DEVNAME_MAX || sscanf(name, "nvme%d", &k->instance)
+	    != 1 || k->instance < 0)
+		return -EINVAL;
+	memcpy(k->name, name, strlen(name) + 1);
+	if ((fd = openat(classfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -errno;
+	attr_into(fd, "transport", k->transport, sizeof(k->transport));
+	read_attr(fd, "address", addr, sizeof(addr));
+	nvmf_parse_address(k, addr);
+	attr_into(fd, "subsysnqn", k->subsysnqn, sizeof(k->subsysnqn));
+	attr_into(fd, "hostnqn", k->hostnqn, sizeof(k->hostnqn));
+	attr_into(fd, "hostid", k->hostid, sizeof(k->hostid));
+	attr_into(fd, "state", k->state, sizeof(k->state));
+	attr_into(fd, "cntrltype", k->cntrltype, sizeof(k->cntrltype));
+	close(fd);
+	return 0;
+}
+
+static int
+open_class(const char *root)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/sys/class/nvme", root);
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+int
+nvmf_read_ctrl(const char *root, const char *name, struct kctrl *k)
+{
+	int classfd = open_class(root), r;
+
+	if (classfd < 0)
+		return -errno;
+	r = read_ctrl_at(classfd, name, k);
+	close(classfd);
+	return r;
+}
+
+static int
+kctrl_cmp(const void *a, const void *b)
+{
+	const struct kctrl *x = a, *y = b;
+
+	return (x->instance > y->instance) - (x->instance < y->instance);
+}
+
+static void
+fill_src_ifaces(struct kctrl *v, size_t n)
+{
+	struct ifaddrs *ifs = NULL;
+	size_t i;
+
+	for (i = 0; i < n && v[i].src_addr[0] == '\0'; i++)
+		;
+	if (i == n || getifaddrs(&ifs) < 0)
+		return;
+	for (i = 0; i < n; i++)
+		iface_of(ifs, v[i].src_addr, v[i].src_iface,
+		    sizeof(v[i].src_iface));
+	freeifaddrs(ifs);
+}
+
+int
+nvmf_scan(const char *root, struct kctrl **out)
+{
+	struct kctrl *v = NULL, *nv;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dir;
+	int classfd, r = 0;
+
+	*out = NULL;
+	if ((classfd = open_class(root)) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if ((dir = fdopendir(classfd)) == NULL) {
+		r = -errno;
+		close(classfd);
+		return r;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (strncmp(de->d_name, "nvme", 4) != 0 ||
+		    !isdigit((unsigned char)de->d_name[4]))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				r = -ENOMEM;
+				goto out;
+			}
+			v = nv;
+		}
+		/* A controller may vanish mid-scan: skip it. */
+		if (read_ctrl_at(dirfd(dir), de->d_name, &v[n]) == 0)
+			n++;
+	}
+	qsort(v, n, sizeof(*v), kctrl_cmp);
+	fill_src_ifaces(v, n);
+	*out = v;
+	v = NULL;
+	r = (int)n;
+out:
+	free(v);
+	closedir(dir);
+	return r;
+}
+
+static int
+open_fabrics(const char *root, int flags)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/dev/nvme-fabrics", root);
+	return open(path, flags | O_CLOEXEC);
+}
+
+uint32_t
+nvmf_read_supported(const char *root)
+{
+	char buf[ATTR_MAX];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open_fabrics(root, O_RDONLY)) < 0) {
+		log_warnx("cannot read the kernel's NVMe options: %s",
+		    strerror(errno));
+		return nvmf_legacy_supported();
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0) {
+		/* Kernels before 5.17 answer EINVAL here. */
+		log_debug("no option list from /dev/nvme-fabrics (%s), "
+		    "assuming a pre-5.17 kernel", n < 0 ? strerror(errno) :
+		    "empty");
+		return nvmf_legacy_supported();
+	}
+	buf[n] = '\0';
+	return nvmf_parse_supported(buf);
+}
+
+int
+nvmf_connect(const char *root, const char *opts)
+{
+	char reply[128];
+	size_t len = strlen(opts);
+	ssize_t n;
+	int fd, r;
+
+	if ((fd = open_fabrics(root, O_RDWR)) < 0)
+		return -errno;
+	/* One write: the kernel does not gather partial option strings. */
+	n = write(fd, opts, len);
+	if (n < 0) {
+		r = -errno;
+		goto out;
+	}
+	if ((size_t)n != len) {
+		r = -EIO;
+		goto out;
+	}
+	(void)lseek(fd, 0, SEEK_SET);
+	n = read(fd, reply, sizeof(reply) - 1);
+	if (n < 0) {
+		r = -errno;
+		goto out;
+	}
+	reply[n] = '\0';
+	r = nvmf_parse_reply(reply);
+out:
+	close(fd);
+	return r;
+}
+
+int
+nvmf_disconnect(const char *root, const char *name)
+{
+	char path[4096];
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "%s/sys/class/nvme/%s/delete_controller",
+	    root, name);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	if (write(fd, "1", 1) != 1)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+const char *
+nvmf_strerror(int err)
+{
+	switch (err) {
+	case EALREADY:
+		return "already connected";
+	case ECONNREFUSED:
+		return "connection refused: nothing listens on that address "
+		    "and port";
+	case EIO:
+		return "the target refused the connection (unknown "
+		    "subsystem NQN, host not allowed, or authentication)";
+	case ETIMEDOUT:
+		return "timed out";
+	case EINVAL:
+		return "invalid parameters, see the kernel log (dmesg)";
+	case ENODEV:
+		return "host-iface does not exist";
+	case EADDRNOTAVAIL:
+		return "host-traddr is not a local address";
+	case EADDRINUSE:
+		return "host NQN already in use";
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+		return "no route to the target";
+	case ECONNRESET:
+		return "connection reset by the target";
+	case EKEYREJECTED:
+		return "DH-HMAC-CHAP authentication failed";
+	case ENOKEY:
+		return "no TLS pre-shared key";
+	case EOPNOTSUPP:
+		return "operation not supported";
+	case ENOENT:
+		return "/dev/nvme-fabrics or an FC port is missing";
+	case EBADMSG:
+		return "unexpected reply from /dev/nvme-fabrics";
+	default:
+		return strerror(err);
+	}
+}

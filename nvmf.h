@@ -1,0 +1,140 @@
+/*
+ * nvmf.h - the kernel side: /dev/nvme-fabrics and /sys/class/nvme.
+ *
+ * Pure helpers (option strings, the supported-option list, sysfs text
+ * parsing, matching) are separate from the functions that touch the
+ * system, which all take the daemon's root prefix.
+ */
+#ifndef STACD_NVMF_H
+#define STACD_NVMF_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "stacd.h"
+
+#define DEVNAME_MAX	31
+
+/* A controller as the kernel shows it in /sys/class/nvme/nvmeN. */
+struct kctrl {
+	char		name[DEVNAME_MAX + 1];	/* "nvme3" */
+	int		instance;		/* 3 */
+	char		transport[16];		/* tcp rdma fc loop pcie ... */
+	char		traddr[TRADDR_MAX + 1];
+	char		trsvcid[TRSVCID_MAX + 1];
+	char		host_traddr[TRADDR_MAX + 1];
+	char		host_iface[HOST_IFACE_MAX + 1];
+	char		src_addr[64];		/* tcp, kernel >= 6.1, while live */
+	char		src_iface[HOST_IFACE_MAX + 1];	/* owner of src_addr */
+	char		subsysnqn[NQN_MAX + 1];
+	char		hostnqn[NQN_MAX + 1];
+	char		hostid[HOSTID_LEN + 1];
+	char		state[32];		/* live, connecting, ... */
+	char		cntrltype[16];		/* io, discovery, "" (old kernel) */
+};
+
+/* Kernel options stacd may send; bits of nvmf_supported(). */
+enum nvmf_opt {
+	OPT_HOST_TRADDR,
+	OPT_HOST_IFACE,
+	OPT_HOSTID,
+	OPT_NR_IO_QUEUES,
+	OPT_NR_WRITE_QUEUES,
+	OPT_NR_POLL_QUEUES,
+	OPT_QUEUE_SIZE,
+	OPT_KEEP_ALIVE_TMO,
+	OPT_RECONNECT_DELAY,
+	OPT_CTRL_LOSS_TMO,
+	OPT_DISABLE_SQFLOW,
+	OPT_HDR_DIGEST,
+	OPT_DATA_DIGEST,
+	OPT_DHCHAP_SECRET,
+	OPT_DHCHAP_CTRL_SECRET,
+	OPT_COUNT
+};
+
+const char	*nvmf_opt_name(enum nvmf_opt o);
+
+/*
+ * nvmf_parse_supported - the option list a fresh /dev/nvme-fabrics fd
+ * reads back ("instance=-1,cntlid=-1,transport=%s,..."), as a bit mask.
+ */
+uint32_t	 nvmf_parse_supported(const char *text);
+
+/* What kernels older than 5.17 (no readable option list) accept. */
+uint32_t	 nvmf_legacy_supported(void);
+
+/*
+ * nvmf_build_options - the option string for connecting cc with the
+ * [Global] tunables of c and the host identity h, leaving out options the
+ * kernel does not support (bit mask from nvmf_parse_supported()); every
+ * string field is validated again here.
+ * Return: length written, -EINVAL for a value that must not reach the
+ * kernel, -ENOSPC when buf is too small.  *dropped gets the bit mask of
+ * configured options left out for lack of kernel support.
+ */
+int		 nvmf_build_options(char *buf, size_t size,
+		    const struct ctrl_conf *cc, const struct conf *c,
+		    const struct host_conf *h, uint32_t supported,
+		    uint32_t *dropped);
+
+/*
+ * nvmf_parse_reply - "instance=N,cntlid=M\n" as read back after a
+ * successful connect.  Return: N >= 0, or -EBADMSG.
+ */
+int		 nvmf_parse_reply(const char *text);
+
+/*
+ * nvmf_parse_address - split the sysfs "address" attribute into k's
+ * traddr, trsvcid, host_traddr, host_iface and src_addr ("none" and
+ * oversized values become "").
+ */
+void		 nvmf_parse_address(struct kctrl *k, const char *text);
+
+/* True for an I/O controller of a fabrics transport. */
+bool		 kctrl_is_io(const struct kctrl *k);
+
+/*
+ * nvmf_matches - may the kernel controller k serve identity id (for a
+ * host whose NQN is host_nqn)?  nvme-stas's adoption rules (transport,
+ * trsvcid, subsystem, host NQN; IP addresses compared as addresses,
+ * host-traddr/host-iface checked when the kernel shows them).
+ */
+bool		 nvmf_matches(const struct kctrl *k, const struct ctrl_id *id,
+		    const char *host_nqn);
+
+/* ---- system access (root is the --root prefix, "" normally) ---- */
+
+/*
+ * nvmf_scan - read every /sys/class/nvme/nvme* controller.
+ * Return: number of controllers with *out (free it), or -errno.
+ * A missing /sys/class/nvme is an empty list.
+ */
+int		 nvmf_scan(const char *root, struct kctrl **out);
+
+/* Read one controller's attributes.  Return: 0, or -errno. */
+int		 nvmf_read_ctrl(const char *root, const char *name,
+		    struct kctrl *k);
+
+/* Read the supported options from a fresh fd.  Return: mask. */
+uint32_t	 nvmf_read_supported(const char *root);
+
+/*
+ * nvmf_connect - write opts to /dev/nvme-fabrics and read the instance
+ * back.  Blocks for as long as the kernel takes (up to a minute): call it
+ * from a worker, never from the loop.
+ * Return: instance >= 0, or -errno (EALREADY: already connected).
+ */
+int		 nvmf_connect(const char *root, const char *opts);
+
+/*
+ * nvmf_disconnect - write to /sys/class/nvme/NAME/delete_controller.
+ * Synchronous in the kernel; call it from a worker.
+ * Return: 0, or -errno.
+ */
+int		 nvmf_disconnect(const char *root, const char *name);
+
+/* A one-line explanation of a connect errno for the log. */
+const char	*nvmf_strerror(int err);
+
+#endif

@@ -1,0 +1,367 @@
+/* t/test-nvmf.c - option strings, sysfs text and adoption matching. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "nvmf.h"
+#include "test.h"
+
+#define HOSTNQN	"nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555"
+#define HOSTID	"11111111-2222-3333-4444-555555555555"
+#define K52	"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMw=="
+
+static const char kernel_61[] = "instance=-1,cntlid=-1,transport=%s,"
+    "traddr=%s,trsvcid=%s,nqn=%s,queue_size=%d,nr_io_queues=%d,"
+    "reconnect_delay=%d,ctrl_loss_tmo=%d,keep_alive_tmo=%d,hostnqn=%s,"
+    "host_traddr=%s,host_iface=%s,hostid=%s,duplicate_connect,"
+    "disable_sqflow,hdr_digest,data_digest,nr_write_queues=%d,"
+    "nr_poll_queues=%d,tos=%d,fast_io_fail_tmo=%d,discovery,"
+    "dhchap_secret=%s,dhchap_ctrl_secret=%s\n";
+
+static struct host_conf host = { HOSTNQN, HOSTID, "", "" };
+
+static struct conf
+conf_of(const char *text)
+{
+	struct conf c;
+
+	conf_init(&c);
+	CHECK_INT(conf_parse(&c, text, strlen(text), "t"), 0);
+	return c;
+}
+
+static void
+supported_options(void)
+{
+	uint32_t m = nvmf_parse_supported(kernel_61);
+
+	CHECK_INT(m, (1u << OPT_COUNT) - 1);
+	m = nvmf_parse_supported("instance=-1,cntlid=-1,transport=%s,"
+	    "hostnqn=%s,hostid=%s\n");
+	CHECK_INT(m, 1u << OPT_HOSTID);
+	CHECK(!(nvmf_legacy_supported() & (1u << OPT_DHCHAP_SECRET)));
+	CHECK(nvmf_legacy_supported() & (1u << OPT_HOST_IFACE));
+}
+
+static void
+default_option_string(void)
+{
+	struct conf c = conf_of("[Controllers]\ncontroller=transport=tcp;"
+	    "traddr=127.0.0.1;nqn=nqn.2014-08.org.example:s1\n");
+	char buf[1024];
+	uint32_t dropped;
+	int n;
+
+	n = nvmf_build_options(buf, sizeof(buf), &c.ctrls[0], &c, &host,
+	    nvmf_parse_supported(kernel_61), &dropped);
+	CHECK_STR(buf, "nqn=nqn.2014-08.org.example:s1,transport=tcp,"
+	    "traddr=127.0.0.1,trsvcid=4420,hostnqn=" HOSTNQN ",hostid="
+	    HOSTID);
+	CHECK_INT(n, strlen(buf));
+	CHECK_INT(dropped, 0);
+	conf_free(&c);
+}
+
+static void
+tunables_in_option_string(void)
+{
+	struct conf c = conf_of("[Global]\nkato=30\nhdr-digest=true\n"
+	    "nr-io-queues=0\nctrl-loss-tmo=-1\n[Controllers]\n"
+	    "controller=transport=tcp;traddr=::1;host-iface=lo;"
+	    "host-traddr=::1;nqn=nqn.x:y;kato=7;data-digest=true;"
+	    "queue-size=64;dhchap-secret=DHHC-1:02:" K52 ":\n"
+	    "controller=transport=rdma;traddr=10.0.0.1;nqn=nqn.x:z\n");
+	char buf[1024];
+	uint32_t dropped;
+
+	CHECK(nvmf_build_options(buf, sizeof(buf), &c.ctrls[0], &c, &host,
+	    nvmf_parse_supported(kernel_61), &dropped) > 0);
+	CHECK_STR(buf, "nqn=nqn.x:y,transport=tcp,traddr=::1,host_traddr=::1,"
+	    "host_iface=lo,trsvcid=4420,hostnqn=" HOSTNQN ",hostid=" HOSTID
+	    ",dhchap_secret=DHHC-1:02:" K52 ":,hdr_digest,data_digest,"
+	    "keep_alive_tmo=7,queue_size=64,ctrl_loss_tmo=-1");
+	/* rdma: no digests, no host_iface */
+	CHECK(nvmf_build_options(buf, sizeof(buf), &c.ctrls[1], &c, &host,
+	    nvmf_parse_supported(kernel_61), &dropped) > 0);
+	CHECK_STR(buf, "nqn=nqn.x:z,transport=rdma,traddr=10.0.0.1,"
+	    "trsvcid=4420,hostnqn=" HOSTNQN ",hostid=" HOSTID
+	    ",keep_alive_tmo=30,ctrl_loss_tmo=-1");
+	conf_free(&c);
+}
+
+static void
+unsupported_options_dropped(void)
+{
+	struct conf c = conf_of("[Controllers]\ncontroller=transport=tcp;"
+	    "traddr=10.0.0.1;host-iface=eth0;nqn=nqn.x:y;"
+	    "dhchap-secret=DHHC-1:02:" K52 ":\n");
+	char buf[1024];
+	uint32_t dropped;
+
+	CHECK(nvmf_build_options(buf, sizeof(buf), &c.ctrls[0], &c, &host,
+	    nvmf_legacy_supported() & ~(1u << OPT_HOST_IFACE), &dropped) > 0);
+	CHECK_INT(dropped, 1u << OPT_HOST_IFACE | 1u << OPT_DHCHAP_SECRET);
+	CHECK(strstr(buf, "host_iface") == NULL);
+	CHECK(strstr(buf, "dhchap") == NULL);
+	conf_free(&c);
+}
+
+static void
+smuggled_values_refused(void)
+{
+	struct ctrl_conf cc;
+	struct conf c;
+	struct host_conf bad = host;
+	char buf[1024];
+	uint32_t dropped;
+
+	conf_init(&c);
+	memset(&cc, 0, sizeof(cc));
+	cc.id.transport = TRTYPE_TCP;
+	strcpy(cc.id.traddr, "10.0.0.1");
+	strcpy(cc.id.trsvcid, "4420");
+	strcpy(cc.id.subsysnqn, "nqn.x:y,duplicate_connect");
+	CHECK_INT(nvmf_build_options(buf, sizeof(buf), &cc, &c, &host, ~0u,
+	    &dropped), -EINVAL);
+	CHECK_STR(buf, "");
+	strcpy(cc.id.subsysnqn, "nqn.x:y");
+	strcpy(cc.id.traddr, "10.0.0.1\nhostnqn=evil");
+	CHECK_INT(nvmf_build_options(buf, sizeof(buf), &cc, &c, &host, ~0u,
+	    &dropped), -EINVAL);
+	strcpy(cc.id.traddr, "10.0.0.1");
+	strcpy(bad.id, "not-a-uuid,tos=3");
+	CHECK_INT(nvmf_build_options(buf, sizeof(buf), &cc, &c, &bad, ~0u,
+	    &dropped), -EINVAL);
+	CHECK_INT(nvmf_build_options(buf, 40, &cc, &c, &host, ~0u, &dropped),
+	    -ENOSPC);
+}
+
+static void
+reply_parsing(void)
+{
+	CHECK_INT(nvmf_parse_reply("instance=3,cntlid=1\n"), 3);
+	CHECK_INT(nvmf_parse_reply("instance=12,cntlid=65535"), 12);
+	CHECK_INT(nvmf_parse_reply("instance=-1,cntlid=-1,transport=%s"),
+	    -EBADMSG);
+	CHECK_INT(nvmf_parse_reply("garbage"), -EBADMSG);
+	CHECK_INT(nvmf_parse_reply(""), -EBADMSG);
+}
+
+static void
+address_parsing(void)
+{
+	struct kctrl k;
+
+	memset(&k, 0, sizeof(k));
+	nvmf_parse_address(&k, "traddr=192.168.1.20,trsvcid=4420,"
+	    "host_iface=eth1,src_addr=192.168.1.5\n");
+	CHECK_STR(k.traddr, "192.168.1.20");
+	CHECK_STR(k.trsvcid, "4420");
+	CHECK_STR(k.host_iface, "eth1");
+	CHECK_STR(k.host_traddr, "");
+	CHECK_STR(k.src_addr, "192.168.1.5");
+	nvmf_parse_address(&k, "traddr=nn-0x1:pn-0x2,host_traddr=none\n");
+	CHECK_STR(k.traddr, "nn-0x1:pn-0x2");
+	CHECK_STR(k.trsvcid, "");
+	CHECK_STR(k.host_traddr, "");
+	nvmf_parse_address(&k, "traddr=fe80::1,trsvcid=4420,src_addr=fe80::2%eth0");
+	CHECK_STR(k.src_addr, "fe80::2");
+}
+
+static struct kctrl
+kctrl_tcp(const char *traddr, const char *src)
+{
+	struct kctrl k;
+
+	memset(&k, 0, sizeof(k));
+	strcpy(k.name, "nvme0");
+	strcpy(k.transport, "tcp");
+	strcpy(k.traddr, traddr);
+	strcpy(k.trsvcid, "4420");
+	strcpy(k.subsysnqn, "nqn.x:y");
+	strcpy(k.hostnqn, HOSTNQN);
+	strcpy(k.cntrltype, "io");
+	strcpy(k.src_addr, src);
+	return k;
+}
+
+static struct ctrl_id
+id_tcp(const char *traddr)
+{
+	struct ctrl_id id;
+
+	memset(&id, 0, sizeof(id));
+	id.transport = TRTYPE_TCP;
+	strcpy(id.traddr, traddr);
+	strcpy(id.trsvcid, "4420");
+	strcpy(id.subsysnqn, "nqn.x:y");
+	return id;
+}
+
+static void
+matching_tcp(void)
+{
+	struct kctrl k = kctrl_tcp("::ffff:10.0.0.1", "10.0.0.5");
+	struct ctrl_id id = id_tcp("10.0.0.1");
+
+	strcpy(k.src_iface, "eth0");
+	CHECK(nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(!nvmf_matches(&k, &id, "nqn.other-host"));
+	strcpy(id.host_nqn, "nqn.other-host");
+	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	id.host_nqn[0] = '\0';
+	strcpy(id.host_traddr, "10.0.0.5");
+	CHECK(nvmf_matches(&k, &id, HOSTNQN));
+	strcpy(id.host_traddr, "255.255.255.255");
+	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	id.host_traddr[0] = '\0';
+	strcpy(id.host_iface, "eth0");
+	CHECK(nvmf_matches(&k, &id, HOSTNQN));
+	strcpy(id.host_iface, "blah");
+	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	/* legacy kernel: nothing to compare with, so it matches */
+	k.src_addr[0] = k.src_iface[0] = '\0';
+	CHECK(nvmf_matches(&k, &id, HOSTNQN));
+	strcpy(k.host_iface, "eth1");
+	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	id = id_tcp("10.0.0.2");
+	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	id = id_tcp("10.0.0.1");
+	strcpy(id.trsvcid, "4421");
+	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	id = id_tcp("10.0.0.1");
+	strcpy(id.subsysnqn, "nqn.x:other");
+	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	id.transport = TRTYPE_RDMA;
+	strcpy(id.subsysnqn, "nqn.x:y");
+	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+}
+
+static void
+matching_ipv6_text(void)
+{
+	struct kctrl k = kctrl_tcp("0::1", "");
+	struct ctrl_id id = id_tcp("::1");
+
+	CHECK(nvmf_matches(&k, &id, HOSTNQN));
+}
+
+static void
+matching_fc(void)
+{
+	struct kctrl k;
+	struct ctrl_id id;
+
+	memset(&k, 0, sizeof(k));
+	memset(&id, 0, sizeof(id));
+	strcpy(k.transport, "fc");
+	strcpy(k.traddr, "nn-0x20000024FF19AB71:pn-0x21000024ff19ab71");
+	strcpy(k.host_traddr, "nn-0x1000000000000001:pn-0x2000000000000001");
+	strcpy(k.subsysnqn, "nqn.x:y");
+	strcpy(k.hostnqn, HOSTNQN);
+	id.transport = TRTYPE_FC;
+	strcpy(id.traddr, "nn-0x20000024ff19ab71:pn-0x21000024ff19ab71");
+	strcpy(id.host_traddr, "nn-0x1000000000000001:pn-0x2000000000000001");
+	strcpy(id.subsysnqn, "nqn.x:y");
+	CHECK(nvmf_matches(&k, &id, HOSTNQN));
+	strcpy(id.host_traddr, "nn-0x1000000000000001:pn-0x2000000000000002");
+	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+}
+
+static void
+io_classification(void)
+{
+	struct kctrl k = kctrl_tcp("10.0.0.1", "");
+
+	CHECK(kctrl_is_io(&k));
+	strcpy(k.cntrltype, "discovery");
+	CHECK(!kctrl_is_io(&k));
+	k.cntrltype[0] = '\0';
+	CHECK(kctrl_is_io(&k));
+	strcpy(k.subsysnqn, "nqn.2014-08.org.nvmexpress.discovery");
+	CHECK(!kctrl_is_io(&k));
+	strcpy(k.transport, "pcie");
+	strcpy(k.cntrltype, "io");
+	CHECK(!kctrl_is_io(&k));
+}
+
+/* A fake sysfs tree under a root prefix. */
+static void
+put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	CHECK(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static int
+sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+static void
+scan_fake_tree(void)
+{
+	char root[] = "/tmp/stacd-test-XXXXXX", p[512];
+	struct kctrl *v = NULL;
+	int n;
+
+	CHECK(mkdtemp(root) != NULL);
+	CHECK_INT(sh("mkdir -p %s/sys/class/nvme/nvme10 %s/sys/class/nvme/nvme2"
+	    " %s/sys/class/nvme/notnvme", root, root, root), 0);
+	snprintf(p, sizeof(p), "%s/sys/class/nvme/nvme10/transport", root);
+	put(p, "tcp\n");
+	snprintf(p, sizeof(p), "%s/sys/class/nvme/nvme10/address", root);
+	put(p, "traddr=127.0.0.1,trsvcid=4420,src_addr=127.0.0.1\n");
+	snprintf(p, sizeof(p), "%s/sys/class/nvme/nvme10/state", root);
+	put(p, "live\n");
+	snprintf(p, sizeof(p), "%s/sys/class/nvme/nvme2/transport", root);
+	put(p, "pcie\n");
+	n = nvmf_scan(root, &v);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(v[0].name, "nvme2");		/* sorted by instance */
+		CHECK_STR(v[1].name, "nvme10");
+		CHECK_STR(v[1].traddr, "127.0.0.1");
+		CHECK_STR(v[1].state, "live");
+		CHECK_STR(v[1].src_iface, "lo");
+	}
+	free(v);
+	CHECK_INT(sh("rm -rf %s", root), 0);
+	CHECK_INT(nvmf_scan("/nonexistent-root", &v), 0);
+}
+
+int
+main(void)
+{
+	log_init(LOG_TO_STDERR);
+	TEST(supported_options);
+	TEST(default_option_string);
+	TEST(tunables_in_option_string);
+	TEST(unsupported_options_dropped);
+	TEST(smuggled_values_refused);
+	TEST(reply_parsing);
+	TEST(address_parsing);
+	TEST(matching_tcp);
+	TEST(matching_ipv6_text);
+	TEST(matching_fc);
+	TEST(io_classification);
+	TEST(scan_fake_tree);
+	return TEST_EXIT();
+}
