@@ -72,8 +72,12 @@ ini_section_line(struct ini_lexer *lx, char *content, unsigned line,
 	char *name;
 
 	if (close == NULL || close == content + 1) {
-		log_warnx("%s:%u: malformed section header \"%s\" ignored",
-		    lx->fname, line, content);
+		/* Its keys are ignored too: they belong to no known section. */
+		log_warnx("%s:%u: malformed section header \"%s\", the "
+		    "lines up to the next section are ignored", lx->fname,
+		    line, content);
+		lx->section[0] = '\0';
+		lx->in_section = true;
 		return 0;
 	}
 	if (close[1] != '\0')
@@ -294,8 +298,14 @@ tunable_parse(enum tunable t, const char *s, int *out, char *why, size_t n)
 
 	if (d->is_bool)
 		return parse_bool(s, out) ? "not true or false" : NULL;
-	if (parse_int(s, out) != 0)
+	switch (parse_int(s, out)) {
+	case 0:
+		break;
+	case -ERANGE:
+		return "out of range";
+	default:
 		return "not an integer";
+	}
 	if (*out < d->min || *out > d->max) {
 		if (d->max == INT_MAX)
 			snprintf(why, n, "not %d or more", d->min);
@@ -355,7 +365,6 @@ struct conf_parser {
 	const char	*fname;
 	char		*last[SK_COUNT];
 	unsigned	 last_line[SK_COUNT];
-	bool		 section_known;
 };
 
 static const char *const ds_names[] = {
@@ -556,33 +565,40 @@ id_key_lookup(const char *name)
 /*
  * Split "k=v; k=v" into tokens, calling fn(ctx, key, value) for each.
  * Unlike nvme-stas, the value runs from the first '=' to the end of the
- * token, so base64 secrets ending in "=" survive.
+ * token, so base64 secrets ending in "=" survive.  Malformed tokens are
+ * reported by position, not echoed: they may be a mistyped secret.
+ * Return: the number of malformed tokens.
  */
-static void
+static int
 entry_tokens(const struct entry_ctx *e, char *text,
     void (*fn)(const struct entry_ctx *, void *, const char *, char *),
     void *ctx)
 {
 	char *tok, *save = NULL, *eq, *key;
+	int pos = 0, bad = 0;
 
 	for (tok = strtok_r(text, ";", &save); tok;
 	    tok = strtok_r(NULL, ";", &save)) {
 		tok = trim(tok);
 		if (*tok == '\0')
 			continue;
+		pos++;
 		eq = strchr(tok, '=');
 		if (eq == NULL) {
-			entry_warn(e, "\"%s\" is not key=value, ignored", tok);
+			entry_warn(e, "field %d is not key=value, ignored", pos);
+			bad++;
 			continue;
 		}
 		*eq = '\0';
 		key = trim(tok);
 		if (*key == '\0') {
-			entry_warn(e, "\"=%s\" has no key, ignored", eq + 1);
+			entry_warn(e, "field %d has no key, ignored", pos);
+			bad++;
 			continue;
 		}
 		fn(e, ctx, key, trim(eq + 1));
 	}
+	return bad;
 }
 
 struct ctrl_build {
@@ -825,7 +841,8 @@ add_exclude(struct conf_parser *p, unsigned line, const char *value)
 		goto out;
 	}
 	b->ex.line = line;
-	entry_tokens(&e, text, excl_token, b);
+	if (entry_tokens(&e, text, excl_token, b) > 0)
+		b->bad = true;
 	if (b->bad) {
 		entry_warn(&e, "entry ignored");
 		goto out;
@@ -875,13 +892,12 @@ conf_item(void *ctx, const struct ini_item *it)
 	int k;
 
 	if (it->key == NULL) {
-		p->section_known = section_known(it->section);
-		if (!p->section_known)
+		if (!section_known(it->section))
 			log_warnx("%s:%u: unknown section [%s] ignored",
 			    it->fname, it->line, it->section);
 		return 0;
 	}
-	if (!p->section_known)
+	if (!section_known(it->section))
 		return 0;
 	if (strcmp(it->section, SEC_CTRLS) == 0) {
 		if (strcmp(it->key, "controller") == 0)
@@ -903,27 +919,11 @@ conf_item(void *ctx, const struct ini_item *it)
 }
 
 static int
-ctrl_id_cmp(const struct ctrl_id *a, const struct ctrl_id *b)
-{
-	int r;
-
-	if (a->transport != b->transport)
-		return a->transport < b->transport ? -1 : 1;
-	if ((r = strcmp(a->traddr, b->traddr)) ||
-	    (r = strcmp(a->trsvcid, b->trsvcid)) ||
-	    (r = strcmp(a->subsysnqn, b->subsysnqn)) ||
-	    (r = strcmp(a->host_traddr, b->host_traddr)) ||
-	    (r = strcmp(a->host_iface, b->host_iface)))
-		return r;
-	return strcmp(a->host_nqn, b->host_nqn);
-}
-
-static int
 ctrl_ptr_cmp(const void *a, const void *b)
 {
 	const struct ctrl_conf *x = *(const struct ctrl_conf *const *)a;
 	const struct ctrl_conf *y = *(const struct ctrl_conf *const *)b;
-	int r = ctrl_id_cmp(&x->id, &y->id);
+	int r = ctrl_id_compare(&x->id, &y->id);
 
 	return r ? r : (x->line > y->line) - (x->line < y->line);
 }
@@ -947,7 +947,7 @@ drop_duplicates(struct conf_parser *p)
 		v[i] = &c->ctrls[i];
 	qsort(v, c->n_ctrls, sizeof(*v), ctrl_ptr_cmp);
 	for (i = 1; i < c->n_ctrls; i++)
-		if (ctrl_id_cmp(&v[i - 1]->id, &v[i]->id) == 0) {
+		if (ctrl_id_compare(&v[i - 1]->id, &v[i]->id) == 0) {
 			log_warnx("%s:%u: [Controllers] controller: same "
 			    "controller as line %u, ignored", p->fname,
 			    v[i]->line, v[i - 1]->line);
@@ -1216,7 +1216,6 @@ static const char *const host_key_defaults[HK_COUNT] = {
 
 struct host_parser {
 	char		*value[HK_COUNT];
-	bool		 in_host;
 };
 
 static int
@@ -1227,13 +1226,12 @@ host_item(void *ctx, const struct ini_item *it)
 	int k;
 
 	if (it->key == NULL) {
-		p->in_host = strcmp(it->section, "Host") == 0;
-		if (!p->in_host)
+		if (strcmp(it->section, "Host") != 0)
 			log_warnx("%s:%u: unknown section [%s] ignored",
 			    it->fname, it->line, it->section);
 		return 0;
 	}
-	if (!p->in_host)
+	if (strcmp(it->section, "Host") != 0)
 		return 0;
 	for (k = 0; k < HK_COUNT; k++)
 		if (strcmp(it->key, host_key_names[k]) == 0)

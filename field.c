@@ -33,6 +33,22 @@ trtype_from_name(const char *name)
 	return TRTYPE_NONE;
 }
 
+int
+ctrl_id_compare(const struct ctrl_id *a, const struct ctrl_id *b)
+{
+	int c;
+
+	if (a->transport != b->transport)
+		return a->transport < b->transport ? -1 : 1;
+	if ((c = strcmp(a->traddr, b->traddr)) ||
+	    (c = strcmp(a->trsvcid, b->trsvcid)) ||
+	    (c = strcmp(a->subsysnqn, b->subsysnqn)) ||
+	    (c = strcmp(a->host_traddr, b->host_traddr)) ||
+	    (c = strcmp(a->host_iface, b->host_iface)))
+		return c;
+	return strcmp(a->host_nqn, b->host_nqn);
+}
+
 static bool
 all_chars_in(const char *s, const char *extra)
 {
@@ -110,7 +126,8 @@ is_port(const char *s)
 {
 	unsigned long v = 0;
 
-	if (*s == '\0' || strlen(s) > 5 || !all_chars_in(s, ""))
+	/* No leading zero: the kernel shows the port as written. */
+	if (*s == '\0' || *s == '0' || strlen(s) > 5)
 		return false;
 	for (; *s; s++) {
 		if (!isdigit((unsigned char)*s))
@@ -126,8 +143,9 @@ is_dhchap_secret(const char *s)
 {
 	size_t n = 0, pad = 0;
 
-	if (strncmp(s, "DHHC-1:", 7) != 0 || !isdigit((unsigned char)s[7]) ||
-	    !isdigit((unsigned char)s[8]) || s[9] != ':')
+	/* Hash id 00 (none) to 03 (SHA-512). */
+	if (strncmp(s, "DHHC-1:0", 8) != 0 || s[8] < '0' || s[8] > '3' ||
+	    s[9] != ':')
 		return false;
 	for (s += 10; *s && *s != ':'; s++) {
 		if (*s == '=')

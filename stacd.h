@@ -46,6 +46,9 @@ struct ctrl_id {
 	char		host_nqn[NQN_MAX + 1];
 };
 
+/* A total order over the 7 identity fields (exact strings). */
+int		 ctrl_id_compare(const struct ctrl_id *a, const struct ctrl_id *b);
+
 const char	*trtype_name(enum trtype t);
 enum trtype	 trtype_from_name(const char *name);
 

@@ -34,6 +34,7 @@ static const struct field_case cases[] = {
 	{ FIELD_TRSVCID, TRTYPE_TCP, "65536", false },
 	{ FIELD_TRSVCID, TRTYPE_TCP, "0", false },
 	{ FIELD_TRSVCID, TRTYPE_TCP, "44a0", false },
+	{ FIELD_TRSVCID, TRTYPE_TCP, "04420", false },
 	{ FIELD_NQN, TRTYPE_TCP, "nqn.2014-08.org.example:sub 1", true },
 	{ FIELD_NQN, TRTYPE_TCP, "nqn.a=b", false },
 	{ FIELD_NQN, TRTYPE_TCP, "nqn.a,b", false },
@@ -52,6 +53,7 @@ static const struct field_case cases[] = {
 	{ FIELD_DHCHAP_SECRET, TRTYPE_NONE, "DHHC-1:03:" K68 "x:", false },
 	{ FIELD_DHCHAP_SECRET, TRTYPE_NONE, "DHHC-1:02:" K52 ",tls:", false },
 	{ FIELD_DHCHAP_SECRET, TRTYPE_NONE, "DHHC-1:03:YWJjZA==:", false },
+	{ FIELD_DHCHAP_SECRET, TRTYPE_NONE, "DHHC-1:04:" K52 ":", false },
 	{ FIELD_DHCHAP_SECRET, TRTYPE_NONE, "DHHC-2:02:" K52 ":", false },
 };
 

@@ -1,0 +1,530 @@
+/*
+ * reconcile.c - compare the desired controllers with the kernel's and
+ * decide what to connect and disconnect.
+ *
+ * Level-triggered: every pass starts from the full desired set and a
+ * fresh scan of /sys/class/nvme, so a lost or repeated uevent costs
+ * nothing.  Work is O(n log n): the tracked set stays sorted by identity,
+ * the desired set is sorted once per pass, and the kernel's controllers
+ * are looked up through a sorted index.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "reconcile.h"
+
+void
+recon_init(struct recon *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void
+recon_free(struct recon *r)
+{
+	free(r->v);
+	recon_init(r);
+}
+
+static int
+tracked_cmp(const void *key, const void *elem)
+{
+	return ctrl_id_compare(key, &((const struct tracked *)elem)->cfg.id);
+}
+
+struct tracked *
+recon_find(struct recon *r, const struct ctrl_id *id)
+{
+	if (r->n == 0)
+		return NULL;
+	return bsearch(id, r->v, r->n, sizeof(*r->v), tracked_cmp);
+}
+
+bool
+recon_may_disconnect(const struct conf *c, enum trtype t)
+{
+	switch (c->disconnect_scope) {
+	case DS_ONLY_STAS_CONNECTIONS:
+		return true;
+	case DS_ALL_MATCHING_TRTYPES:
+		return (c->disconnect_trtypes & (1u << t)) != 0;
+	case DS_NO_DISCONNECT:
+		return false;
+	}
+	return false;
+}
+
+int
+recon_seed_owned(struct recon *r, const struct ctrl_id *id)
+{
+	struct tracked *v, t;
+	size_t i;
+
+	if (recon_find(r, id))
+		return 0;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+
+		if ((v = realloc(r->v, cap * sizeof(*v))) == NULL)
+			return -ENOMEM;
+		r->v = v;
+		r->cap = cap;
+	}
+	memset(&t, 0, sizeof(t));
+	t.cfg.id = *id;
+	t.owned = true;
+	/* Insertion keeps the order; seeding happens once, at start-up. */
+	for (i = r->n; i > 0 && ctrl_id_compare(&r->v[i - 1].cfg.id, id) > 0;
+	    i--)
+		r->v[i] = r->v[i - 1];
+	r->v[i] = t;
+	r->n++;
+	return 0;
+}
+
+/* ---- action list ---- */
+
+struct actions {
+	struct action	*v;
+	size_t		 n, cap;
+	int		 err;
+};
+
+static struct action *
+action_add(struct actions *a, enum action_kind kind)
+{
+	struct action *v;
+
+	if (a->err)
+		return NULL;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 8;
+
+		if ((v = realloc(a->v, cap * sizeof(*v))) == NULL) {
+			a->err = -ENOMEM;
+			return NULL;
+		}
+		a->v = v;
+		a->cap = cap;
+	}
+	v = &a->v[a->n++];
+	memset(v, 0, sizeof(*v));
+	v->kind = kind;
+	return v;
+}
+
+static void
+add_disconnect(struct actions *a, const char *device, bool audit)
+{
+	struct action *act = action_add(a, ACT_DISCONNECT);
+
+	if (act) {
+		memcpy(act->device, device, sizeof(act->device));
+		act->audit = audit;
+	}
+}
+
+/* ---- step 1: merge the desired set into the tracked set ---- */
+
+static int
+want_ptr_cmp(const void *a, const void *b)
+{
+	const struct want *x = *(const struct want *const *)a;
+	const struct want *y = *(const struct want *const *)b;
+	int c = ctrl_id_compare(&x->cfg.id, &y->cfg.id);
+
+	/* Equal identities keep input order: the first one wins. */
+	return c ? c : (x > y) - (x < y);
+}
+
+static void
+tracked_from_want(struct tracked *t, const struct want *w)
+{
+	bool was_ncc = t->ncc;
+
+	t->cfg = w->cfg;
+	t->desired = true;
+	t->discovered = w->discovered;
+	t->ncc = w->ncc;
+	/* NCC cleared: the controller is reachable again, start over. */
+	if (was_ncc && !t->ncc && t->device[0] == '\0') {
+		t->attempts = 0;
+		t->gave_up = false;
+	}
+}
+
+static struct tracked *
+merge(struct recon *r, const struct want *want, size_t n_want,
+    const struct recon_params *p, size_t *n_out)
+{
+	const struct want **w;
+	struct tracked *out;
+	size_t i = 0, j = 0, n = 0, nw = 0;
+
+	w = calloc(n_want ? n_want : 1, sizeof(*w));
+	out = calloc(n_want + r->n ? n_want + r->n : 1, sizeof(*out));
+	if (w == NULL || out == NULL) {
+		free(w);
+		free(out);
+		return NULL;
+	}
+	for (i = 0; i < n_want; i++)
+		w[i] = &want[i];
+	qsort(w, n_want, sizeof(*w), want_ptr_cmp);
+	for (i = 0; i < n_want; i++)		/* drop repeated identities */
+		if (nw == 0 || ctrl_id_compare(&w[nw - 1]->cfg.id,
+		    &w[i]->cfg.id) != 0)
+			w[nw++] = w[i];
+	for (i = 0; i < nw || j < r->n;) {
+		int c = i == nw ? 1 : j == r->n ? -1 :
+		    ctrl_id_compare(&w[i]->cfg.id, &r->v[j].cfg.id);
+
+		if (c < 0) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].retry_at = p->now;
+			tracked_from_want(&out[n++], w[i++]);
+		} else if (c == 0) {
+			out[n] = r->v[j++];
+			tracked_from_want(&out[n++], w[i++]);
+		} else {
+			out[n] = r->v[j++];
+			out[n++].desired = false;
+		}
+	}
+	free(w);
+	*n_out = n;
+	return out;
+}
+
+/* ---- step 2: match tracked controllers to the kernel's ---- */
+
+/* Kernel controllers indexed by (transport, trsvcid, subsysnqn). */
+static int
+kctrl_key_cmp(const struct kctrl *a, const struct kctrl *b)
+{
+	int c;
+
+	if ((c = strcmp(a->transport, b->transport)) ||
+	    (c = strcmp(a->trsvcid, b->trsvcid)))
+		return c;
+	return strcmp(a->subsysnqn, b->subsysnqn);
+}
+
+static int
+kctrl_ptr_cmp(const void *a, const void *b)
+{
+	return kctrl_key_cmp(*(const struct kctrl *const *)a,
+	    *(const struct kctrl *const *)b);
+}
+
+struct kindex {
+	const struct kctrl	**by_key;
+	bool			 *claimed;	/* parallel to obs[] */
+	const struct kctrl	 *obs;
+	size_t			  n;
+};
+
+static void
+key_of(const struct ctrl_id *id, struct kctrl *k)
+{
+	memset(k->transport, 0, sizeof(k->transport));
+	snprintf(k->transport, sizeof(k->transport), "%s",
+	    trtype_name(id->transport));
+	memcpy(k->trsvcid, id->trsvcid, sizeof(k->trsvcid));
+	memcpy(k->subsysnqn, id->subsysnqn, sizeof(k->subsysnqn));
+}
+
+/* The first unclaimed kernel controller that can serve id, or NULL. */
+static const struct kctrl *
+find_match(struct kindex *x, const struct ctrl_id *id, const char *host_nqn)
+{
+	struct kctrl *key = malloc(sizeof(*key));
+	size_t lo = 0, hi = x->n, i;
+	const struct kctrl *found = NULL;
+
+	if (key == NULL)
+		return NULL;
+	key_of(id, key);
+	while (lo < hi) {			/* lower bound */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (kctrl_key_cmp(x->by_key[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < x->n && kctrl_key_cmp(x->by_key[i], key) == 0; i++) {
+		const struct kctrl *k = x->by_key[i];
+
+		if (!x->claimed[k - x->obs] && kctrl_is_io(k) &&
+		    nvmf_matches(k, id, host_nqn)) {
+			found = k;
+			break;
+		}
+	}
+	free(key);
+	return found;
+}
+
+static int
+kctrl_instance_cmp(const void *key, const void *elem)
+{
+	int a = *(const int *)key, b = ((const struct kctrl *)elem)->instance;
+
+	return (a > b) - (a < b);
+}
+
+/* The kernel controller named name, if obs (sorted by instance) has it. */
+static const struct kctrl *
+find_device(const struct kindex *x, const char *name)
+{
+	int instance;
+
+	if (sscanf(name, "nvme%d", &instance) != 1)
+		return NULL;
+	return bsearch(&instance, x->obs, x->n, sizeof(*x->obs),
+	    kctrl_instance_cmp);
+}
+
+static int
+instance_order(const void *a, const void *b)
+{
+	const struct kctrl *x = a, *y = b;
+
+	return (x->instance > y->instance) - (x->instance < y->instance);
+}
+
+/*
+ * A tracked controller whose device disappeared (deleted behind our back,
+ * or ctrl-loss-tmo expired) is reconnected RETRY_FAST_MS later.
+ */
+static void
+lose_device(struct tracked *t, const struct recon_params *p)
+{
+	if (t->desired)
+		log_info("%s - controller removed, reconnecting in %d s",
+		    t->device, RETRY_FAST_MS / 1000);
+	t->device[0] = '\0';
+	t->attempts = 0;
+	t->gave_up = false;
+	t->retry_at = p->now + RETRY_FAST_MS;
+}
+
+static void
+match_all(struct tracked *v, size_t n, struct kindex *x,
+    const struct recon_params *p)
+{
+	const struct kctrl *k;
+	size_t i;
+
+	/* Known devices first, so adoption cannot steal them. */
+	for (i = 0; i < n; i++) {
+		if (v[i].device[0] == '\0')
+			continue;
+		k = find_device(x, v[i].device);
+		if (k && !x->claimed[k - x->obs] &&
+		    nvmf_matches(k, &v[i].cfg.id, p->host_nqn))
+			x->claimed[k - x->obs] = true;
+		else
+			lose_device(&v[i], p);
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i].device[0] || (k = find_match(x, &v[i].cfg.id,
+		    p->host_nqn)) == NULL)
+			continue;
+		x->claimed[k - x->obs] = true;
+		/* An in-flight connect's half-made controller: just claim it. */
+		if (v[i].in_flight)
+			continue;
+		memcpy(v[i].device, k->name, sizeof(v[i].device));
+		v[i].owned = true;
+		v[i].attempts = 0;
+		v[i].gave_up = false;
+		v[i].last_err = 0;
+		log_info("%s - adopted for %s %s %s", k->name,
+		    trtype_name(v[i].cfg.id.transport), v[i].cfg.id.traddr,
+		    v[i].cfg.id.subsysnqn);
+	}
+}
+
+/* ---- step 3: decide ---- */
+
+static size_t
+drop_undesired(struct tracked *v, size_t n, const struct recon_params *p,
+    struct actions *a)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		struct tracked *t = &v[i];
+
+		/* Still connecting: decided when the connect completes. */
+		if (t->desired || t->in_flight) {
+			v[m++] = *t;
+			continue;
+		}
+		if (t->device[0] && t->owned &&
+		    recon_may_disconnect(p->conf, t->cfg.id.transport))
+			add_disconnect(a, t->device, false);
+		else if (t->device[0])
+			log_info("%s - no longer wanted, connection kept "
+			    "(disconnect-scope)", t->device);
+	}
+	return m;
+}
+
+static void
+start_connects(struct tracked *v, size_t n, const struct recon_params *p,
+    struct actions *a, int64_t *next)
+{
+	struct action *act;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct tracked *t = &v[i];
+
+		if (!t->desired || t->device[0] || t->in_flight || t->gave_up)
+			continue;
+		if (t->retry_at > p->now) {
+			if (t->retry_at < *next)
+				*next = t->retry_at;
+			continue;
+		}
+		if ((act = action_add(a, ACT_CONNECT)) == NULL)
+			return;
+		act->cfg = t->cfg;
+		t->in_flight = true;
+		t->attempts++;
+	}
+}
+
+/* disconnect-scope all-connections-matching-disconnect-trtypes */
+static void
+audit(const struct kindex *x, const struct recon_params *p,
+    struct actions *a)
+{
+	size_t i;
+
+	if (p->conf->disconnect_scope != DS_ALL_MATCHING_TRTYPES)
+		return;
+	for (i = 0; i < x->n; i++) {
+		const struct kctrl *k = &x->obs[i];
+		enum trtype t = trtype_from_name(k->transport);
+
+		if (x->claimed[i] || !kctrl_is_io(k) || t == TRTYPE_NONE ||
+		    !(p->conf->disconnect_trtypes & (1u << t)) ||
+		    strncmp(k->state, "deleting", 8) == 0)
+			continue;
+		add_disconnect(a, k->name, true);
+	}
+}
+
+int
+recon_plan(struct recon *r, const struct want *want, size_t n_want,
+    const struct kctrl *obs, size_t n_obs, const struct recon_params *p,
+    struct action **acts, size_t *n_acts, int64_t *next)
+{
+	struct actions a = { NULL, 0, 0, 0 };
+	struct kindex x = { NULL, NULL, NULL, n_obs };
+	struct kctrl *sorted = NULL;
+	struct tracked *v;
+	size_t n, i;
+
+	*acts = NULL;
+	*n_acts = 0;
+	*next = INT64_MAX;
+	sorted = malloc((n_obs ? n_obs : 1) * sizeof(*sorted));
+	x.by_key = calloc(n_obs ? n_obs : 1, sizeof(*x.by_key));
+	x.claimed = calloc(n_obs ? n_obs : 1, sizeof(*x.claimed));
+	if (sorted == NULL || x.by_key == NULL || x.claimed == NULL ||
+	    (v = merge(r, want, n_want, p, &n)) == NULL) {
+		free(sorted);
+		free(x.by_key);
+		free(x.claimed);
+		return -ENOMEM;
+	}
+	if (n_obs)
+		memcpy(sorted, obs, n_obs * sizeof(*obs));
+	qsort(sorted, n_obs, sizeof(*sorted), instance_order);
+	x.obs = sorted;
+	for (i = 0; i < n_obs; i++)
+		x.by_key[i] = &sorted[i];
+	qsort(x.by_key, n_obs, sizeof(*x.by_key), kctrl_ptr_cmp);
+
+	match_all(v, n, &x, p);
+	n = drop_undesired(v, n, p, &a);
+	start_connects(v, n, p, &a, next);
+	audit(&x, p, &a);
+
+	free(sorted);
+	free(x.by_key);
+	free(x.claimed);
+	if (a.err) {
+		/* Keep the old state: nothing was started. */
+		free(a.v);
+		free(v);
+		return a.err;
+	}
+	free(r->v);
+	r->v = v;
+	r->n = r->cap = n;
+	if (r->n == 0) {
+		free(r->v);
+		r->v = NULL;
+	}
+	*acts = a.v;
+	*n_acts = a.n;
+	return 0;
+}
+
+static void
+remove_entry(struct recon *r, struct tracked *t)
+{
+	size_t i = (size_t)(t - r->v);
+
+	memmove(&r->v[i], &r->v[i + 1], (r->n - i - 1) * sizeof(*r->v));
+	r->n--;
+}
+
+int
+recon_connect_done(struct recon *r, const struct ctrl_id *id, int result,
+    const struct recon_params *p, struct action *act)
+{
+	struct tracked *t = recon_find(r, id);
+	int max;
+
+	if (t == NULL || !t->in_flight)
+		return 0;
+	t->in_flight = false;
+	if (!t->desired) {
+		bool drop = result >= 0 && recon_may_disconnect(p->conf,
+		    id->transport);
+
+		if (drop) {
+			memset(act, 0, sizeof(*act));
+			act->kind = ACT_DISCONNECT;
+			snprintf(act->device, sizeof(act->device), "nvme%d",
+			    result);
+		}
+		remove_entry(r, t);
+		return drop;
+	}
+	if (result >= 0) {
+		snprintf(t->device, sizeof(t->device), "nvme%d", result);
+		t->owned = true;
+		t->attempts = 0;
+		t->last_err = 0;
+		return 0;
+	}
+	/* Immediately, then 3 s later, then every 60 s (nvme-stas). */
+	t->last_err = -result;
+	t->retry_at = p->now + (t->attempts <= 1 ? RETRY_FAST_MS :
+	    RETRY_SLOW_MS);
+	max = t->ncc ? p->conf->ncc_attempts : 0;
+	if (max > 0 && t->attempts >= max)
+		t->gave_up = true;
+	return 0;
+}

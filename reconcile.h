@@ -1,0 +1,101 @@
+/*
+ * reconcile.h - the pure reconciler: desired controllers + the kernel's
+ * controllers + per-controller state + time -> actions.  No system calls:
+ * tested from tables in t/test-reconcile.c.
+ */
+#ifndef STACD_RECONCILE_H
+#define STACD_RECONCILE_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "nvmf.h"
+
+#define RETRY_FAST_MS	3000	/* after the first failure, or a removal */
+#define RETRY_SLOW_MS	60000	/* after every later failure */
+
+/* One controller that should be connected. */
+struct want {
+	struct ctrl_conf cfg;		/* identity and parameters */
+	bool		 discovered;	/* from a discovery log page */
+	bool		 ncc;		/* its entry has EFLAGS.NCC set */
+};
+
+/* What stacd knows about one controller it wants or owns. */
+struct tracked {
+	struct ctrl_conf cfg;
+	bool		 desired;	/* in the desired set this pass */
+	bool		 discovered, ncc;
+	bool		 owned;		/* we connected or adopted it */
+	bool		 in_flight;	/* a connect worker is running */
+	bool		 gave_up;	/* connect-attempts-on-ncc reached */
+	int		 attempts;	/* attempts since the last success */
+	int64_t		 retry_at;	/* ms, CLOCK_MONOTONIC: next attempt */
+	int		 last_err;	/* errno of the last failure, or 0 */
+	char		 device[DEVNAME_MAX + 1];	/* "nvme3" or "" */
+};
+
+struct recon {
+	struct tracked	*v;		/* sorted by identity */
+	size_t		 n, cap;
+};
+
+enum action_kind {
+	ACT_CONNECT,
+	ACT_DISCONNECT,
+};
+
+struct action {
+	enum action_kind kind;
+	struct ctrl_conf cfg;		/* ACT_CONNECT: what to connect */
+	char		 device[DEVNAME_MAX + 1];	/* ACT_DISCONNECT */
+	bool		 audit;		/* disconnect of a foreign controller */
+};
+
+struct recon_params {
+	const struct conf *conf;	/* scope, trtypes, ncc cap */
+	const char	*host_nqn;
+	int64_t		 now;		/* ms, CLOCK_MONOTONIC */
+};
+
+void	recon_init(struct recon *r);
+void	recon_free(struct recon *r);
+
+/* The tracked entry for id, or NULL. */
+struct tracked *recon_find(struct recon *r, const struct ctrl_id *id);
+
+/*
+ * recon_seed_owned - remember an identity stacd owned before a restart
+ * (last-known-config): the next plan adopts its kernel controller and, if
+ * it is no longer desired, disconnects it as disconnect-scope says.
+ * Return: 0, or -ENOMEM.
+ */
+int	recon_seed_owned(struct recon *r, const struct ctrl_id *id);
+
+/*
+ * recon_plan - one reconciliation pass.  want need not be sorted; the
+ * first of equal identities wins (put configured before discovered).
+ * obs is the kernel's controllers (any order).  Actions go to *acts (the
+ * caller frees it); *next is the earliest deadline at which another pass
+ * is due, or INT64_MAX.
+ * Return: 0, or -ENOMEM (state unchanged).
+ */
+int	recon_plan(struct recon *r, const struct want *want, size_t n_want,
+	    const struct kctrl *obs, size_t n_obs,
+	    const struct recon_params *p, struct action **acts,
+	    size_t *n_acts, int64_t *next);
+
+/*
+ * recon_connect_done - a connect worker finished with result (instance
+ * >= 0 or -errno).  A controller that stopped being desired while its
+ * connect ran is disconnected now if the scope says so: then *act is
+ * filled and 1 is returned.
+ * Return: 1 with *act, else 0.
+ */
+int	recon_connect_done(struct recon *r, const struct ctrl_id *id,
+	    int result, const struct recon_params *p, struct action *act);
+
+/* Would disconnect-scope let stacd disconnect this owned controller? */
+bool	recon_may_disconnect(const struct conf *c, enum trtype t);
+
+#endif

@@ -1,0 +1,409 @@
+/*
+ * t/test-reconcile.c - the reconciler from tables: desired set, kernel
+ * controllers and time in, actions and state out.  No kernel involved.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "log.h"
+#include "reconcile.h"
+#include "test.h"
+
+#define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555"
+
+static struct conf conf;
+
+static struct recon_params
+at(int64_t now)
+{
+	struct recon_params p = { &conf, HOSTNQN, now };
+
+	return p;
+}
+
+static struct want
+want_tcp(const char *traddr, const char *nqn)
+{
+	struct want w;
+
+	memset(&w, 0, sizeof(w));
+	w.cfg.id.transport = TRTYPE_TCP;
+	snprintf(w.cfg.id.traddr, sizeof(w.cfg.id.traddr), "%s", traddr);
+	strcpy(w.cfg.id.trsvcid, "4420");
+	snprintf(w.cfg.id.subsysnqn, sizeof(w.cfg.id.subsysnqn), "%s", nqn);
+	return w;
+}
+
+static struct kctrl
+kernel_ctrl(int instance, const char *transport, const char *traddr,
+    const char *nqn)
+{
+	struct kctrl k;
+
+	memset(&k, 0, sizeof(k));
+	snprintf(k.name, sizeof(k.name), "nvme%d", instance);
+	k.instance = instance;
+	snprintf(k.transport, sizeof(k.transport), "%s", transport);
+	snprintf(k.traddr, sizeof(k.traddr), "%s", traddr);
+	strcpy(k.trsvcid, strcmp(transport, "pcie") ? "4420" : "");
+	snprintf(k.subsysnqn, sizeof(k.subsysnqn), "%s", nqn);
+	strcpy(k.hostnqn, HOSTNQN);
+	strcpy(k.state, "live");
+	strcpy(k.cntrltype, "io");
+	return k;
+}
+
+/* One pass; returns the number of actions and keeps them in acts. */
+static struct action acts[64];
+static int64_t next_due;
+
+static size_t
+plan(struct recon *r, const struct want *w, size_t nw,
+    const struct kctrl *k, size_t nk, int64_t now)
+{
+	struct recon_params p = at(now);
+	struct action *v;
+	size_t n;
+
+	CHECK_INT(recon_plan(r, w, nw, k, nk, &p, &v, &n, &next_due), 0);
+	CHECK(n <= 64);
+	if (n > 64)
+		n = 64;
+	if (n)
+		memcpy(acts, v, n * sizeof(*v));
+	free(v);
+	return n;
+}
+
+static void
+done(struct recon *r, const struct want *w, int result, int64_t now)
+{
+	struct recon_params p = at(now);
+	struct action a;
+
+	CHECK_INT(recon_connect_done(r, &w->cfg.id, result, &p, &a), 0);
+}
+
+static void
+connect_once_then_nothing(void)
+{
+	struct recon r;
+	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl k = kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a");
+
+	recon_init(&r);
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 0), 1);
+	CHECK_INT(acts[0].kind, ACT_CONNECT);
+	CHECK_STR(acts[0].cfg.id.traddr, "10.0.0.1");
+	/* while in flight, nothing more, even with its half-made device */
+	CHECK_INT(plan(&r, &w, 1, &k, 1, 10), 0);
+	done(&r, &w, 0, 20);
+	CHECK_STR(r.v[0].device, "nvme0");
+	CHECK(r.v[0].owned);
+	CHECK_INT(plan(&r, &w, 1, &k, 1, 30), 0);
+	CHECK_INT(next_due, INT64_MAX);
+	recon_free(&r);
+}
+
+static void
+retry_schedule(void)
+{
+	struct recon r;
+	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+
+	recon_init(&r);
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 1000), 1);	/* immediately */
+	done(&r, &w, -ECONNREFUSED, 1500);
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 4499), 0);
+	CHECK_INT(next_due, 4500);			/* +3 s */
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 4500), 1);
+	done(&r, &w, -ECONNREFUSED, 4600);
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 64599), 0);
+	CHECK_INT(next_due, 64600);			/* then every 60 s */
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 64600), 1);
+	done(&r, &w, -EIO, 64700);
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 64701), 0);
+	CHECK_INT(next_due, 124700);
+	CHECK_INT(r.v[0].attempts, 3);
+	CHECK_INT(r.v[0].last_err, EIO);
+	recon_free(&r);
+}
+
+static void
+removed_device_comes_back_after_3s(void)
+{
+	struct recon r;
+	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl k = kernel_ctrl(4, "tcp", "10.0.0.1", "nqn.x:a");
+
+	recon_init(&r);
+	plan(&r, &w, 1, NULL, 0, 0);
+	done(&r, &w, 4, 5);
+	CHECK_INT(plan(&r, &w, 1, &k, 1, 100), 0);
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 200), 0);	/* gone */
+	CHECK_STR(r.v[0].device, "");
+	CHECK_INT(next_due, 3200);
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 3200), 1);
+	CHECK_INT(acts[0].kind, ACT_CONNECT);
+	recon_free(&r);
+}
+
+static void
+device_name_reused_by_another_controller(void)
+{
+	struct recon r;
+	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl other = kernel_ctrl(4, "tcp", "10.0.0.9", "nqn.x:zzz");
+
+	recon_init(&r);
+	plan(&r, &w, 1, NULL, 0, 0);
+	done(&r, &w, 4, 5);
+	CHECK_INT(plan(&r, &w, 1, &other, 1, 100), 0);
+	CHECK_STR(r.v[0].device, "");
+	recon_free(&r);
+}
+
+static void
+existing_connection_adopted(void)
+{
+	struct recon r;
+	struct want w = want_tcp("::1", "nqn.x:a");
+	struct kctrl k[3] = {
+		kernel_ctrl(7, "tcp", "0:0::1", "nqn.x:a"),
+		kernel_ctrl(2, "tcp", "::1", "nqn.x:b"),
+		kernel_ctrl(1, "pcie", "0000:01:00.0", "nqn.x:a"),
+	};
+
+	recon_init(&r);
+	CHECK_INT(plan(&r, &w, 1, k, 3, 0), 0);
+	CHECK_STR(r.v[0].device, "nvme7");
+	CHECK(r.v[0].owned);
+	recon_free(&r);
+}
+
+static void
+other_host_nqn_not_adopted(void)
+{
+	struct recon r;
+	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl k = kernel_ctrl(3, "tcp", "10.0.0.1", "nqn.x:a");
+
+	strcpy(k.hostnqn, "nqn.2014-08.org.example:boot-host");
+	recon_init(&r);
+	CHECK_INT(plan(&r, &w, 1, &k, 1, 0), 1);
+	CHECK_INT(acts[0].kind, ACT_CONNECT);
+	recon_free(&r);
+}
+
+static void
+removal_follows_disconnect_scope(void)
+{
+	static const struct {
+		enum disconnect_scope	scope;
+		unsigned		trtypes;
+		size_t			disconnects;
+	} cases[] = {
+		{ DS_ONLY_STAS_CONNECTIONS, 1u << TRTYPE_TCP, 1 },
+		{ DS_NO_DISCONNECT, 1u << TRTYPE_TCP, 0 },
+		{ DS_ALL_MATCHING_TRTYPES, 1u << TRTYPE_TCP, 1 },
+		{ DS_ALL_MATCHING_TRTYPES, 1u << TRTYPE_RDMA, 0 },
+	};
+	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl k = kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a");
+	struct recon r;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		conf.disconnect_scope = cases[i].scope;
+		conf.disconnect_trtypes = cases[i].trtypes;
+		recon_init(&r);
+		CHECK_INT(plan(&r, &w, 1, &k, 1, 0), 0);	/* adopted */
+		n = plan(&r, NULL, 0, &k, 1, 10);
+		if (n != cases[i].disconnects)
+			printf("#   case %zu: %zu actions\n", i, n);
+		CHECK_INT(n, cases[i].disconnects);
+		if (n) {
+			CHECK_INT(acts[0].kind, ACT_DISCONNECT);
+			CHECK_STR(acts[0].device, "nvme0");
+			CHECK(!acts[0].audit);
+		}
+		CHECK_INT(r.n, 0);
+		recon_free(&r);
+	}
+	conf_init(&conf);
+}
+
+static void
+audit_removes_foreign_io_controllers(void)
+{
+	struct recon r;
+	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl k[5] = {
+		kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a"),	/* wanted */
+		kernel_ctrl(1, "tcp", "10.0.0.2", "nqn.x:b"),	/* foreign */
+		kernel_ctrl(2, "rdma", "10.0.0.3", "nqn.x:c"),	/* other type */
+		kernel_ctrl(3, "tcp", "10.0.0.4", DISCOVERY_NQN),
+		kernel_ctrl(4, "pcie", "0000:01:00.0", "nqn.x:d"),
+	};
+
+	strcpy(k[3].cntrltype, "discovery");
+	conf.disconnect_scope = DS_ALL_MATCHING_TRTYPES;
+	recon_init(&r);
+	CHECK_INT(plan(&r, &w, 1, k, 5, 0), 1);
+	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
+	CHECK_STR(acts[0].device, "nvme1");
+	CHECK(acts[0].audit);
+	conf.disconnect_scope = DS_ONLY_STAS_CONNECTIONS;
+	CHECK_INT(plan(&r, &w, 1, k, 5, 1), 0);
+	recon_free(&r);
+	conf_init(&conf);
+}
+
+static void
+ncc_caps_attempts(void)
+{
+	struct recon r;
+	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+
+	conf.ncc_attempts = 2;
+	w.discovered = w.ncc = true;
+	recon_init(&r);
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 0), 1);
+	done(&r, &w, -ECONNREFUSED, 1);
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 3001), 1);
+	done(&r, &w, -ECONNREFUSED, 3002);
+	CHECK(r.v[0].gave_up);
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 1000000), 0);
+	CHECK_INT(next_due, INT64_MAX);
+	w.ncc = false;					/* NCC cleared */
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 1000001), 1);
+	CHECK_INT(r.v[0].attempts, 1);
+	/* without NCC there is no cap */
+	done(&r, &w, -ECONNREFUSED, 1000002);
+	done(&r, &w, -ECONNREFUSED, 1000003);
+	CHECK(!r.v[0].gave_up);
+	recon_free(&r);
+	conf_init(&conf);
+}
+
+static void
+removed_while_connecting(void)
+{
+	struct recon r;
+	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct recon_params p = at(10);
+	struct action a;
+
+	recon_init(&r);
+	plan(&r, &w, 1, NULL, 0, 0);
+	CHECK_INT(plan(&r, NULL, 0, NULL, 0, 5), 0);
+	CHECK_INT(r.n, 1);			/* kept until the connect ends */
+	CHECK_INT(recon_connect_done(&r, &w.cfg.id, 6, &p, &a), 1);
+	CHECK_INT(a.kind, ACT_DISCONNECT);
+	CHECK_STR(a.device, "nvme6");
+	CHECK_INT(r.n, 0);
+	recon_free(&r);
+}
+
+static void
+last_known_config_owned(void)
+{
+	struct recon r;
+	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct want old = want_tcp("10.0.0.2", "nqn.x:b");
+	struct kctrl k[2] = {
+		kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a"),
+		kernel_ctrl(1, "tcp", "10.0.0.2", "nqn.x:b"),
+	};
+
+	recon_init(&r);
+	CHECK_INT(recon_seed_owned(&r, &old.cfg.id), 0);
+	CHECK_INT(recon_seed_owned(&r, &w.cfg.id), 0);
+	CHECK_INT(plan(&r, &w, 1, k, 2, 0), 1);
+	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
+	CHECK_STR(acts[0].device, "nvme1");
+	CHECK_INT(r.n, 1);
+	CHECK_STR(r.v[0].device, "nvme0");
+	recon_free(&r);
+}
+
+static void
+repeated_identity_connects_once(void)
+{
+	struct recon r;
+	struct want w[3] = {
+		want_tcp("10.0.0.1", "nqn.x:a"),
+		want_tcp("10.0.0.1", "nqn.x:a"),
+		want_tcp("10.0.0.2", "nqn.x:a"),
+	};
+
+	w[0].cfg.tun.set = 1u << TUN_KATO;	/* the first one wins */
+	w[0].cfg.tun.val[TUN_KATO] = 7;
+	w[1].discovered = true;
+	recon_init(&r);
+	CHECK_INT(plan(&r, w, 3, NULL, 0, 0), 2);
+	CHECK_INT(r.n, 2);
+	CHECK_INT(r.v[0].cfg.tun.val[TUN_KATO], 7);
+	CHECK(!r.v[0].discovered);
+	recon_free(&r);
+}
+
+static void
+thousands_of_controllers(void)
+{
+	enum { N = 5000 };
+	struct want *w = calloc(N, sizeof(*w));
+	struct kctrl *k = calloc(N, sizeof(*k));
+	struct recon r;
+	struct recon_params p = at(0);
+	struct action *v;
+	size_t n, i;
+	char addr[32];
+
+	CHECK(w && k);
+	if (!w || !k)
+		goto out;
+	for (i = 0; i < N; i++) {
+		snprintf(addr, sizeof(addr), "10.%zu.%zu.%zu", i >> 16,
+		    (i >> 8) & 255, i & 255);
+		w[i] = want_tcp(addr, "nqn.x:a");
+		/* the kernel lists them in another order */
+		k[N - 1 - i] = kernel_ctrl((int)i, "tcp", addr, "nqn.x:a");
+	}
+	recon_init(&r);
+	CHECK_INT(recon_plan(&r, w, N, k, N, &p, &v, &n, &next_due), 0);
+	CHECK_INT(n, 0);
+	free(v);
+	CHECK_INT(r.n, N);
+	for (i = 0; i < r.n; i++)
+		if (r.v[i].device[0] == '\0')
+			break;
+	CHECK_INT(i, N);
+	recon_free(&r);
+out:
+	free(w);
+	free(k);
+}
+
+int
+main(void)
+{
+	log_init(LOG_TO_STDERR);
+	conf_init(&conf);
+	TEST(connect_once_then_nothing);
+	TEST(retry_schedule);
+	TEST(removed_device_comes_back_after_3s);
+	TEST(device_name_reused_by_another_controller);
+	TEST(existing_connection_adopted);
+	TEST(other_host_nqn_not_adopted);
+	TEST(removal_follows_disconnect_scope);
+	TEST(audit_removes_foreign_io_controllers);
+	TEST(ncc_caps_attempts);
+	TEST(removed_while_connecting);
+	TEST(last_known_config_owned);
+	TEST(repeated_identity_connects_once);
+	TEST(thousands_of_controllers);
+	return TEST_EXIT();
+}
