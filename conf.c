@@ -1109,6 +1109,12 @@ print_tunable(FILE *out, const char *before, const char *after,
 }
 
 void
+conf_print_id(FILE *out, const struct ctrl_id *id)
+{
+	print_ctrl_id(out, id, ~0u);
+}
+
+void
 conf_print_ctrl(FILE *out, const struct ctrl_conf *cc)
 {
 	int t;

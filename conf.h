@@ -121,6 +121,9 @@ int	conf_load(struct conf *c, const char *path);
 /* Print the effective configuration in stacd.conf syntax (--check). */
 void	conf_print(FILE *out, const struct conf *c);
 
+/* Print an identity as a controller entry value, without parameters. */
+void	conf_print_id(FILE *out, const struct ctrl_id *id);
+
 /* Print one controller entry's value ("transport=tcp;traddr=..."). */
 void	conf_print_ctrl(FILE *out, const struct ctrl_conf *cc);
 

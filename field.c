@@ -3,6 +3,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -47,6 +48,18 @@ ctrl_id_compare(const struct ctrl_id *a, const struct ctrl_id *b)
 	    (c = strcmp(a->host_iface, b->host_iface)))
 		return c;
 	return strcmp(a->host_nqn, b->host_nqn);
+}
+
+const char *
+ctrl_id_str(const struct ctrl_id *id, char *buf, size_t size)
+{
+	snprintf(buf, size, "(%s, %s%s%s%s%s%s%s%s%s)",
+	    trtype_name(id->transport), id->traddr,
+	    id->trsvcid[0] ? ", " : "", id->trsvcid,
+	    id->subsysnqn[0] ? ", " : "", id->subsysnqn,
+	    id->host_iface[0] ? ", " : "", id->host_iface,
+	    id->host_traddr[0] ? ", " : "", id->host_traddr);
+	return buf;
 }
 
 static bool

@@ -8,11 +8,14 @@
  * the desired set is sorted once per pass, and the kernel's controllers
  * are looked up through a sorted index.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "field.h"
 #include "log.h"
 #include "reconcile.h"
 
@@ -526,5 +529,119 @@ recon_connect_done(struct recon *r, const struct ctrl_id *id, int result,
 	max = t->ncc ? p->conf->ncc_attempts : 0;
 	if (max > 0 && t->attempts >= max)
 		t->gave_up = true;
+	return 0;
+}
+
+void
+recon_kick(struct recon *r, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].device[0] == '\0' && !r->v[i].in_flight) {
+			r->v[i].retry_at = now;
+			r->v[i].gave_up = false;
+		}
+}
+
+/* ---- the desired set from the configuration ---- */
+
+bool
+want_needs_resolving(const struct ctrl_id *id)
+{
+	return (id->transport == TRTYPE_TCP || id->transport == TRTYPE_RDMA) &&
+	    !field_is_ip(id->traddr);
+}
+
+/*
+ * Rewrite an IP literal in inet_ntop form: the kernel's duplicate check
+ * compares traddr strings, so "0::1" and "::1" must not both reach it.
+ * Return: the family (IPF_V4 / IPF_V6), or 0 when s is not an IP.
+ */
+static unsigned
+canonical_ip(char *s, size_t size)
+{
+	unsigned char a[16];
+	char buf[INET6_ADDRSTRLEN], scope[HOST_IFACE_MAX + 2] = "";
+	char *pct = strchr(s, '%');
+	int af;
+
+	if (pct) {
+		snprintf(scope, sizeof(scope), "%s", pct);
+		*pct = '\0';
+	}
+	af = inet_pton(AF_INET, s, a) == 1 ? AF_INET :
+	    inet_pton(AF_INET6, s, a) == 1 ? AF_INET6 : 0;
+	if (af && inet_ntop(af, a, buf, sizeof(buf)))
+		snprintf(s, size, "%s%s", buf, af == AF_INET6 ? scope : "");
+	else if (pct)
+		*pct = '%';
+	return af == AF_INET ? IPF_V4 : af == AF_INET6 ? IPF_V6 : 0;
+}
+
+/* One configured controller; false when it is not wanted now. */
+static bool
+want_one(const struct conf *c, const struct host_conf *h,
+    resolved_fn resolved, void *ctx, struct want *w)
+{
+	struct ctrl_id *id = &w->cfg.id;
+	char name[CTRL_ID_STR_MAX];
+	unsigned fam;
+
+	ctrl_id_str(id, name, sizeof(name));
+	if (id->host_nqn[0] == '\0')
+		memcpy(id->host_nqn, h->nqn, sizeof(id->host_nqn));
+	else if (strcmp(id->host_nqn, h->nqn) != 0) {
+		/* The kernel pairs each host NQN with one host ID. */
+		log_warnx("%s: host-nqn differs from the host's NQN; stacd "
+		    "connects with the host identity only, skipped", name);
+		return false;
+	}
+	if (conf_excluded(c, id)) {
+		log_debug("%s: excluded", name);
+		return false;
+	}
+	if (id->transport != TRTYPE_TCP && id->transport != TRTYPE_RDMA)
+		return true;
+	if (want_needs_resolving(id)) {
+		const char *addr = resolved(ctx, id->traddr);
+
+		if (addr == NULL || *addr == '\0')
+			return false;
+		snprintf(id->traddr, sizeof(id->traddr), "%s", addr);
+	}
+	fam = canonical_ip(id->traddr, sizeof(id->traddr));
+	if (!(fam & c->ip_family)) {
+		log_warnx("%s: excluded by ip-family", name);
+		return false;
+	}
+	if (id->host_traddr[0])
+		canonical_ip(id->host_traddr, sizeof(id->host_traddr));
+	if (conf_excluded(c, id)) {
+		log_debug("%s: excluded (resolved address)", name);
+		return false;
+	}
+	return true;
+}
+
+int
+want_from_conf(const struct conf *c, const struct host_conf *h,
+    resolved_fn resolved, void *ctx, struct want **out, size_t *n)
+{
+	struct want *v;
+	size_t i, m = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((v = calloc(c->n_ctrls ? c->n_ctrls : 1, sizeof(*v))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < c->n_ctrls; i++) {
+		memset(&v[m], 0, sizeof(v[m]));
+		v[m].cfg = c->ctrls[i];
+		if (want_one(c, h, resolved, ctx, &v[m]))
+			m++;
+	}
+	*out = v;
+	*n = m;
 	return 0;
 }

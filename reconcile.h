@@ -98,4 +98,30 @@ int	recon_connect_done(struct recon *r, const struct ctrl_id *id,
 /* Would disconnect-scope let stacd disconnect this owned controller? */
 bool	recon_may_disconnect(const struct conf *c, enum trtype t);
 
+
+/*
+ * The address a host name resolved to ("" while unknown), supplied by
+ * the daemon's resolver.
+ */
+typedef const char *(*resolved_fn)(void *ctx, const char *name);
+
+/*
+ * want_from_conf - the desired set from stacd.conf: exclusions (on the
+ * written and on the resolved address), ip-family, host names replaced by
+ * their address (entries whose name is not resolved yet are left out),
+ * IP literals in canonical form, host-nqn defaulted to the host's NQN.
+ * Problems are logged.  Return: 0 with *out (free it) and *n, or -ENOMEM.
+ */
+int	want_from_conf(const struct conf *c, const struct host_conf *h,
+	    resolved_fn resolved, void *ctx, struct want **out, size_t *n);
+
+/* Does this entry need a host name resolved (tcp/rdma, not an IP)? */
+bool	want_needs_resolving(const struct ctrl_id *id);
+
+/*
+ * recon_kick - SIGHUP: controllers waiting for a retry, or that gave up,
+ * are tried again at the next pass.
+ */
+void	recon_kick(struct recon *r, int64_t now);
+
 #endif

@@ -1,18 +1,37 @@
 /*
  * stacd.c - the STorage Appliance Connector daemon: command line,
- * start-up checks, and (later) the one poll() loop that owns all state.
+ * start-up checks, and the one poll() loop that owns all state.
+ *
+ * Handlers only record work (flags in struct stacd); after each dispatch
+ * the loop reloads, reconciles and exits as recorded.  Everything that
+ * blocks runs in worker threads (worker.c) and comes back as an event.
  */
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "log.h"
+#include "netlink.h"
+#include "nvmf.h"
+#include "reconcile.h"
 #include "stac_object.h"
 #include "stacd.h"
+#include "worker.h"
 
 #define EXIT_USAGE	2
 
@@ -155,6 +174,682 @@ check_config(const struct options *o, const char *conf_path)
 	return usable ? 0 : 1;
 }
 
+
+#define NAME_RETRY_MS	60000	/* a host name that did not resolve */
+#define LKC_FILE	"last-known-config"
+
+/* The poll slots, one per event source (bgpd's PFD_*). */
+enum {
+	PFD_SIGNAL,
+	PFD_UEVENT,
+	PFD_WORKERS,
+	PFD_DBUS,		/* the D-Bus connection, when there is one */
+	PFD_MAX
+};
+
+/*
+ * A host name from stacd.conf and what it resolved to.  A known address
+ * is kept while the name is resolved again (reload, failure), so that a
+ * DNS hiccup never takes a controller out of the desired set.
+ */
+struct name {
+	char		 name[TRADDR_MAX + 1];
+	char		 addr[64];	/* "" until first resolved */
+	bool		 pending;	/* a resolve job is running */
+	int64_t		 retry_at;	/* after a failure; 0 = none due */
+};
+
+/* The daemon's one context: everything it knows lives here. */
+struct stacd {
+	struct options	 opt;
+	char		 conf_path[PATH_MAX];
+	char		 lkc_path[PATH_MAX];
+	struct conf	 conf;
+	struct host_conf host;
+	uint32_t	 supported;	/* kernel options, bits of nvmf_opt */
+
+	struct recon	 recon;
+	struct want	*want;		/* the desired set, rebuilt on change */
+	size_t		 n_want;
+	bool		 want_dirty;
+	struct name	*names;
+	size_t		 n_names;
+
+	struct worker_pool workers;
+	struct pollfd	 pfd[PFD_MAX];
+
+	bool		 quit;
+	bool		 reload;
+	bool		 pass_due;	/* reconcile after this dispatch */
+	int64_t		 next_pass;	/* deadline asked by the reconciler */
+	bool		 ready;		/* READY=1 sent */
+	char		*lkc_written;	/* what the LKC file holds */
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct recon_params
+params(const struct stacd *s)
+{
+	struct recon_params p = { &s->conf, s->host.nqn, now_ms() };
+
+	return p;
+}
+
+/* ---- host name resolution ---- */
+
+static struct job *
+job_new(struct stacd *s, enum job_kind kind)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (j) {
+		j->kind = kind;
+		j->root = s->opt.root;
+	}
+	return j;
+}
+
+static void
+submit(struct stacd *s, struct job *j)
+{
+	int r = worker_submit(&s->workers, j);
+
+	if (r < 0) {
+		/* Handled like a failed job, so nothing waits forever. */
+		j->result = r;
+		log_err("cannot start a worker: %s", strerror(-r));
+		free(j);
+	}
+}
+
+static void
+resolve_start(struct stacd *s, struct name *n)
+{
+	struct job *j = job_new(s, JOB_RESOLVE);
+
+	if (j == NULL)
+		return;
+	memcpy(j->name, n->name, sizeof(j->name));
+	j->families = s->conf.ip_family;
+	j->v6_first = s->conf.ip_family_v6_first;
+	n->pending = true;
+	n->retry_at = 0;
+	submit(s, j);
+}
+
+static struct name *
+name_find(struct stacd *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_names; i++)
+		if (strcmp(s->names[i].name, name) == 0)
+			return &s->names[i];
+	return NULL;
+}
+
+/* resolved_fn for want_from_conf(): answers from the cache, asks once. */
+static const char *
+name_lookup(void *ctx, const char *name)
+{
+	struct stacd *s = ctx;
+	struct name *n = name_find(s, name), *v;
+
+	if (n == NULL) {
+		v = realloc(s->names, (s->n_names + 1) * sizeof(*v));
+		if (v == NULL)
+			return NULL;
+		s->names = v;
+		n = &s->names[s->n_names++];
+		memset(n, 0, sizeof(*n));
+		snprintf(n->name, sizeof(n->name), "%s", name);
+		resolve_start(s, n);
+	}
+	return n->addr;
+}
+
+static void
+resolve_done(struct stacd *s, const struct job *j)
+{
+	struct name *n = name_find(s, j->name);
+
+	if (n == NULL)
+		return;
+	n->pending = false;
+	if (j->result == 0) {
+		if (strcmp(n->addr, j->addr) != 0)
+			log_info("%s resolved to %s", n->name, j->addr);
+		memcpy(n->addr, j->addr, sizeof(n->addr));
+		s->want_dirty = true;
+		s->pass_due = true;
+		return;
+	}
+	log_warnx("cannot resolve %s: %s; %sretrying in %d s", n->name,
+	    j->result == -ENOENT ? "unknown host" :
+	    j->result == -EADDRNOTAVAIL ? "no address of an enabled ip-family" :
+	    strerror(-j->result), n->addr[0] ? "keeping the last address, " :
+	    "", NAME_RETRY_MS / 1000);
+	n->retry_at = now_ms() + NAME_RETRY_MS;
+}
+
+static void
+names_retry_due(struct stacd *s, int64_t now, int64_t *next)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_names; i++) {
+		struct name *n = &s->names[i];
+
+		if (n->pending || n->retry_at == 0)
+			continue;
+		if (n->retry_at <= now)
+			resolve_start(s, n);
+		else if (n->retry_at < *next)
+			*next = n->retry_at;
+	}
+}
+
+/* SIGHUP: resolve every name again (ip-family or DNS may have changed). */
+static void
+names_refresh(struct stacd *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_names; i++)
+		if (!s->names[i].pending)
+			resolve_start(s, &s->names[i]);
+}
+
+/* ---- the last-known-config: which live connections are ours ---- */
+
+static char *
+lkc_render(const struct stacd *s)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		return NULL;
+	/* A stacd.conf fragment of identities only: never secrets. */
+	fputs("# stacd last-known-config: controllers stacd owns\n"
+	    "[Controllers]\n", f);
+	for (i = 0; i < s->recon.n; i++) {
+		const struct tracked *t = &s->recon.v[i];
+
+		if (!t->owned || t->device[0] == '\0')
+			continue;
+		fputs("controller=", f);
+		conf_print_id(f, &t->cfg.id);
+		fputc('\n', f);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int
+write_atomically(const char *path, const char *text)
+{
+	char tmp[PATH_MAX + 8];
+	size_t len = strlen(text);
+	int fd, r = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
+		r = errno ? -errno : -EIO;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+static void
+lkc_save(struct stacd *s)
+{
+	char *text = lkc_render(s);
+	int r;
+
+	if (text == NULL)
+		return;
+	if (s->lkc_written && strcmp(text, s->lkc_written) == 0) {
+		free(text);
+		return;
+	}
+	if ((r = write_atomically(s->lkc_path, text)) < 0) {
+		/* Once per change: a missing /run/stacd is not fatal. */
+		log_warnx("cannot save %s: %s", s->lkc_path, strerror(-r));
+	}
+	free(s->lkc_written);
+	s->lkc_written = text;
+}
+
+static void
+lkc_load(struct stacd *s)
+{
+	struct conf lkc;
+	size_t i;
+
+	conf_init(&lkc);
+	if (conf_load(&lkc, s->lkc_path) == 0)
+		for (i = 0; i < lkc.n_ctrls; i++)
+			recon_seed_owned(&s->recon, &lkc.ctrls[i].id);
+	if (lkc.n_ctrls)
+		log_info("%zu controllers owned before the restart (%s)",
+		    lkc.n_ctrls, s->lkc_path);
+	conf_free(&lkc);
+}
+
+static void
+lkc_path(struct stacd *s)
+{
+	const char *dir = getenv("RUNTIME_DIRECTORY");
+	char d[PATH_MAX - sizeof(LKC_FILE) - 1];
+
+	/* systemd may pass several directories, separated by ':'. */
+	snprintf(d, sizeof(d), "%s%s", s->opt.root,
+	    dir && *dir == '/' ? dir : "/run/stacd");
+	d[strcspn(d, ":")] = '\0';
+	if (mkdir(d, 0700) < 0 && errno != EEXIST)
+		log_warnx("cannot create %s: %s", d, strerror(errno));
+	snprintf(s->lkc_path, sizeof(s->lkc_path), "%s/%s", d, LKC_FILE);
+}
+
+/* ---- readiness (sd_notify without libsystemd) ---- */
+
+static void
+notify(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	socklen_t len;
+	int fd;
+
+	if (path == NULL || (*path != '/' && *path != '@') ||
+	    strlen(path) >= sizeof(sa.sun_path))
+		return;
+	memcpy(sa.sun_path, path, strlen(path));
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+	if (*path == '@')
+		sa.sun_path[0] = '\0';		/* abstract namespace */
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL,
+	    (struct sockaddr *)&sa, len) < 0)
+		log_debug("NOTIFY_SOCKET: %s", strerror(errno));
+	close(fd);
+}
+
+/* ---- carrying out the reconciler's actions ---- */
+
+static void
+start_connect(struct stacd *s, const struct ctrl_conf *cc)
+{
+	char name[CTRL_ID_STR_MAX];
+	struct recon_params p = params(s);
+	struct action act;
+	uint32_t dropped = 0;
+	struct job *j = job_new(s, JOB_CONNECT);
+	int n, o;
+
+	ctrl_id_str(&cc->id, name, sizeof(name));
+	n = j ? nvmf_build_options(j->opts, sizeof(j->opts), cc, &s->conf,
+	    &s->host, s->supported, &dropped) : -ENOMEM;
+	for (o = 0; o < OPT_COUNT; o++)
+		if (dropped & (1u << o))
+			log_warnx("%s: the kernel does not support %s, "
+			    "connecting without it", name,
+			    nvmf_opt_name((enum nvmf_opt)o));
+	if (n < 0) {
+		log_err("%s: cannot build the connect options: %s", name,
+		    strerror(-n));
+		free(j);
+		if (recon_connect_done(&s->recon, &cc->id, n, &p, &act))
+			log_err("unexpected disconnect request");
+		return;
+	}
+	j->id = cc->id;
+	log_debug("%s: connecting", name);
+	submit(s, j);
+}
+
+static void
+start_disconnect(struct stacd *s, const struct action *a)
+{
+	struct job *j = job_new(s, JOB_DISCONNECT);
+
+	if (j == NULL)
+		return;
+	memcpy(j->device, a->device, sizeof(j->device));
+	log_info("%s - Disconnect initiated%s", a->device, a->audit ?
+	    " (not configured: disconnect-scope "
+	    "all-connections-matching-disconnect-trtypes)" : "");
+	submit(s, j);
+}
+
+static void
+connect_done(struct stacd *s, const struct job *j)
+{
+	char name[CTRL_ID_STR_MAX];
+	struct recon_params p = params(s);
+	struct tracked *t = recon_find(&s->recon, &j->id);
+	struct action act;
+
+	ctrl_id_str(&j->id, name, sizeof(name));
+	if (j->result >= 0)
+		log_info("nvme%d - Connection established! %s", j->result,
+		    name);
+	else if (j->result == -EALREADY)
+		log_info("%s: already connected; adopting it", name);
+	else if (t && (t->attempts <= 2 || t->last_err != -j->result))
+		log_warnx("%s: connect failed: %s; retrying in %d s", name,
+		    nvmf_strerror(-j->result), t->attempts <= 1 ?
+		    RETRY_FAST_MS / 1000 : RETRY_SLOW_MS / 1000);
+	else
+		log_debug("%s: connect failed again: %s", name,
+		    nvmf_strerror(-j->result));
+	if (recon_connect_done(&s->recon, &j->id, j->result, &p, &act))
+		start_disconnect(s, &act);
+	s->pass_due = true;
+}
+
+static void
+disconnect_done(struct stacd *s, const struct job *j)
+{
+	if (j->result < 0 && j->result != -ENOENT)
+		log_warnx("%s - disconnect failed: %s", j->device,
+		    strerror(-j->result));
+	s->pass_due = true;
+}
+
+/* One reconciliation pass: re-read reality, plan, act. */
+static void
+reconcile(struct stacd *s)
+{
+	struct recon_params p = params(s);
+	struct kctrl *obs = NULL;
+	struct action *acts = NULL;
+	size_t n_acts = 0, i;
+	int n;
+
+	if (s->want_dirty) {
+		free(s->want);
+		if (want_from_conf(&s->conf, &s->host, name_lookup, s,
+		    &s->want, &s->n_want) < 0) {
+			s->n_want = 0;
+			log_err("out of memory building the desired set");
+			return;
+		}
+		s->want_dirty = false;
+	}
+	if ((n = nvmf_scan(s->opt.root, &obs)) < 0) {
+		log_err("cannot read /sys/class/nvme: %s", strerror(-n));
+		return;
+	}
+	if (recon_plan(&s->recon, s->want, s->n_want, obs, (size_t)n, &p,
+	    &acts, &n_acts, &s->next_pass) < 0)
+		log_err("out of memory planning the pass");
+	free(obs);
+	for (i = 0; i < n_acts; i++) {
+		if (acts[i].kind == ACT_CONNECT)
+			start_connect(s, &acts[i].cfg);
+		else
+			start_disconnect(s, &acts[i]);
+	}
+	free(acts);
+	lkc_save(s);
+	if (!s->ready) {
+		s->ready = true;
+		notify("READY=1");
+	}
+}
+
+/* ---- event handlers: they only record work ---- */
+
+static void
+on_signal(struct stacd *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->pfd[PFD_SIGNAL].fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			s->reload = true;
+		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+			s->quit = true;
+	}
+}
+
+static void
+uevent_poke(void *ctx, const struct uevent *ev)
+{
+	struct stacd *s = ctx;
+
+	if (!uevent_is_nvme_ctrl(ev))
+		return;
+	log_debug("%s - uevent %s%s%s", ev->devname, ev->action,
+	    ev->nvme_event[0] ? " " : "", ev->nvme_event);
+	s->pass_due = true;
+}
+
+static void
+on_uevent(struct stacd *s)
+{
+	int r = netlink_drain(s->pfd[PFD_UEVENT].fd, uevent_poke, s);
+
+	if (r == NETLINK_OVERRUN) {
+		log_warnx("uevent overrun: rescanning /sys/class/nvme");
+		s->pass_due = true;
+	} else if (r < 0)
+		log_warnx("uevent socket: %s", strerror(-r));
+}
+
+static void
+on_workers(struct stacd *s)
+{
+	struct job *j;
+
+	while ((j = worker_collect(&s->workers)) != NULL) {
+		switch (j->kind) {
+		case JOB_CONNECT:
+			connect_done(s, j);
+			break;
+		case JOB_DISCONNECT:
+			disconnect_done(s, j);
+			break;
+		case JOB_RESOLVE:
+			resolve_done(s, j);
+			break;
+		}
+		free(j);
+	}
+}
+
+static void
+on_dbus(struct stacd *s)
+{
+	(void)s;
+}
+
+static void (*const handlers[PFD_MAX])(struct stacd *) = {
+	[PFD_SIGNAL] = on_signal,
+	[PFD_UEVENT] = on_uevent,
+	[PFD_WORKERS] = on_workers,
+	[PFD_DBUS] = on_dbus,
+};
+
+/* ---- lifecycle ---- */
+
+static void
+apply_tron(const struct stacd *s)
+{
+	log_set_debug(s->conf.tron || s->opt.tron);
+}
+
+/*
+ * SIGHUP: parse into a fresh configuration and swap only if the file
+ * could be read.  Tunables apply to new connections; sys.conf stays.
+ */
+static void
+reload(struct stacd *s)
+{
+	struct conf fresh;
+
+	s->reload = false;
+	conf_init(&fresh);
+	if (conf_load(&fresh, s->conf_path) < 0) {
+		log_err("reload: keeping the previous configuration");
+		conf_free(&fresh);
+		return;
+	}
+	conf_free(&s->conf);
+	s->conf = fresh;
+	/* SIGHUP re-applies the file's tron, as nvme-stas does. */
+	log_set_debug(s->conf.tron);
+	names_refresh(s);
+	s->want_dirty = true;
+	s->pass_due = true;
+	recon_kick(&s->recon, now_ms());
+	log_info("configuration reloaded from %s", s->conf_path);
+}
+
+static int
+poll_timeout(struct stacd *s)
+{
+	int64_t now = now_ms(), next = s->next_pass;
+
+	names_retry_due(s, now, &next);
+	if (s->pass_due || next <= now)
+		return 0;
+	if (next == INT64_MAX)
+		return -1;
+	return next - now > INT_MAX ? INT_MAX : (int)(next - now);
+}
+
+static int
+open_signals(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	/* Blocked before any thread starts, so every thread inherits it. */
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static int
+daemon_init(struct stacd *s)
+{
+	int fd, r;
+
+	conf_init(&s->conf);
+	recon_init(&s->recon);
+	if (conf_load(&s->conf, s->conf_path) < 0 ||
+	    host_load(&s->host, s->opt.root) < 0)
+		return -1;
+	apply_tron(s);
+	if ((fd = open_signals()) < 0) {
+		log_err("signalfd: %s", strerror(errno));
+		return -1;
+	}
+	s->pfd[PFD_SIGNAL].fd = fd;
+	/* Subscribe before the first scan so no event falls in between. */
+	if ((fd = netlink_open()) < 0) {
+		log_err("uevent socket: %s", strerror(-fd));
+		return -1;
+	}
+	s->pfd[PFD_UEVENT].fd = fd;
+	if ((r = worker_init(&s->workers)) < 0) {
+		log_err("worker pipe: %s", strerror(-r));
+		return -1;
+	}
+	s->pfd[PFD_WORKERS].fd = s->workers.done_fd[0];
+	s->pfd[PFD_DBUS].fd = -1;
+	s->supported = nvmf_read_supported(s->opt.root);
+	if (!(s->supported & (1u << OPT_HOST_IFACE)))
+		log_warnx("Kernel does not appear to support all the options "
+		    "needed to run this program. Consider updating to a later "
+		    "kernel version.");
+	lkc_path(s);
+	lkc_load(s);
+	s->want_dirty = true;
+	s->pass_due = true;
+	s->next_pass = INT64_MAX;
+	return 0;
+}
+
+static void
+daemon_fini(struct stacd *s)
+{
+	int i;
+
+	/* Connections stay up: stacd never disconnects on exit. */
+	lkc_save(s);
+	for (i = 0; i < PFD_MAX; i++)
+		if (s->pfd[i].fd >= 0 && i != PFD_WORKERS)
+			close(s->pfd[i].fd);
+	worker_fini(&s->workers);
+	recon_free(&s->recon);
+	conf_free(&s->conf);
+	free(s->want);
+	free(s->names);
+	free(s->lkc_written);
+}
+
+static int
+run(struct stacd *s)
+{
+	int i, n;
+
+	log_info("stacd %s starting (%s)", STACD_VERSION, s->conf_path);
+	while (!s->quit) {
+		for (i = 0; i < PFD_MAX; i++) {
+			s->pfd[i].events = POLLIN;
+			s->pfd[i].revents = 0;
+		}
+		n = poll(s->pfd, PFD_MAX, poll_timeout(s));
+		if (n < 0 && errno != EINTR) {
+			log_err("poll: %s", strerror(errno));
+			return 1;
+		}
+		for (i = 0; i < PFD_MAX && n > 0; i++)
+			if (s->pfd[i].revents)
+				handlers[i](s);
+		if (s->quit)
+			break;
+		if (s->reload)
+			reload(s);
+		if (s->pass_due || now_ms() >= s->next_pass) {
+			s->pass_due = false;
+			reconcile(s);
+		}
+	}
+	notify("STOPPING=1");
+	log_info("exiting; %d connects still in the kernel, connections "
+	    "left as they are", worker_pending(&s->workers));
+	return 0;
+}
+
 static int
 startup_checks(const struct options *o)
 {
@@ -173,6 +868,28 @@ startup_checks(const struct options *o)
 		return -1;
 	}
 	return 0;
+}
+
+static int
+run_daemon(const struct options *o, const char *conf_path)
+{
+	struct stacd *s = calloc(1, sizeof(*s));
+	int i, r = 1;
+
+	if (s == NULL) {
+		fprintf(stderr, "stacd: out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < PFD_MAX; i++)
+		s->pfd[i].fd = -1;
+	s->opt = *o;
+	snprintf(s->conf_path, sizeof(s->conf_path), "%s", conf_path);
+	log_init(o->syslog ? LOG_TO_SYSLOG : LOG_TO_STDOUT);
+	if (daemon_init(s) == 0)
+		r = run(s);
+	daemon_fini(s);
+	free(s);
+	return r;
 }
 
 int
@@ -194,6 +911,5 @@ main(int argc, char **argv)
 		return check_config(&o, conf_path);
 	if (startup_checks(&o) < 0)
 		return 1;
-	fprintf(stderr, "stacd: the connector loop is not built yet\n");
-	return 1;
+	return run_daemon(&o, conf_path);
 }

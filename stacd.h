@@ -49,6 +49,13 @@ struct ctrl_id {
 /* A total order over the 7 identity fields (exact strings). */
 int		 ctrl_id_compare(const struct ctrl_id *a, const struct ctrl_id *b);
 
+/*
+ * nvme-stas's printable form, for log lines:
+ * "(tcp, 10.0.0.1, 4420, nqn..., eth0, 10.0.0.5)", empty parts left out.
+ */
+#define CTRL_ID_STR_MAX	1024
+const char	*ctrl_id_str(const struct ctrl_id *id, char *buf, size_t size);
+
 const char	*trtype_name(enum trtype t);
 enum trtype	 trtype_from_name(const char *name);
 

@@ -1,0 +1,70 @@
+/*
+ * worker.h - a small bounded pool of threads for the calls that block:
+ * the connect write to /dev/nvme-fabrics (up to a minute), the
+ * delete_controller write, and host name resolution.  The loop submits
+ * jobs; finished jobs come back through a pipe the loop polls, so no
+ * state is shared while a job runs.
+ */
+#ifndef STACD_WORKER_H
+#define STACD_WORKER_H
+
+#include "conf.h"
+#include "nvmf.h"
+
+#define WORKERS_MAX	8	/* concurrent blocking calls */
+#define OPTS_MAX	4096	/* the kernel refuses longer option strings */
+
+enum job_kind {
+	JOB_CONNECT,
+	JOB_DISCONNECT,
+	JOB_RESOLVE,
+};
+
+struct job {
+	enum job_kind	 kind;
+	const char	*root;
+	/* JOB_CONNECT */
+	struct ctrl_id	 id;
+	char		 opts[OPTS_MAX];
+	/* JOB_DISCONNECT */
+	char		 device[DEVNAME_MAX + 1];
+	/* JOB_RESOLVE: name -> first address of the preferred family */
+	char		 name[TRADDR_MAX + 1];
+	unsigned	 families;	/* IPF_V4 | IPF_V6 */
+	bool		 v6_first;
+	char		 addr[64];
+	/* filled by the worker: instance or 0, or -errno */
+	int		 result;
+	struct job	*next;		/* queue link, owned by the pool */
+};
+
+struct worker_pool {
+	int		 done_fd[2];	/* [0] is polled by the loop */
+	int		 running;
+	struct job	*head, *tail;	/* waiting for a free worker */
+};
+
+/* Return: 0, or -errno. */
+int	worker_init(struct worker_pool *w);
+void	worker_fini(struct worker_pool *w);
+
+/*
+ * worker_submit - run job (allocated by the caller, freed by whoever
+ * takes it back from worker_collect()) now or when a worker is free.
+ * Return: 0, or -errno (the job was not taken).
+ */
+int	worker_submit(struct worker_pool *w, struct job *job);
+
+/*
+ * worker_collect - the next finished job, or NULL when none is ready.
+ * Starts queued jobs as workers become free.
+ */
+struct job *worker_collect(struct worker_pool *w);
+
+/* Number of jobs submitted and not yet collected. */
+int	worker_pending(const struct worker_pool *w);
+
+/* What a worker runs; exposed so tests can run a job synchronously. */
+void	worker_run(struct job *job);
+
+#endif
