@@ -82,6 +82,10 @@ fuzz: $(addprefix $(B)/libfuzzer/,$(FUZZERS))
 update-golden: $(B)/asan/stacd
 	@sh t/conf/update-golden.sh
 
+# The README's main job: boot a VM, let stacd connect, show the result.
+demo: stacd.static
+	@t/vm/run.sh -t 300 t/vm/demo.sh
+
 lint-man:
 	mandoc -Tlint -Wwarning stacd.8 stacd.conf.5
 

@@ -366,9 +366,10 @@ netlink_drain(int fd, void (*fn)(void *ctx, const struct uevent *ev),
 		if (r == -EINTR)
 			continue;
 		if (r == -ENOBUFS) {
-			/* reported once; the queue behind it is still good */
-			log_warnx("%s: uevent overrun, events were lost",
-			    __func__);
+			/*
+			 * Reported once; the queue behind it is still good.
+			 * The caller logs it along with its rescan.
+			 */
 			overrun = true;
 			continue;
 		}

@@ -365,7 +365,7 @@ drop_undesired(struct tracked *v, size_t n, const struct recon_params *p,
 		struct tracked *t = &v[i];
 
 		/* Still connecting: decided when the connect completes. */
-		if (t->desired || t->in_flight) {
+		if (t->desired || t->in_flight || p->incomplete) {
 			v[m++] = *t;
 			continue;
 		}

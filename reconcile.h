@@ -56,6 +56,11 @@ struct recon_params {
 	const struct conf *conf;	/* scope, trtypes, ncc cap */
 	const char	*host_nqn;
 	int64_t		 now;		/* ms, CLOCK_MONOTONIC */
+	/*
+	 * The desired set may be missing entries (a host name not resolved
+	 * yet): controllers outside it are kept, not disconnected.
+	 */
+	bool		 incomplete;
 };
 
 void	recon_init(struct recon *r);

@@ -212,6 +212,7 @@ struct stacd {
 	struct want	*want;		/* the desired set, rebuilt on change */
 	size_t		 n_want;
 	bool		 want_dirty;
+	bool		 want_incomplete;	/* a name not resolved yet */
 	struct name	*names;
 	size_t		 n_names;
 
@@ -238,7 +239,8 @@ now_ms(void)
 static struct recon_params
 params(const struct stacd *s)
 {
-	struct recon_params p = { &s->conf, s->host.nqn, now_ms() };
+	struct recon_params p = { &s->conf, s->host.nqn, now_ms(),
+	    s->want_incomplete };
 
 	return p;
 }
@@ -313,6 +315,9 @@ name_lookup(void *ctx, const char *name)
 		snprintf(n->name, sizeof(n->name), "%s", name);
 		resolve_start(s, n);
 	}
+	/* Until its first answer, what this entry stands for is unknown. */
+	if (n->addr[0] == '\0' && n->pending)
+		s->want_incomplete = true;
 	return n->addr;
 }
 
@@ -582,7 +587,7 @@ disconnect_done(struct stacd *s, const struct job *j)
 static void
 reconcile(struct stacd *s)
 {
-	struct recon_params p = params(s);
+	struct recon_params p;
 	struct kctrl *obs = NULL;
 	struct action *acts = NULL;
 	size_t n_acts = 0, i;
@@ -590,6 +595,7 @@ reconcile(struct stacd *s)
 
 	if (s->want_dirty) {
 		free(s->want);
+		s->want_incomplete = false;
 		if (want_from_conf(&s->conf, &s->host, name_lookup, s,
 		    &s->want, &s->n_want) < 0) {
 			s->n_want = 0;
@@ -598,6 +604,7 @@ reconcile(struct stacd *s)
 		}
 		s->want_dirty = false;
 	}
+	p = params(s);
 	if ((n = nvmf_scan(s->opt.root, &obs)) < 0) {
 		log_err("cannot read /sys/class/nvme: %s", strerror(-n));
 		return;

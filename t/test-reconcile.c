@@ -18,7 +18,7 @@ static struct conf conf;
 static struct recon_params
 at(int64_t now)
 {
-	struct recon_params p = { &conf, HOSTNQN, now };
+	struct recon_params p = { &conf, HOSTNQN, now, false };
 
 	return p;
 }
@@ -330,6 +330,30 @@ last_known_config_owned(void)
 }
 
 static void
+incomplete_desired_set_keeps_everything(void)
+{
+	struct recon r;
+	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl k = kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a");
+	struct recon_params p = at(0);
+	struct action *v;
+	size_t n;
+
+	recon_init(&r);
+	CHECK_INT(recon_seed_owned(&r, &w.cfg.id), 0);
+	p.incomplete = true;
+	CHECK_INT(recon_plan(&r, NULL, 0, &k, 1, &p, &v, &n, &next_due), 0);
+	CHECK_INT(n, 0);			/* nothing disconnected */
+	free(v);
+	CHECK_INT(r.n, 1);
+	CHECK_STR(r.v[0].device, "nvme0");
+	/* once complete, an owned controller no longer wanted goes */
+	CHECK_INT(plan(&r, NULL, 0, &k, 1, 1), 1);
+	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
+	recon_free(&r);
+}
+
+static void
 repeated_identity_connects_once(void)
 {
 	struct recon r;
@@ -403,6 +427,7 @@ main(void)
 	TEST(ncc_caps_attempts);
 	TEST(removed_while_connecting);
 	TEST(last_known_config_owned);
+	TEST(incomplete_desired_set_keeps_everything);
 	TEST(repeated_identity_connects_once);
 	TEST(thousands_of_controllers);
 	return TEST_EXIT();
