@@ -25,8 +25,8 @@
 #include <stdint.h>
 
 /* Limits from the spec ("Valid Signatures", "Message Format"). */
-#define DW_MSG_SIZE_MAX		(1u << 27)	/* whole message: 128 MiB */
-#define DW_ARRAY_SIZE_MAX	(1u << 26)	/* one array's payload: 64 MiB */
+#define DW_MSG_SIZE_MAX		(1u << 27)	/* a message: 128 MiB */
+#define DW_ARRAY_SIZE_MAX	(1u << 26)	/* an array's data: 64 MiB */
 #define DW_FIXED_HEADER_SIZE	16	/* what dw_frame_size() needs */
 #define DW_NAME_MAX		255	/* bus, interface, member, error */
 #define DW_SIGNATURE_MAX	255
