@@ -865,6 +865,24 @@ out:
 	return r;
 }
 
+int
+conf_parse_controller(const char *value, const char *fname, unsigned line,
+    struct ctrl_conf *out)
+{
+	struct conf tmp;
+	struct conf_parser p = { .conf = &tmp, .fname = fname };
+	int r;
+
+	conf_init(&tmp);
+	r = add_controller(&p, line, value);
+	if (r == 0 && tmp.n_ctrls != 1)
+		r = -EINVAL;
+	if (r == 0)
+		*out = tmp.ctrls[0];
+	conf_free(&tmp);
+	return r;
+}
+
 static int
 scalar_lookup(const char *section, const char *key)
 {

@@ -112,6 +112,14 @@ int	conf_parse(struct conf *c, const char *buf, size_t len,
 	    const char *fname);
 
 /*
+ * conf_parse_controller - one `controller =` value on its own, validated
+ * and defaulted as in stacd.conf; problems are logged as fname:line.
+ * Return: 0 with *out, -EINVAL when the entry is dropped, or -ENOMEM.
+ */
+int	conf_parse_controller(const char *value, const char *fname,
+	    unsigned line, struct ctrl_conf *out);
+
+/*
  * conf_load - read and parse a stacd.conf.  A file that does not exist
  * gives all defaults (like nvme-stas).
  * Return: 0, or -errno when the file exists but cannot be read (logged).

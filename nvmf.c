@@ -39,6 +39,7 @@ static const char *const opt_names[OPT_COUNT] = {
 	[OPT_DATA_DIGEST] = "data_digest",
 	[OPT_DHCHAP_SECRET] = "dhchap_secret",
 	[OPT_DHCHAP_CTRL_SECRET] = "dhchap_ctrl_secret",
+	[OPT_DISCOVERY] = "discovery",
 };
 
 /* The kernel option each tunable becomes. */
@@ -161,6 +162,7 @@ opt_allowed(enum nvmf_opt opt, enum trtype t)
 	case OPT_DISABLE_SQFLOW:
 	case OPT_DHCHAP_SECRET:
 	case OPT_DHCHAP_CTRL_SECRET:
+	case OPT_DISCOVERY:
 	case OPT_COUNT:
 		break;
 	}
@@ -448,6 +450,23 @@ read_attr(int dirfd, const char *name, char *buf, size_t size)
 	return 0;
 }
 
+int
+nvmf_read_attr(const char *root, const char *device, const char *attr,
+    char *buf, size_t size)
+{
+	char path[4096];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/sys/class/nvme/%s", root, device);
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		buf[0] = '\0';
+		return -errno;
+	}
+	r = read_attr(fd, attr, buf, size);
+	close(fd);
+	return r;
+}
+
 static void
 attr_into(int dirfd, const char *name, char *dst, size_t size)
 {
@@ -585,7 +604,8 @@ nvmf_scan(const char *root, struct kctrl **out)
 		if (read_ctrl_at(dirfd(dir), de->d_name, &v[n]) == 0)
 			n++;
 	}
-	qsort(v, n, sizeof(*v), kctrl_cmp);
+	if (n)
+		qsort(v, n, sizeof(*v), kctrl_cmp);
 	fill_src_ifaces(v, n);
 	*out = v;
 	v = NULL;
@@ -633,15 +653,25 @@ nvmf_read_supported(const char *root)
 int
 nvmf_connect(const char *root, const char *opts)
 {
-	char reply[128];
+	char line[NVMF_OPTS_MAX + 1], reply[128];
 	size_t len = strlen(opts);
 	ssize_t n;
 	int fd, r;
 
-	if ((fd = open_fabrics(root, O_RDWR)) < 0)
+	/* The kernel takes one page and a trailing newline ends the list. */
+	if (len + 1 > NVMF_OPTS_MAX)
+		return -ENOMEM;
+	memcpy(line, opts, len);
+	line[len++] = '\n';
+
+	/*
+	 * O_APPEND means nothing to the device; a plain file standing in
+	 * for it in tests keeps every option string written.
+	 */
+	if ((fd = open_fabrics(root, O_RDWR | O_APPEND)) < 0)
 		return -errno;
 	/* One write: the kernel does not gather partial option strings. */
-	n = write(fd, opts, len);
+	n = write(fd, line, len);
 	if (n < 0) {
 		r = -errno;
 		goto out;

@@ -14,6 +14,7 @@
 #include "stacd.h"
 
 #define DEVNAME_MAX	31
+#define NVMF_OPTS_MAX	4096	/* the kernel reads at most a page */
 
 /* A controller as the kernel shows it in /sys/class/nvme/nvmeN. */
 struct kctrl {
@@ -50,6 +51,7 @@ enum nvmf_opt {
 	OPT_DATA_DIGEST,
 	OPT_DHCHAP_SECRET,
 	OPT_DHCHAP_CTRL_SECRET,
+	OPT_DISCOVERY,		/* TP 8013; only reported, never sent */
 	OPT_COUNT
 };
 
@@ -115,6 +117,13 @@ int		 nvmf_scan(const char *root, struct kctrl **out);
 /* Read one controller's attributes.  Return: 0, or -errno. */
 int		 nvmf_read_ctrl(const char *root, const char *name,
 		    struct kctrl *k);
+
+/*
+ * nvmf_read_attr - one attribute of /sys/class/nvme/DEVICE, without its
+ * trailing newline ("" when unreadable).  Return: 0, or -errno.
+ */
+int		 nvmf_read_attr(const char *root, const char *device,
+		    const char *attr, char *buf, size_t size);
 
 /* Read the supported options from a fresh fd.  Return: mask. */
 uint32_t	 nvmf_read_supported(const char *root);

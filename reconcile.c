@@ -39,7 +39,7 @@ tracked_cmp(const void *key, const void *elem)
 }
 
 struct tracked *
-recon_find(struct recon *r, const struct ctrl_id *id)
+recon_find(const struct recon *r, const struct ctrl_id *id)
 {
 	if (r->n == 0)
 		return NULL;
@@ -61,7 +61,7 @@ recon_may_disconnect(const struct conf *c, enum trtype t)
 }
 
 int
-recon_seed_owned(struct recon *r, const struct ctrl_id *id)
+recon_seed_owned(struct recon *r, const struct ctrl_id *id, bool discovered)
 {
 	struct tracked *v, t;
 	size_t i;
@@ -79,6 +79,7 @@ recon_seed_owned(struct recon *r, const struct ctrl_id *id)
 	memset(&t, 0, sizeof(t));
 	t.cfg.id = *id;
 	t.owned = true;
+	t.discovered = discovered;
 	/* Insertion keeps the order; seeding happens once, at start-up. */
 	for (i = r->n; i > 0 && ctrl_id_compare(&r->v[i - 1].cfg.id, id) > 0;
 	    i--)
@@ -365,7 +366,8 @@ drop_undesired(struct tracked *v, size_t n, const struct recon_params *p,
 		struct tracked *t = &v[i];
 
 		/* Still connecting: decided when the connect completes. */
-		if (t->desired || t->in_flight || p->incomplete) {
+		if (t->desired || t->in_flight || (t->discovered ?
+		    p->discovery_unknown : p->names_pending)) {
 			v[m++] = *t;
 			continue;
 		}
@@ -553,32 +555,6 @@ want_needs_resolving(const struct ctrl_id *id)
 	    !field_is_ip(id->traddr);
 }
 
-/*
- * Rewrite an IP literal in inet_ntop form: the kernel's duplicate check
- * compares traddr strings, so "0::1" and "::1" must not both reach it.
- * Return: the family (IPF_V4 / IPF_V6), or 0 when s is not an IP.
- */
-static unsigned
-canonical_ip(char *s, size_t size)
-{
-	unsigned char a[16];
-	char buf[INET6_ADDRSTRLEN], scope[HOST_IFACE_MAX + 2] = "";
-	char *pct = strchr(s, '%');
-	int af;
-
-	if (pct) {
-		snprintf(scope, sizeof(scope), "%s", pct);
-		*pct = '\0';
-	}
-	af = inet_pton(AF_INET, s, a) == 1 ? AF_INET :
-	    inet_pton(AF_INET6, s, a) == 1 ? AF_INET6 : 0;
-	if (af && inet_ntop(af, a, buf, sizeof(buf)))
-		snprintf(s, size, "%s%s", buf, af == AF_INET6 ? scope : "");
-	else if (pct)
-		*pct = '%';
-	return af == AF_INET ? IPF_V4 : af == AF_INET6 ? IPF_V6 : 0;
-}
-
 /* One configured controller; false when it is not wanted now. */
 static bool
 want_one(const struct conf *c, const struct host_conf *h,
@@ -610,13 +586,13 @@ want_one(const struct conf *c, const struct host_conf *h,
 			return false;
 		snprintf(id->traddr, sizeof(id->traddr), "%s", addr);
 	}
-	fam = canonical_ip(id->traddr, sizeof(id->traddr));
+	fam = field_canonical_ip(id->traddr, sizeof(id->traddr));
 	if (!(fam & c->ip_family)) {
 		log_warnx("%s: excluded by ip-family", name);
 		return false;
 	}
 	if (id->host_traddr[0])
-		canonical_ip(id->host_traddr, sizeof(id->host_traddr));
+		field_canonical_ip(id->host_traddr, sizeof(id->host_traddr));
 	if (conf_excluded(c, id)) {
 		log_debug("%s: excluded (resolved address)", name);
 		return false;

@@ -57,17 +57,19 @@ struct recon_params {
 	const char	*host_nqn;
 	int64_t		 now;		/* ms, CLOCK_MONOTONIC */
 	/*
-	 * The desired set may be missing entries (a host name not resolved
-	 * yet): controllers outside it are kept, not disconnected.
+	 * The desired set may be missing entries: a configured host name
+	 * has no address yet, or stafd has not answered since start-up.
+	 * Controllers of that origin outside the set are then kept.
 	 */
-	bool		 incomplete;
+	bool		 names_pending;
+	bool		 discovery_unknown;
 };
 
 void	recon_init(struct recon *r);
 void	recon_free(struct recon *r);
 
 /* The tracked entry for id, or NULL. */
-struct tracked *recon_find(struct recon *r, const struct ctrl_id *id);
+struct tracked *recon_find(const struct recon *r, const struct ctrl_id *id);
 
 /*
  * recon_seed_owned - remember an identity stacd owned before a restart
@@ -75,7 +77,8 @@ struct tracked *recon_find(struct recon *r, const struct ctrl_id *id);
  * it is no longer desired, disconnects it as disconnect-scope says.
  * Return: 0, or -ENOMEM.
  */
-int	recon_seed_owned(struct recon *r, const struct ctrl_id *id);
+int	recon_seed_owned(struct recon *r, const struct ctrl_id *id,
+	    bool discovered);
 
 /*
  * recon_plan - one reconciliation pass.  want need not be sorted; the

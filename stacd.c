@@ -24,7 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bus.h"
 #include "conf.h"
+#include "discovery.h"
 #include "log.h"
 #include "netlink.h"
 #include "nvmf.h"
@@ -177,6 +179,13 @@ check_config(const struct options *o, const char *conf_path)
 
 #define NAME_RETRY_MS	60000	/* a host name that did not resolve */
 #define LKC_FILE	"last-known-config"
+#define BUS_RETRY_MIN_MS	1000	/* reconnect to the bus: 1 s, 2 s, ... */
+#define BUS_RETRY_MAX_MS	30000
+#define STAF_SOAK_MS	1500	/* collect bursts of stafd signals */
+#define STAF_BACK_SOAK_MS 10000	/* stafd restarted: let it rediscover */
+#define STAF_BUS_NAME	"org.nvmexpress.staf"
+#define STAF_OBJ_PATH	"/org/nvmexpress/staf"
+#define STAF_IFACE	"org.nvmexpress.staf"
 
 /* The poll slots, one per event source (bgpd's PFD_*). */
 enum {
@@ -219,6 +228,23 @@ struct stacd {
 	struct worker_pool workers;
 	struct pollfd	 pfd[PFD_MAX];
 
+	struct bus	 bus;
+	const char	*bus_address;
+	int64_t		 bus_retry_at;	/* next connect attempt, when down */
+	int		 bus_backoff_ms;
+	bool		 bus_said_down;	/* logged once per outage */
+	bool		 name_owned;	/* org.nvmexpress.stac is ours */
+	int		 exit_status;
+
+	/* stafd, the discovery daemon: its log pages are desired too */
+	bool		 staf_present;
+	bool		 staf_answered;	/* since start-up: its set is known */
+	bool		 staf_call_pending;
+	int		 staf_soak_ms;	/* next debounce interval */
+	int64_t		 staf_due;	/* ask for log pages then; 0: no */
+	struct want	*disc;		/* from its last good answer */
+	size_t		 n_disc;
+
 	bool		 quit;
 	bool		 reload;
 	bool		 pass_due;	/* reconcile after this dispatch */
@@ -240,7 +266,7 @@ static struct recon_params
 params(const struct stacd *s)
 {
 	struct recon_params p = { &s->conf, s->host.nqn, now_ms(),
-	    s->want_incomplete };
+	    s->want_incomplete, !s->staf_answered };
 
 	return p;
 }
@@ -384,15 +410,14 @@ lkc_render(const struct stacd *s)
 
 	if (f == NULL)
 		return NULL;
-	/* A stacd.conf fragment of identities only: never secrets. */
-	fputs("# stacd last-known-config: controllers stacd owns\n"
-	    "[Controllers]\n", f);
+	/* Identities only, never secrets, with where each came from. */
+	fputs("# stacd last-known-config: the controllers stacd owns\n", f);
 	for (i = 0; i < s->recon.n; i++) {
 		const struct tracked *t = &s->recon.v[i];
 
 		if (!t->owned || t->device[0] == '\0')
 			continue;
-		fputs("controller=", f);
+		fputs(t->discovered ? "discovered " : "configured ", f);
 		conf_print_id(f, &t->cfg.id);
 		fputc('\n', f);
 	}
@@ -448,17 +473,33 @@ lkc_save(struct stacd *s)
 static void
 lkc_load(struct stacd *s)
 {
-	struct conf lkc;
-	size_t i;
+	struct ctrl_conf cc;
+	char *buf, *line, *save = NULL;
+	size_t len, n = 0;
+	unsigned lineno = 0;
+	int r;
 
-	conf_init(&lkc);
-	if (conf_load(&lkc, s->lkc_path) == 0)
-		for (i = 0; i < lkc.n_ctrls; i++)
-			recon_seed_owned(&s->recon, &lkc.ctrls[i].id);
-	if (lkc.n_ctrls)
-		log_info("%zu controllers owned before the restart (%s)",
-		    lkc.n_ctrls, s->lkc_path);
-	conf_free(&lkc);
+	if ((r = read_file(s->lkc_path, 64u << 20, &buf, &len)) < 0) {
+		if (r != -ENOENT)
+			log_warnx("%s: %s", s->lkc_path, strerror(-r));
+		return;
+	}
+	for (line = strtok_r(buf, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save)) {
+		bool discovered = strncmp(line, "discovered ", 11) == 0;
+
+		lineno++;
+		if (!discovered && strncmp(line, "configured ", 11) != 0)
+			continue;
+		if (conf_parse_controller(line + 11, s->lkc_path, lineno,
+		    &cc) == 0 && recon_seed_owned(&s->recon, &cc.id,
+		    discovered) == 0)
+			n++;
+	}
+	free(buf);
+	if (n)
+		log_info("%zu controllers owned before the restart (%s)", n,
+		    s->lkc_path);
 }
 
 static void
@@ -513,14 +554,16 @@ start_connect(struct stacd *s, const struct ctrl_conf *cc)
 	struct job *j = job_new(s, JOB_CONNECT);
 	int n, o;
 
+	const struct tracked *t = recon_find(&s->recon, &cc->id);
+
 	ctrl_id_str(&cc->id, name, sizeof(name));
 	n = j ? nvmf_build_options(j->opts, sizeof(j->opts), cc, &s->conf,
 	    &s->host, s->supported, &dropped) : -ENOMEM;
 	for (o = 0; o < OPT_COUNT; o++)
 		if (dropped & (1u << o))
-			log_warnx("%s: the kernel does not support %s, "
-			    "connecting without it", name,
-			    nvmf_opt_name((enum nvmf_opt)o));
+			log_msg(t && t->attempts > 1 ? LOG_DEBUG : LOG_WARNING,
+			    "%s: the kernel does not support %s, connecting "
+			    "without it", name, nvmf_opt_name((enum nvmf_opt)o));
 	if (n < 0) {
 		log_err("%s: cannot build the connect options: %s", name,
 		    strerror(-n));
@@ -583,12 +626,25 @@ disconnect_done(struct stacd *s, const struct job *j)
 	s->pass_due = true;
 }
 
+/* dst = a followed by b (dst has room for both). */
+static struct want *
+memcat(struct want *dst, const struct want *a, size_t na,
+    const struct want *b, size_t nb)
+{
+	if (na)
+		memcpy(dst, a, na * sizeof(*a));
+	if (nb)
+		memcpy(dst + na, b, nb * sizeof(*b));
+	return dst;
+}
+
 /* One reconciliation pass: re-read reality, plan, act. */
 static void
 reconcile(struct stacd *s)
 {
 	struct recon_params p;
 	struct kctrl *obs = NULL;
+	struct want *all;
 	struct action *acts = NULL;
 	size_t n_acts = 0, i;
 	int n;
@@ -609,9 +665,13 @@ reconcile(struct stacd *s)
 		log_err("cannot read /sys/class/nvme: %s", strerror(-n));
 		return;
 	}
-	if (recon_plan(&s->recon, s->want, s->n_want, obs, (size_t)n, &p,
-	    &acts, &n_acts, &s->next_pass) < 0)
+	/* Configured first: they win over the same discovered controller. */
+	all = calloc(s->n_want + s->n_disc + 1, sizeof(*all));
+	if (all == NULL || recon_plan(&s->recon, memcat(all, s->want,
+	    s->n_want, s->disc, s->n_disc), s->n_want + s->n_disc, obs,
+	    (size_t)n, &p, &acts, &n_acts, &s->next_pass) < 0)
 		log_err("out of memory planning the pass");
+	free(all);
 	free(obs);
 	for (i = 0; i < n_acts; i++) {
 		if (acts[i].kind == ACT_CONNECT)
@@ -687,10 +747,296 @@ on_workers(struct stacd *s)
 	}
 }
 
+/* ---- D-Bus: our name, and stafd ---- */
+
+static void
+bus_lost(struct stacd *s, int err)
+{
+	bus_disconnect(&s->bus, s);
+	s->name_owned = false;
+	s->staf_call_pending = false;
+	if (!s->bus_said_down)
+		log_warnx("D-Bus: %s; running on the configuration alone, "
+		    "retrying the bus", strerror(-err));
+	s->bus_said_down = true;
+	s->bus_backoff_ms = s->bus_backoff_ms ? s->bus_backoff_ms * 2 :
+	    BUS_RETRY_MIN_MS;
+	if (s->bus_backoff_ms > BUS_RETRY_MAX_MS)
+		s->bus_backoff_ms = BUS_RETRY_MAX_MS;
+	s->bus_retry_at = now_ms() + s->bus_backoff_ms;
+	/* Gone with the bus: what stafd knew is kept, nothing is dropped. */
+	s->pfd[PFD_DBUS].fd = -1;
+}
+
+static void
+staf_soak(struct stacd *s, int ms)
+{
+	s->staf_due = now_ms() + ms;
+}
+
+static void
+staf_appeared(struct stacd *s)
+{
+	if (s->staf_present)
+		return;
+	s->staf_present = true;
+	log_info("stafd is on the bus; asking for discovery log pages in "
+	    "%.1f s", s->staf_soak_ms / 1000.0);
+	staf_soak(s, s->staf_soak_ms);
+	s->staf_soak_ms = STAF_SOAK_MS;
+}
+
+static void
+staf_vanished(struct stacd *s)
+{
+	if (!s->staf_present)
+		return;
+	s->staf_present = false;
+	s->staf_due = 0;
+	/* When it comes back, give it time to repopulate its cache. */
+	s->staf_soak_ms = STAF_BACK_SOAK_MS;
+	log_info("stafd left the bus; keeping the %zu discovered "
+	    "controllers", s->n_disc);
+}
+
+static void
+log_pages_reply(void *ctx, const struct dw_msg *m, void *arg)
+{
+	struct stacd *s = ctx;
+	struct want *v;
+	struct dw_reader r;
+	const char *json;
+	size_t n;
+	int err;
+
+	(void)arg;
+	s->staf_call_pending = false;
+	if (m == NULL || m->hdr.type != DW_MSG_METHOD_RETURN ||
+	    strcmp(m->hdr.signature, "s") != 0) {
+		log_warnx("stafd: get_all_log_pages failed%s%s; keeping the "
+		    "discovered controllers", m && m->hdr.error_name ? ": " :
+		    " (no answer)", m && m->hdr.error_name ?
+		    m->hdr.error_name : "");
+		return;
+	}
+	r = m->body;
+	json = dw_read_string(&r);
+	if ((err = want_from_log_pages(json, strlen(json), &s->conf, &s->host,
+	    &v, &n)) < 0) {
+		log_warnx("stafd: unusable log pages (%s); keeping the "
+		    "discovered controllers", strerror(-err));
+		return;
+	}
+	log_debug("stafd: %zu I/O controllers in the log pages", n);
+	free(s->disc);
+	s->disc = v;
+	s->n_disc = n;
+	s->staf_answered = true;
+	s->pass_due = true;
+}
+
+static void
+staf_ask(struct stacd *s)
+{
+	s->staf_due = 0;
+	if (s->bus.state != BUS_UP || !s->staf_present) {
+		return;
+	}
+	if (s->staf_call_pending) {
+		/* Ask again once the answer in flight is in. */
+		staf_soak(s, STAF_SOAK_MS);
+		return;
+	}
+	dw_msg_begin_call(&s->bus.w, bus_serial(&s->bus), STAF_BUS_NAME,
+	    STAF_OBJ_PATH, STAF_IFACE, "get_all_log_pages", "b");
+	dw_write_bool(&s->bus.w, 1);
+	if (bus_call(&s->bus, log_pages_reply, NULL, now_ms()) == 0)
+		s->staf_call_pending = true;
+}
+
+static void
+name_owner_reply(void *ctx, const struct dw_msg *m, void *arg)
+{
+	struct stacd *s = ctx;
+
+	(void)arg;
+	if (m && m->hdr.type == DW_MSG_METHOD_RETURN)
+		staf_appeared(s);
+}
+
+static void
+request_name_reply(void *ctx, const struct dw_msg *m, void *arg)
+{
+	struct stacd *s = ctx;
+	struct dw_reader r;
+	uint32_t result = 0;
+
+	(void)arg;
+	if (m == NULL)
+		return;
+	if (m->hdr.type == DW_MSG_METHOD_RETURN &&
+	    strcmp(m->hdr.signature, "u") == 0) {
+		r = m->body;
+		result = dw_read_uint32(&r);
+	}
+	if (result == 1 || result == 4) {
+		s->name_owned = true;
+		log_info("D-Bus: %s acquired", STAC_BUS_NAME);
+		return;
+	}
+	if (result == 3) {
+		/* Two daemons must not fight over the same connections. */
+		log_err("D-Bus: %s is owned by another process; is another "
+		    "stacd running?", STAC_BUS_NAME);
+		s->exit_status = 1;
+		s->quit = true;
+		return;
+	}
+	log_err("D-Bus: cannot own %s: %s", STAC_BUS_NAME,
+	    m->hdr.error_name ? m->hdr.error_name : "unexpected answer");
+}
+
+static int
+bus_method(struct stacd *s, const char *member, const char *sig,
+    const char *arg, bus_reply_fn fn)
+{
+	dw_msg_begin_call(&s->bus.w, bus_serial(&s->bus),
+	    "org.freedesktop.DBus", "/org/freedesktop/DBus",
+	    "org.freedesktop.DBus", member, sig);
+	if (arg)
+		dw_write_string(&s->bus.w, arg);
+	if (strcmp(member, "RequestName") == 0)
+		dw_write_uint32(&s->bus.w, 4);	/* DO_NOT_QUEUE */
+	return fn ? bus_call(&s->bus, fn, NULL, now_ms()) : bus_send(&s->bus);
+}
+
+/* Hello answered: claim the name, and watch stafd. */
+static void
+bus_up(void *ctx)
+{
+	struct stacd *s = ctx;
+
+	s->bus_backoff_ms = 0;
+	if (s->bus_said_down)
+		log_info("D-Bus: connected again");
+	s->bus_said_down = false;
+	bus_method(s, "RequestName", "su", STAC_BUS_NAME, request_name_reply);
+	bus_method(s, "AddMatch", "s", "type='signal',sender='org.freedesktop."
+	    "DBus',interface='org.freedesktop.DBus',member='NameOwnerChanged',"
+	    "arg0='" STAF_BUS_NAME "'", NULL);
+	bus_method(s, "AddMatch", "s", "type='signal',sender='" STAF_BUS_NAME
+	    "',interface='" STAF_IFACE "',member='log_pages_changed'", NULL);
+	bus_method(s, "AddMatch", "s", "type='signal',sender='" STAF_BUS_NAME
+	    "',interface='" STAF_IFACE "',member='dc_removed'", NULL);
+	bus_method(s, "GetNameOwner", "s", STAF_BUS_NAME, name_owner_reply);
+}
+
+static void
+bus_try_connect(struct stacd *s)
+{
+	int r;
+
+	s->bus_retry_at = 0;
+	if ((r = bus_connect(&s->bus, s->bus_address, bus_up, s,
+	    now_ms())) < 0) {
+		bus_lost(s, r);
+		return;
+	}
+	s->pfd[PFD_DBUS].fd = s->bus.fd;
+}
+
+static void
+set_tron(void *ctx, bool on)
+{
+	struct stacd *s = ctx;
+
+	log_set_debug(on);
+	log_info("tron %s (D-Bus)", on ? "on" : "off");
+	stac_tron_changed(&s->bus, on);
+}
+
+static char *
+soak_timer(const struct stacd *s, char *buf, size_t size)
+{
+	int64_t now = now_ms();
+
+	if (s->staf_due > now)
+		snprintf(buf, size, "%.1fs [%.1fs]", s->staf_soak_ms / 1000.0,
+		    (double)(s->staf_due - now) / 1000.0);
+	else
+		snprintf(buf, size, "%.1fs [off]", s->staf_soak_ms / 1000.0);
+	return buf;
+}
+
+static void
+on_signal_msg(struct stacd *s, const struct dw_msg *m)
+{
+	const struct dw_hdr *h = &m->hdr;
+	struct dw_reader r = m->body;
+	const char *name, *old_owner, *new_owner;
+
+	if (h->interface == NULL)
+		return;
+	if (strcmp(h->interface, "org.freedesktop.DBus") == 0 &&
+	    strcmp(h->member, "NameOwnerChanged") == 0 &&
+	    strcmp(h->signature, "sss") == 0) {
+		name = dw_read_string(&r);
+		old_owner = dw_read_string(&r);
+		new_owner = dw_read_string(&r);
+		(void)old_owner;
+		if (strcmp(name, STAF_BUS_NAME) != 0)
+			return;
+		if (*new_owner)
+			staf_appeared(s);
+		else
+			staf_vanished(s);
+		return;
+	}
+	if (strcmp(h->interface, "org.freedesktop.DBus") == 0 &&
+	    strcmp(h->member, "NameLost") == 0) {
+		log_err("D-Bus: lost %s", STAC_BUS_NAME);
+		s->name_owned = false;
+		return;
+	}
+	if (strcmp(h->interface, STAF_IFACE) == 0 &&
+	    (strcmp(h->member, "log_pages_changed") == 0 ||
+	    strcmp(h->member, "dc_removed") == 0)) {
+		log_debug("stafd: %s", h->member);
+		staf_soak(s, STAF_SOAK_MS);
+	}
+}
+
+static void
+on_bus_msg(void *ctx, const struct dw_msg *m)
+{
+	struct stacd *s = ctx;
+	char timer[64];
+	struct stac_view v = {
+		.recon = &s->recon,
+		.conf = &s->conf,
+		.host = &s->host,
+		.root = s->opt.root,
+		.lkc_path = s->lkc_path,
+		.supported = s->supported,
+		.tron = log_debug_enabled(),
+		.soak_timer = soak_timer(s, timer, sizeof(timer)),
+		.now = now_ms(),
+		.set_tron = set_tron,
+	};
+
+	if (m->hdr.type == DW_MSG_METHOD_CALL)
+		stac_handle_call(&s->bus, m, &v, s);
+	else if (m->hdr.type == DW_MSG_SIGNAL)
+		on_signal_msg(s, m);
+}
+
 static void
 on_dbus(struct stacd *s)
 {
-	(void)s;
+	int r = bus_io(&s->bus, s->pfd[PFD_DBUS].revents, on_bus_msg, s);
+
+	if (r < 0)
+		bus_lost(s, r);
 }
 
 static void (*const handlers[PFD_MAX])(struct stacd *) = {
@@ -729,10 +1075,25 @@ reload(struct stacd *s)
 	/* SIGHUP re-applies the file's tron, as nvme-stas does. */
 	log_set_debug(s->conf.tron);
 	names_refresh(s);
+	/* Exclusions or ip-family may have changed: ask stafd again. */
+	if (s->staf_present)
+		staf_soak(s, STAF_SOAK_MS);
 	s->want_dirty = true;
 	s->pass_due = true;
 	recon_kick(&s->recon, now_ms());
 	log_info("configuration reloaded from %s", s->conf_path);
+}
+
+/* Deadlines that came due: reconnect the bus, ask stafd. */
+static void
+timers(struct stacd *s)
+{
+	int64_t now = now_ms();
+
+	if (s->bus.fd < 0 && s->bus_retry_at && s->bus_retry_at <= now)
+		bus_try_connect(s);
+	if (s->staf_due && s->staf_due <= now)
+		staf_ask(s);
 }
 
 static int
@@ -741,6 +1102,11 @@ poll_timeout(struct stacd *s)
 	int64_t now = now_ms(), next = s->next_pass;
 
 	names_retry_due(s, now, &next);
+	bus_expire(&s->bus, s, now, &next);
+	if (s->bus.fd < 0 && s->bus_retry_at && s->bus_retry_at < next)
+		next = s->bus_retry_at;
+	if (s->staf_due && s->staf_due < next)
+		next = s->staf_due;
 	if (s->pass_due || next <= now)
 		return 0;
 	if (next == INT64_MAX)
@@ -792,6 +1158,11 @@ daemon_init(struct stacd *s)
 	}
 	s->pfd[PFD_WORKERS].fd = s->workers.done_fd[0];
 	s->pfd[PFD_DBUS].fd = -1;
+	bus_init(&s->bus);
+	s->bus_address = getenv("DBUS_SYSTEM_BUS_ADDRESS");
+	if (s->bus_address == NULL || *s->bus_address == '\0')
+		s->bus_address = BUS_DEFAULT_ADDRESS;
+	s->staf_soak_ms = STAF_SOAK_MS;
 	s->supported = nvmf_read_supported(s->opt.root);
 	if (!(s->supported & (1u << OPT_HOST_IFACE)))
 		log_warnx("Kernel does not appear to support all the options "
@@ -799,6 +1170,7 @@ daemon_init(struct stacd *s)
 		    "kernel version.");
 	lkc_path(s);
 	lkc_load(s);
+	bus_try_connect(s);
 	s->want_dirty = true;
 	s->pass_due = true;
 	s->next_pass = INT64_MAX;
@@ -813,10 +1185,12 @@ daemon_fini(struct stacd *s)
 	/* Connections stay up: stacd never disconnects on exit. */
 	lkc_save(s);
 	for (i = 0; i < PFD_MAX; i++)
-		if (s->pfd[i].fd >= 0 && i != PFD_WORKERS)
+		if (s->pfd[i].fd >= 0 && i != PFD_WORKERS && i != PFD_DBUS)
 			close(s->pfd[i].fd);
 	worker_fini(&s->workers);
+	bus_fini(&s->bus);
 	recon_free(&s->recon);
+	free(s->disc);
 	conf_free(&s->conf);
 	free(s->want);
 	free(s->names);
@@ -834,6 +1208,7 @@ run(struct stacd *s)
 			s->pfd[i].events = POLLIN;
 			s->pfd[i].revents = 0;
 		}
+		s->pfd[PFD_DBUS].events = bus_events(&s->bus);
 		n = poll(s->pfd, PFD_MAX, poll_timeout(s));
 		if (n < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
@@ -846,6 +1221,7 @@ run(struct stacd *s)
 			break;
 		if (s->reload)
 			reload(s);
+		timers(s);
 		if (s->pass_due || now_ms() >= s->next_pass) {
 			s->pass_due = false;
 			reconcile(s);
@@ -854,7 +1230,7 @@ run(struct stacd *s)
 	notify("STOPPING=1");
 	log_info("exiting; %d connects still in the kernel, connections "
 	    "left as they are", worker_pending(&s->workers));
-	return 0;
+	return s->exit_status;
 }
 
 static int

@@ -12,7 +12,6 @@
 #include "nvmf.h"
 
 #define WORKERS_MAX	8	/* concurrent blocking calls */
-#define OPTS_MAX	4096	/* the kernel refuses longer option strings */
 
 enum job_kind {
 	JOB_CONNECT,
@@ -25,7 +24,7 @@ struct job {
 	const char	*root;
 	/* JOB_CONNECT */
 	struct ctrl_id	 id;
-	char		 opts[OPTS_MAX];
+	char		 opts[NVMF_OPTS_MAX];
 	/* JOB_DISCONNECT */
 	char		 device[DEVNAME_MAX + 1];
 	/* JOB_RESOLVE: name -> first address of the preferred family */

@@ -18,7 +18,7 @@ static struct conf conf;
 static struct recon_params
 at(int64_t now)
 {
-	struct recon_params p = { &conf, HOSTNQN, now, false };
+	struct recon_params p = { &conf, HOSTNQN, now, false, false };
 
 	return p;
 }
@@ -319,8 +319,8 @@ last_known_config_owned(void)
 	};
 
 	recon_init(&r);
-	CHECK_INT(recon_seed_owned(&r, &old.cfg.id), 0);
-	CHECK_INT(recon_seed_owned(&r, &w.cfg.id), 0);
+	CHECK_INT(recon_seed_owned(&r, &old.cfg.id, false), 0);
+	CHECK_INT(recon_seed_owned(&r, &w.cfg.id, false), 0);
 	CHECK_INT(plan(&r, &w, 1, k, 2, 0), 1);
 	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
 	CHECK_STR(acts[0].device, "nvme1");
@@ -330,26 +330,40 @@ last_known_config_owned(void)
 }
 
 static void
-incomplete_desired_set_keeps_everything(void)
+incomplete_desired_set_keeps_its_origin(void)
 {
 	struct recon r;
-	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
-	struct kctrl k = kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a");
+	struct want conf_w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct want disc_w = want_tcp("10.0.0.2", "nqn.x:b");
+	struct kctrl k[2] = {
+		kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a"),
+		kernel_ctrl(1, "tcp", "10.0.0.2", "nqn.x:b"),
+	};
 	struct recon_params p = at(0);
 	struct action *v;
 	size_t n;
 
 	recon_init(&r);
-	CHECK_INT(recon_seed_owned(&r, &w.cfg.id), 0);
-	p.incomplete = true;
-	CHECK_INT(recon_plan(&r, NULL, 0, &k, 1, &p, &v, &n, &next_due), 0);
-	CHECK_INT(n, 0);			/* nothing disconnected */
+	CHECK_INT(recon_seed_owned(&r, &conf_w.cfg.id, false), 0);
+	CHECK_INT(recon_seed_owned(&r, &disc_w.cfg.id, true), 0);
+	/* a host name pending: the configured one stays */
+	p.names_pending = true;
+	p.discovery_unknown = true;
+	CHECK_INT(recon_plan(&r, NULL, 0, k, 2, &p, &v, &n, &next_due), 0);
+	CHECK_INT(n, 0);
+	free(v);
+	CHECK_INT(r.n, 2);
+	/* names known, stafd never answered: only the configured one goes */
+	p.names_pending = false;
+	CHECK_INT(recon_plan(&r, NULL, 0, k, 2, &p, &v, &n, &next_due), 0);
+	CHECK_INT(n, 1);
+	if (n)
+		CHECK_STR(v[0].device, "nvme0");
 	free(v);
 	CHECK_INT(r.n, 1);
-	CHECK_STR(r.v[0].device, "nvme0");
-	/* once complete, an owned controller no longer wanted goes */
-	CHECK_INT(plan(&r, NULL, 0, &k, 1, 1), 1);
-	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
+	/* stafd answered without it: now it goes too */
+	CHECK_INT(plan(&r, NULL, 0, k, 2, 1), 1);
+	CHECK_STR(acts[0].device, "nvme1");
 	recon_free(&r);
 }
 
@@ -427,7 +441,7 @@ main(void)
 	TEST(ncc_caps_attempts);
 	TEST(removed_while_connecting);
 	TEST(last_known_config_owned);
-	TEST(incomplete_desired_set_keeps_everything);
+	TEST(incomplete_desired_set_keeps_its_origin);
 	TEST(repeated_identity_connects_once);
 	TEST(thousands_of_controllers);
 	return TEST_EXIT();

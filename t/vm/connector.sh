@@ -1,5 +1,7 @@
-# t/vm/connector.sh - stacd against the real kernel, all issue-3
+# t/vm/connector.sh - stacd against the real kernel, all connector
 # scenarios in one boot (each boot costs ~8 s under TCG).
+# vm: dbus
+# vm: file etc/org.nvmexpress.stac.conf:/etc/dbus-1/system.d/org.nvmexpress.stac.conf
 #
 # nvmet serves subsystems on 127.0.0.1:4420, [::1]:4420 and
 # 127.0.0.1:4421; stacd (the static build) runs with configurations
@@ -193,6 +195,21 @@ assert_eq "6: s4 (a host name) kept its controller across the restart" \
 assert "6: s6 released earlier (no-disconnect) is left alone" connected $S6
 assert "6: s8 likewise" connected $S8
 assert "2: s3 namespace reader never failed" [ ! -e /tmp/reader.died ]
+assert "no bus: stacd said it runs on the configuration alone" \
+    grep -q "running on the configuration alone" $LOG
+
+# ------------------------------- D-Bus: started before the bus, owns its name
+bus_owner() {
+	dbus-send --system --print-reply --dest=org.freedesktop.DBus \
+	    /org/freedesktop/DBus org.freedesktop.DBus.GetNameOwner \
+	    string:org.nvmexpress.stac
+}
+assert "the bus starts after stacd" dbus_start
+assert "stacd owns org.nvmexpress.stac once the bus appears" wait_for 40 bus_owner
+out=$(dbus-send --system --print-reply --dest=org.nvmexpress.stac \
+    /org/nvmexpress/stac org.nvmexpress.stac.list_controllers boolean:false 2>&1)
+assert_match "list_controllers over the VM's system bus names s2" "$out" "*$S2*"
+assert_eq "the bus coming up changed no connection" "$(count_all)" "$((before - 1))"
 kill $READER 2>/dev/null
 kill -TERM $STACD_PID
 wait $STACD_PID

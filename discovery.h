@@ -1,0 +1,37 @@
+/*
+ * discovery.h - the controllers stafd discovered: its get_all_log_pages
+ * JSON text turned into desired controllers.  Pure code: no I/O.
+ */
+#ifndef STACD_DISCOVERY_H
+#define STACD_DISCOVERY_H
+
+#include <stddef.h>
+
+#include "conf.h"
+#include "reconcile.h"
+
+#define DISCOVERY_WANTS_MAX	100000	/* controllers taken from stafd */
+
+/*
+ * want_from_log_pages - the desired I/O controllers in stafd's
+ * get_all_log_pages(true) answer: a list with one object per discovery
+ * controller, {"discovery-controller": {...}, "log-pages": [DLPE, ...]}.
+ *
+ * Each log page entry of subtype "nvme" becomes one want (discovered,
+ * ncc = EFLAGS bit 2) inheriting the discovery controller's host-traddr,
+ * host-iface (blank with ignore-iface) and host-nqn (h->nqn when blank).
+ * The rules of want_from_conf() apply: every field is validated with
+ * field_problem(), tcp/rdma addresses must be IP literals of an enabled
+ * ip-family and are put in canonical form, exclusions apply, a host-nqn
+ * other than the host's is refused.  An unusable entry is logged and
+ * skipped; the others stay.  Repeated identities appear once (the first
+ * wins), in document order; at most DISCOVERY_WANTS_MAX are taken.
+ *
+ * Return: 0 with *out (free it) and *n, possibly 0; or, when the text as
+ * a whole is unusable (not JSON, not a list of such objects), -EBADMSG
+ * or -E2BIG (logged) or -ENOMEM, and the caller should keep what it had.
+ */
+int	want_from_log_pages(const char *json, size_t len, const struct conf *c,
+	    const struct host_conf *h, struct want **out, size_t *n);
+
+#endif
