@@ -79,6 +79,13 @@ fuzz: $(addprefix $(B)/libfuzzer/,$(FUZZERS))
 		echo "== $$f"; $(B)/libfuzzer/$$f -max_total_time=$${FUZZ_SECONDS:-30} $$c || exit 1; \
 	done
 
+$(B)/bench: t/bench.c $(LIB_SRCS) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -I. -o $@ t/bench.c $(LIB_SRCS) $(LDLIBS)
+
+bench: $(B)/bench
+	@$(B)/bench
+
 update-golden: $(B)/asan/stacd
 	@sh t/conf/update-golden.sh
 

@@ -1,0 +1,297 @@
+/*
+ * t/bench.c - `make bench`: how long the daemon's hot paths take, at the
+ * scale of a server with thousands of controllers.  Prints numbers; it
+ * asserts nothing (timing belongs here, never in tests).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf.h"
+#include "dbus_wire.h"
+#include "log.h"
+#include "netlink.h"
+#include "nvmf.h"
+#include "reconcile.h"
+
+#define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555"
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+report(const char *what, double seconds, long n, const char *unit)
+{
+	printf("%-52s %10.3f ms  %12.0f %s/s\n", what, seconds * 1e3,
+	    n / seconds, unit);
+}
+
+static char *
+many_controllers(int n, size_t *len)
+{
+	size_t cap = (size_t)n * 120 + 64, off = 0;
+	char *buf = malloc(cap);
+	int i;
+
+	off += (size_t)snprintf(buf, cap, "[Controllers]\n");
+	for (i = 0; i < n; i++)
+		off += (size_t)snprintf(buf + off, cap - off,
+		    "controller=transport=tcp;traddr=10.%d.%d.%d;"
+		    "nqn=nqn.2014-08.org.example:s%d;kato=30\n",
+		    i >> 16, (i >> 8) & 255, i & 255, i);
+	*len = off;
+	return buf;
+}
+
+static void
+bench_conf(int n)
+{
+	struct conf c;
+	size_t len;
+	char *text = many_controllers(n, &len), what[80];
+	double t;
+
+	conf_init(&c);
+	t = now_s();
+	conf_parse(&c, text, len, "bench");
+	t = now_s() - t;
+	snprintf(what, sizeof(what), "conf_parse: %d controller entries", n);
+	report(what, t, n, "entries");
+	conf_free(&c);
+	free(text);
+}
+
+static void
+make_sets(int n, struct want **w, struct kctrl **k)
+{
+	int i;
+
+	*w = calloc((size_t)n, sizeof(**w));
+	*k = calloc((size_t)n, sizeof(**k));
+	for (i = 0; i < n; i++) {
+		struct ctrl_id *id = &(*w)[i].cfg.id;
+		struct kctrl *kc = &(*k)[n - 1 - i];
+
+		id->transport = TRTYPE_TCP;
+		snprintf(id->traddr, sizeof(id->traddr), "10.%d.%d.%d",
+		    i >> 16, (i >> 8) & 255, i & 255);
+		strcpy(id->trsvcid, "4420");
+		snprintf(id->subsysnqn, sizeof(id->subsysnqn),
+		    "nqn.2014-08.org.example:s%d", i % 97);
+		strcpy(id->host_nqn, HOSTNQN);
+		snprintf(kc->name, sizeof(kc->name), "nvme%d", i);
+		kc->instance = i;
+		strcpy(kc->transport, "tcp");
+		strcpy(kc->traddr, id->traddr);
+		strcpy(kc->trsvcid, "4420");
+		strcpy(kc->subsysnqn, id->subsysnqn);
+		strcpy(kc->hostnqn, HOSTNQN);
+		strcpy(kc->state, "live");
+		strcpy(kc->cntrltype, "io");
+	}
+}
+
+static void
+bench_reconcile(int n)
+{
+	struct conf c;
+	struct recon r;
+	struct want *w;
+	struct kctrl *k;
+	struct action *a;
+	size_t na;
+	int64_t next;
+	struct recon_params p;
+	char what[96];
+	double t;
+	int i, rounds = n >= 10000 ? 5 : 50;
+
+	conf_init(&c);
+	p.conf = &c;
+	p.host_nqn = HOSTNQN;
+	p.now = 0;
+	p.names_pending = p.discovery_unknown = false;
+	make_sets(n, &w, &k);
+	recon_init(&r);
+	t = now_s();
+	recon_plan(&r, w, (size_t)n, NULL, 0, &p, &a, &na, &next);
+	t = now_s() - t;
+	free(a);
+	snprintf(what, sizeof(what), "recon_plan: first pass, %d to connect", n);
+	report(what, t, n, "ctrls");
+	for (i = 0; i < n; i++)
+		r.v[i].in_flight = false;
+	recon_free(&r);
+	recon_init(&r);
+	recon_plan(&r, w, (size_t)n, k, (size_t)n, &p, &a, &na, &next);
+	free(a);
+	t = now_s();
+	for (i = 0; i < rounds; i++) {
+		recon_plan(&r, w, (size_t)n, k, (size_t)n, &p, &a, &na, &next);
+		free(a);
+	}
+	t = (now_s() - t) / rounds;
+	snprintf(what, sizeof(what), "recon_plan: steady pass, %d connected", n);
+	report(what, t, n, "ctrls");
+	recon_free(&r);
+	free(w);
+	free(k);
+}
+
+static void
+bench_uevent(void)
+{
+	static const char ev[] = "change@/devices/virtual/nvme-fabrics/ctl/nvme3\0"
+	    "ACTION=change\0DEVPATH=/devices/virtual/nvme-fabrics/ctl/nvme3\0"
+	    "SUBSYSTEM=nvme\0NVME_EVENT=connected\0MAJOR=239\0MINOR=3\0"
+	    "DEVNAME=nvme3\0NVME_TRTYPE=tcp\0NVME_TRADDR=127.0.0.1\0"
+	    "NVME_TRSVCID=4420\0NVME_HOST_TRADDR=none\0NVME_HOST_IFACE=none\0"
+	    "SEQNUM=4711\0";
+	struct uevent u;
+	int i, n = 1000000;
+	double t = now_s();
+
+	for (i = 0; i < n; i++)
+		uevent_parse(ev, sizeof(ev) - 1, &u, NULL);
+	report("uevent_parse: kernel change event", now_s() - t, n, "events");
+}
+
+static void
+bench_options(void)
+{
+	struct conf c;
+	struct host_conf h = { HOSTNQN, "11111111-2222-3333-4444-555555555555",
+	    "", "" };
+	struct ctrl_conf cc;
+	char buf[NVMF_OPTS_MAX];
+	uint32_t dropped;
+	int i, n = 1000000;
+	double t;
+
+	conf_init(&c);
+	memset(&cc, 0, sizeof(cc));
+	cc.id.transport = TRTYPE_TCP;
+	strcpy(cc.id.traddr, "192.168.100.200");
+	strcpy(cc.id.trsvcid, "4420");
+	strcpy(cc.id.subsysnqn, "nqn.2014-08.org.example:storage-array-1");
+	cc.tun.set = 1u << TUN_KATO;
+	cc.tun.val[TUN_KATO] = 30;
+	t = now_s();
+	for (i = 0; i < n; i++)
+		nvmf_build_options(buf, sizeof(buf), &cc, &c, &h, ~0u, &dropped);
+	report("nvmf_build_options: validated option string", now_s() - t, n,
+	    "strings");
+}
+
+static void
+bench_dbus(void)
+{
+	struct dw_writer w;
+	struct dw_msg m;
+	const uint8_t *data;
+	size_t len;
+	int i, j, n = 1000;
+	double t;
+	char key[16], val[64];
+
+	/* A list_controllers reply for 1000 controllers, 10 keys each. */
+	dw_writer_init(&w, 0);
+	t = now_s();
+	dw_msg_begin_call(&w, 1, "org.nvmexpress.stac", "/org/nvmexpress/stac",
+	    "org.nvmexpress.stac", "list_controllers", "aa{ss}");
+	dw_open_array(&w);
+	for (i = 0; i < n; i++) {
+		dw_open_array(&w);
+		for (j = 0; j < 10; j++) {
+			snprintf(key, sizeof(key), "key%d", j);
+			snprintf(val, sizeof(val), "value-%d-%d", i, j);
+			dw_open_dict_entry(&w);
+			dw_write_string(&w, key);
+			dw_write_string(&w, val);
+			dw_close(&w);
+		}
+		dw_close(&w);
+	}
+	dw_close(&w);
+	dw_msg_finish(&w, &data, &len);
+	report("dbus_wire: build aa{ss} of 1000 x 10", now_s() - t, n, "dicts");
+	t = now_s();
+	for (i = 0; i < 100; i++)
+		dw_msg_parse(&m, data, len);
+	report("dbus_wire: parse+validate it (whole message)",
+	    (now_s() - t) / 100, n, "dicts");
+	printf("%-52s %10zu bytes\n", "  (message size)", len);
+	dw_writer_free(&w);
+}
+
+/* A fake /sys/class/nvme of n controllers in a temporary directory. */
+static void
+bench_scan(int n)
+{
+	char root[] = "/tmp/stacd-bench-XXXXXX", path[512], what[80];
+	struct kctrl *v;
+	FILE *f;
+	double t;
+	int i, r;
+
+	if (mkdtemp(root) == NULL)
+		return;
+	/* One shell per 500 directories keeps the set-up quick. */
+	for (i = 0; i < n; i += 500) {
+		snprintf(path, sizeof(path), "cd %s && mkdir -p "
+		    "$(seq -f 'sys/class/nvme/nvme%%.0f' %d %d)", root, i,
+		    i + 499 < n ? i + 499 : n - 1);
+		if (system(path) != 0)
+			return;
+	}
+	for (i = 0; i < n; i++) {
+		static const char *const attrs[][2] = {
+			{ "transport", "tcp" }, { "subsysnqn", "nqn.x:y" },
+			{ "hostnqn", HOSTNQN }, { "state", "live" },
+			{ "cntrltype", "io" },
+			{ "address", "traddr=10.0.0.1,trsvcid=4420" },
+		};
+		size_t a;
+
+		for (a = 0; a < sizeof(attrs) / sizeof(attrs[0]); a++) {
+			snprintf(path, sizeof(path), "%s/sys/class/nvme/nvme%d/%s",
+			    root, i, attrs[a][0]);
+			if ((f = fopen(path, "w")) == NULL)
+				return;
+			fprintf(f, "%s\n", attrs[a][1]);
+			fclose(f);
+		}
+	}
+	t = now_s();
+	r = nvmf_scan(root, &v);
+	t = now_s() - t;
+	free(v);
+	snprintf(what, sizeof(what), "nvmf_scan: %d controllers in a fake sysfs", r);
+	report(what, t, n, "ctrls");
+	snprintf(path, sizeof(path), "rm -rf %s", root);
+	if (system(path) != 0)
+		fprintf(stderr, "cannot remove %s\n", root);
+}
+
+int
+main(void)
+{
+	log_init(LOG_TO_SYSLOG);	/* keep parse warnings out of the table */
+	bench_conf(1000);
+	bench_conf(10000);
+	bench_reconcile(1000);
+	bench_reconcile(10000);
+	bench_uevent();
+	bench_options();
+	bench_dbus();
+	bench_scan(1000);
+	return 0;
+}
