@@ -37,7 +37,7 @@ FUZZERS	= $(filter-out fuzz-main,$(patsubst t/%.c,%,$(wildcard t/fuzz-*.c)))
 
 B	= build
 
-.PHONY: all static check unit fuzz bench install uninstall clean demo update-golden lint-man
+.PHONY: all static check deps unit fuzz bench install uninstall clean demo update-golden lint-man
 
 all: stacd
 
@@ -70,7 +70,11 @@ $(B)/libfuzzer/fuzz-%: t/fuzz-%.c $(LIB_SRCS) $(HDRS)
 	@mkdir -p $(@D)
 	clang $(STDFLAGS) -fsanitize=fuzzer,address,undefined -g -O1 -I. -o $@ $< $(LIB_SRCS) $(LDLIBS)
 
-check: stacd $(B)/asan/stacd $(addprefix $(B)/asan/,$(UNIT_TESTS) $(FUZZERS))
+# Test dependencies: installed when root (Debian), else reported.
+deps:
+	@sh t/deps.sh
+
+check: deps stacd $(B)/asan/stacd $(addprefix $(B)/asan/,$(UNIT_TESTS) $(FUZZERS))
 	@sh t/run-tests.sh
 
 fuzz: $(addprefix $(B)/libfuzzer/,$(FUZZERS))
@@ -90,7 +94,7 @@ update-golden: $(B)/asan/stacd
 	@sh t/conf/update-golden.sh
 
 # The README's main job: boot a VM, let stacd connect, show the result.
-demo: stacd.static
+demo: deps stacd.static
 	@t/vm/run.sh -t 300 t/vm/demo.sh
 
 lint-man:
