@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "conf.h"
 #include "field.h"
 
 static const char *const trtype_names[TRTYPE_COUNT] = {
@@ -90,6 +91,33 @@ field_is_ip(const char *s)
 	memcpy(buf, s, (size_t)(pct - s));
 	buf[pct - s] = '\0';
 	return inet_pton(AF_INET6, buf, addr) == 1;
+}
+
+unsigned
+field_canonical_ip(char *s, size_t size)
+{
+	unsigned char a[16];
+	char buf[INET6_ADDRSTRLEN], scope[HOST_IFACE_MAX + 2] = "";
+	char *pct = strchr(s, '%');
+	int af;
+
+	if (pct) {
+		snprintf(scope, sizeof(scope), "%s", pct);
+		*pct = '\0';
+	}
+	af = inet_pton(AF_INET, s, a) == 1 ? AF_INET :
+	    inet_pton(AF_INET6, s, a) == 1 ? AF_INET6 : 0;
+	/* "::ffff:10.0.0.1" is an IPv4 destination (nvme-stas agrees). */
+	if (af == AF_INET6 && memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12)
+	    == 0) {
+		memmove(a, a + 12, 4);
+		af = AF_INET;
+	}
+	if (af && inet_ntop(af, a, buf, sizeof(buf)))
+		snprintf(s, size, "%s%s", buf, af == AF_INET6 ? scope : "");
+	else if (pct)
+		*pct = '%';
+	return af == AF_INET ? IPF_V4 : af == AF_INET6 ? IPF_V6 : 0;
 }
 
 /* RFC 1123 host name: dot-separated labels of letters, digits, '-'. */

@@ -32,4 +32,13 @@ const char	*field_problem(enum field f, enum trtype t, const char *value);
 /* True when s is an IPv4 or IPv6 literal (IPv6 may carry a %scope). */
 bool		 field_is_ip(const char *s);
 
+/*
+ * field_canonical_ip - rewrite an IP literal in place in inet_ntop form
+ * (an IPv6 %scope kept, IPv4-mapped IPv6 made IPv4): the kernel's duplicate check compares traddr
+ * strings, so "0::1" and "::1" must not both reach it.  Validate s
+ * first: an over-long scope is cut.
+ * Return: IPF_V4 or IPF_V6 (conf.h), or 0 when s is not an IP (s kept).
+ */
+unsigned	 field_canonical_ip(char *s, size_t size);
+
 #endif

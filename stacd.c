@@ -502,6 +502,23 @@ lkc_load(struct stacd *s)
 		    s->lkc_path);
 }
 
+/* mkdir -p, the last component private to root. */
+static int
+mkdir_p(char *path)
+{
+	char *p;
+
+	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 static void
 lkc_path(struct stacd *s)
 {
@@ -512,7 +529,7 @@ lkc_path(struct stacd *s)
 	snprintf(d, sizeof(d), "%s%s", s->opt.root,
 	    dir && *dir == '/' ? dir : "/run/stacd");
 	d[strcspn(d, ":")] = '\0';
-	if (mkdir(d, 0700) < 0 && errno != EEXIST)
+	if (mkdir_p(d) < 0)
 		log_warnx("cannot create %s: %s", d, strerror(errno));
 	snprintf(s->lkc_path, sizeof(s->lkc_path), "%s/%s", d, LKC_FILE);
 }
