@@ -32,7 +32,7 @@ struct disc {
 	struct want		*v;
 	size_t			 n, cap;
 	int			 err;		/* -ENOMEM */
-	bool			 full;		/* DISCOVERY_WANTS_MAX reached */
+	bool			 full;		/* DISCOVERY_WANTS_MAX */
 	size_t			 warned;	/* entry warnings logged */
 	size_t			 unlogged;	/* and those left out */
 };
@@ -61,12 +61,13 @@ static const struct {
 	{ "subnqn", FIELD_NQN, offsetof(struct ctrl_id, subsysnqn) },
 	{ "host-traddr", FIELD_HOST_TRADDR,
 	    offsetof(struct ctrl_id, host_traddr) },
-	{ "host-iface", FIELD_HOST_IFACE, offsetof(struct ctrl_id, host_iface) },
+	{ "host-iface", FIELD_HOST_IFACE,
+	    offsetof(struct ctrl_id, host_iface) },
 	{ "host-nqn", FIELD_HOST_NQN, offsetof(struct ctrl_id, host_nqn) },
 };
 
-static void	skip(struct disc *d, const struct entry *e, const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
+static void	skip(struct disc *d, const struct entry *e,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* An untrusted value for a log line: bytes outside ASCII escaped, cut. */
 static const char *
@@ -140,7 +141,8 @@ check_shape(const struct json_node *root)
 		if (!json_is(el, JSON_OBJECT))
 			return bad_shape(i, "not an object");
 		if (!json_is(dc, JSON_OBJECT))
-			return bad_shape(i, "no \"discovery-controller\" object");
+			return bad_shape(i,
+			    "no \"discovery-controller\" object");
 		if (!json_is(json_object_get(el, "log-pages"), JSON_ARRAY))
 			return bad_shape(i, "no \"log-pages\" list");
 		for (k = 0; k < sizeof(host_keys) / sizeof(host_keys[0]); k++)
@@ -240,8 +242,9 @@ check_id(struct disc *d, const struct entry *e, const struct ctrl_id *id)
 		v = (const char *)id + id_fields[i].off;
 		if (*v && (problem = field_problem(id_fields[i].field,
 		    id->transport, v)) != NULL) {
-			skip(d, e, "%s \"%s\" is invalid (%s)", id_fields[i].name,
-			    shown(v, tmp, sizeof(tmp)), problem);
+			skip(d, e, "%s \"%s\" is invalid (%s)",
+			    id_fields[i].name, shown(v, tmp, sizeof(tmp)),
+			    problem);
 			return false;
 		}
 	}
@@ -388,20 +391,26 @@ add_entry(struct disc *d, const struct entry *e, const struct json_node *dlpe)
 static void
 add_dc(struct disc *d, const struct json_node *el, size_t i)
 {
-	const struct json_node *dc = json_object_get(el, "discovery-controller");
-	const struct json_node *pages = json_object_get(el, "log-pages");
-	const char *traddr = json_string(json_object_get(dc, "traddr"));
+	const struct json_node *dc, *pages;
+	const char *traddr;
 	char tmp[SHOWN_MAX];
 	struct dc ctx;
 	struct entry e;
 	size_t j;
 
+	dc = json_object_get(el, "discovery-controller");
+	pages = json_object_get(el, "log-pages");
+	traddr = json_string(json_object_get(dc, "traddr"));
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.host_traddr = json_object_get(dc, "host-traddr");
 	ctx.host_iface = json_object_get(dc, "host-iface");
 	ctx.host_nqn = json_object_get(dc, "host-nqn");
-	snprintf(ctx.name, sizeof(ctx.name), "discovery controller %zu (%s)",
-	    i, traddr ? shown(traddr, tmp, sizeof(tmp)) : "");
+	if (traddr && *traddr)
+		snprintf(ctx.name, sizeof(ctx.name), "discovery controller "
+		    "%zu (%s)", i, shown(traddr, tmp, sizeof(tmp)));
+	else
+		snprintf(ctx.name, sizeof(ctx.name), "discovery controller %zu",
+		    i);
 	e.dc = &ctx;
 	for (j = 0; j < json_array_len(pages) && !d->full && !d->err; j++) {
 		e.index = j;

@@ -311,7 +311,8 @@ parse_number(struct jp *p)
 	size_t z = s[0] == '-' ? 1 : 0;
 
 	if (n == 0) {
-		if (p->pos + z + 1 < p->len && s[z] == '0' && is_digit(s[z + 1]))
+		if (p->pos + z + 1 < p->len && s[z] == '0' &&
+		    is_digit(s[z + 1]))
 			fail(p, -EBADMSG, "leading zero in number");
 		else if (s[0] == '-' || is_digit(s[0]))
 			fail(p, -EBADMSG, "invalid number");

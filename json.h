@@ -33,7 +33,7 @@
 #define JSON_INPUT_MAX	(16u << 20)	/* bytes of JSON text */
 #define JSON_DEPTH_MAX	32		/* nested arrays and objects */
 #define JSON_NODES_MAX	1000000		/* values, object keys included */
-#define JSON_STRING_MAX	(64u << 10)	/* bytes of a string, unescaped */
+#define JSON_STRING_MAX	(64u << 10)	/* a string (unescaped) or number */
 #define JSON_WRITE_DEPTH_MAX 64
 
 enum json_type {
@@ -111,7 +111,7 @@ struct jw {
 	size_t		 len, cap;
 	int		 err;		/* first error: -ENOMEM, -EINVAL */
 	unsigned	 depth;		/* open containers */
-	uint64_t	 objects;	/* bit d: container d + 1 is an object */
+	uint64_t	 objects;	/* bit d: container d + 1 is {} */
 	bool		 sep;		/* the next item needs ", " first */
 	bool		 keyed;		/* a key waits for its value */
 	bool		 done;		/* the top-level value is complete */
