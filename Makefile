@@ -105,7 +105,9 @@ install: stacd
 	install -D -m 755 stacd $(DESTDIR)$(SBINDIR)/stacd
 	install -D -m 644 stacd.8 $(DESTDIR)$(MANDIR)/man8/stacd.8
 	install -D -m 644 stacd.conf.5 $(DESTDIR)$(MANDIR)/man5/stacd.conf.5
-	install -D -m 644 etc/stacd.conf $(DESTDIR)$(SYSCONFDIR)/stas/stacd.conf
+	@# never overwrite an administrator's configuration
+	[ -e $(DESTDIR)$(SYSCONFDIR)/stas/stacd.conf ] || \
+		install -D -m 644 etc/stacd.conf $(DESTDIR)$(SYSCONFDIR)/stas/stacd.conf
 	@mkdir -p $(B)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/stacd.service.in > $(B)/stacd.service
 	install -D -m 644 $(B)/stacd.service $(DESTDIR)$(UNITDIR)/stacd.service

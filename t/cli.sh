@@ -85,4 +85,31 @@ assert p == {"tron": ("b", "readwrite"), "log_level": ("s", "read")}, p
 		"$STACD" --root=t/conf --check -f /dev/null &&
 		cli_grep "missing host NQN uses nvme-stas wording" \
 			"Error reading mandatory Host NQN (see stasadm --help)" build/cli.err
+
+	# make install / uninstall into a staging tree
+	D=$(pwd)/build/inst
+	rm -rf "$D"
+	if make -s install DESTDIR="$D" PREFIX=/usr > build/cli.out 2>&1 &&
+	    [ -x "$D/usr/sbin/stacd" ] && [ -f "$D/usr/share/man/man8/stacd.8" ] &&
+	    [ -f "$D/usr/share/man/man5/stacd.conf.5" ] &&
+	    [ -f "$D/etc/stas/stacd.conf" ] &&
+	    grep -q '^BusName=org.nvmexpress.stac$' "$D/usr/lib/systemd/system/stacd.service" &&
+	    grep -q '^ExecReload=/bin/kill -HUP' "$D/usr/lib/systemd/system/stacd.service" &&
+	    grep -q '^ExecStart=/usr/sbin/stacd --syslog$' "$D/usr/lib/systemd/system/stacd.service" &&
+	    /usr/bin/python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' \
+		"$D/usr/share/dbus-1/system.d/org.nvmexpress.stac.conf"; then
+		pass "cli: make install puts every file in place"
+	else
+		sed 's/^/    /' build/cli.out | head
+		fail "cli: make install puts every file in place"
+	fi
+	echo "# edited" >> "$D/etc/stas/stacd.conf"
+	make -s install DESTDIR="$D" PREFIX=/usr > /dev/null 2>&1
+	cli_grep "make install keeps an edited stacd.conf" "^# edited" "$D/etc/stas/stacd.conf"
+	make -s uninstall DESTDIR="$D" PREFIX=/usr > /dev/null 2>&1
+	if [ "$(cd "$D" && find . -type f)" = "./etc/stas/stacd.conf" ]; then
+		pass "cli: make uninstall removes all but the configuration"
+	else
+		fail "cli: make uninstall removes all but the configuration"
+	fi
 }
