@@ -307,7 +307,6 @@ resolve_start(struct stacd *s, struct name *n)
 		return;
 	memcpy(j->name, n->name, sizeof(j->name));
 	j->families = s->conf.ip_family;
-	j->v6_first = s->conf.ip_family_v6_first;
 	n->pending = true;
 	n->retry_at = 0;
 	submit(s, j);

@@ -51,7 +51,7 @@ worker_fini(struct worker_pool *w)
 	w->done_fd[0] = w->done_fd[1] = -1;
 }
 
-/* Pick the address as nvme-stas does, honouring the family order. */
+/* Pick the address as nvme-stas does: the first IPv4, else the first IPv6. */
 static int
 resolve(struct job *job)
 {
@@ -66,7 +66,7 @@ resolve(struct job *job)
 		    r == EAI_AGAIN ? -EAGAIN : -EIO;
 	r = -EADDRNOTAVAIL;
 	for (pass = 0; pass < 2 && r < 0; pass++) {
-		bool v6 = (pass == 0) == job->v6_first;
+		bool v6 = pass == 1;
 
 		if (!(job->families & (v6 ? IPF_V6 : IPF_V4)))
 			continue;

@@ -30,7 +30,6 @@ struct job {
 	/* JOB_RESOLVE: name -> first address of the preferred family */
 	char		 name[TRADDR_MAX + 1];
 	unsigned	 families;	/* IPF_V4 | IPF_V6 */
-	bool		 v6_first;
 	char		 addr[64];
 	/* filled by the worker: instance or 0, or -errno */
 	int		 result;
