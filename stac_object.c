@@ -495,6 +495,24 @@ is_our_iface(const char *iface)
 	    strcmp(iface, "org.freedesktop.DBus.Peer") == 0;
 }
 
+/* Answers UnknownInterface or UnknownProperty unless iface has name. */
+static bool
+property_known(struct bus *b, const struct dw_msg *m, const char *iface,
+    const char *name)
+{
+	if (!is_our_iface(iface)) {
+		reply_error(b, m, "UnknownInterface", "No such interface '%s'",
+		    iface);
+		return false;
+	}
+	if (!is_debug_iface(iface) || !is_property(name)) {
+		reply_error(b, m, "UnknownProperty", "No such property '%s'",
+		    name);
+		return false;
+	}
+	return true;
+}
+
 static void
 properties_get(struct bus *b, const struct dw_msg *m,
     const struct stac_view *v)
@@ -503,17 +521,7 @@ properties_get(struct bus *b, const struct dw_msg *m,
 	const char *iface = dw_read_string(&r);
 	const char *name = dw_read_string(&r);
 
-	if (!is_our_iface(iface)) {
-		reply_error(b, m, "UnknownInterface", "No such interface '%s'",
-		    iface);
-		return;
-	}
-	if (!is_debug_iface(iface) || !is_property(name)) {
-		reply_error(b, m, "UnknownProperty", "No such property '%s'",
-		    name);
-		return;
-	}
-	if (!wants_reply(m))
+	if (!property_known(b, m, iface, name) || !wants_reply(m))
 		return;
 	dw_msg_begin_return(&b->w, bus_serial(b), &m->hdr, "v");
 	write_property(&b->w, name, v->tron);
@@ -646,16 +654,8 @@ properties_set(struct bus *b, const struct dw_msg *m,
 	struct pending_set *p;
 	const char *sig = dw_peek_variant(&r);
 
-	if (!is_our_iface(iface)) {
-		reply_error(b, m, "UnknownInterface", "No such interface '%s'",
-		    iface);
+	if (!property_known(b, m, iface, name))
 		return;
-	}
-	if (!is_debug_iface(iface) || !is_property(name)) {
-		reply_error(b, m, "UnknownProperty", "No such property '%s'",
-		    name);
-		return;
-	}
 	if (strcmp(name, "tron") != 0) {
 		reply_error(b, m, "PropertyReadOnly", "Property '%s' is "
 		    "read-only", name);
