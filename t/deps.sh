@@ -3,7 +3,7 @@
 # Debian/Ubuntu, when run as root; otherwise say what is missing (the
 # tiers that need it then print SKIP).  Quiet and idempotent.
 PKGS="mandoc musl-tools qemu-system-x86 busybox-static linux-image-amd64
-      cpio kmod bc file dbus dbus-bin libglib2.0-bin systemd python3-dbus
+      cpio kmod bc file xz-utils zstd dbus dbus-bin libglib2.0-bin systemd python3-dbus
       python3-gi util-linux"
 
 command -v dpkg-query >/dev/null 2>&1 || {
