@@ -8,7 +8,6 @@
  * the desired set is sorted once per pass, and the kernel's controllers
  * are looked up through a sorted index.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
