@@ -34,8 +34,9 @@ bool		 field_is_ip(const char *s);
 
 /*
  * field_canonical_ip - rewrite an IP literal in place in inet_ntop form
- * (an IPv6 %scope kept, IPv4-mapped IPv6 made IPv4): the kernel's duplicate check compares traddr
- * strings, so "0::1" and "::1" must not both reach it.  Validate s
+ * (an IPv6 %scope kept, IPv4-mapped IPv6 made IPv4): the kernel's
+ * duplicate check compares traddr strings, so "0::1" and "::1" must not
+ * both reach it.  Validate s
  * first: an over-long scope is cut.
  * Return: IPF_V4 or IPF_V6 (conf.h), or 0 when s is not an IP (s kept).
  */

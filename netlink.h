@@ -87,8 +87,9 @@ int	netlink_open(void);
  * datagrams are logged and dropped.  At most 256 datagrams are read per
  * call, so a burst cannot starve the caller's loop; the fd then stays
  * readable.
- * Return: 0 once drained (or the batch is done), NETLINK_OVERRUN when events were lost (the queue
- * is still drained first), or -errno on a socket error.
+ * Return: 0 once drained (or the batch is done), NETLINK_OVERRUN when
+ * events were lost (the queue is still drained first), or -errno on a
+ * socket error.
  */
 int	netlink_drain(int fd, void (*fn)(void *ctx, const struct uevent *ev),
 	    void *ctx);
