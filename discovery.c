@@ -418,51 +418,6 @@ add_dc(struct disc *d, const struct json_node *el, size_t i)
 	}
 }
 
-/* ---- repeated identities ---- */
-
-static int
-want_ptr_cmp(const void *a, const void *b)
-{
-	const struct want *x = *(const struct want *const *)a;
-	const struct want *y = *(const struct want *const *)b;
-	int c = ctrl_id_compare(&x->cfg.id, &y->cfg.id);
-
-	/* Equal identities keep document order: the first one wins. */
-	return c ? c : (x > y) - (x < y);
-}
-
-/* Keep the first of equal identities, in document order. */
-static int
-drop_repeats(struct disc *d)
-{
-	const struct want **p;
-	bool *drop;
-	size_t i, m = 0;
-
-	if (d->n < 2)
-		return 0;
-	p = calloc(d->n, sizeof(*p));
-	drop = calloc(d->n, sizeof(*drop));
-	if (p == NULL || drop == NULL) {
-		free(p);
-		free(drop);
-		return -ENOMEM;
-	}
-	for (i = 0; i < d->n; i++)
-		p[i] = &d->v[i];
-	qsort(p, d->n, sizeof(*p), want_ptr_cmp);
-	for (i = 1; i < d->n; i++)
-		if (ctrl_id_compare(&p[i - 1]->cfg.id, &p[i]->cfg.id) == 0)
-			drop[p[i] - d->v] = true;
-	for (i = 0; i < d->n; i++)
-		if (!drop[i])
-			d->v[m++] = d->v[i];
-	d->n = m;
-	free(p);
-	free(drop);
-	return 0;
-}
-
 int
 want_from_log_pages(const char *json, size_t len, const struct conf *c,
     const struct host_conf *h, struct want **out, size_t *n)
@@ -496,7 +451,7 @@ want_from_log_pages(const char *json, size_t len, const struct conf *c,
 		log_warnx("stafd: %zu more log page entries skipped",
 		    d.unlogged);
 	if (d.err == 0)
-		d.err = drop_repeats(&d);
+		d.err = want_drop_repeats(d.v, &d.n);
 	if (d.err == 0 && d.v == NULL && (d.v = calloc(1, sizeof(*d.v))) ==
 	    NULL)
 		d.err = -ENOMEM;

@@ -143,6 +143,37 @@ want_ptr_cmp(const void *a, const void *b)
 	return c ? c : (x > y) - (x < y);
 }
 
+int
+want_drop_repeats(struct want *v, size_t *n)
+{
+	const struct want **p;
+	bool *drop;
+	size_t i, m = 0;
+
+	if (*n < 2)
+		return 0;
+	p = calloc(*n, sizeof(*p));
+	drop = calloc(*n, sizeof(*drop));
+	if (p == NULL || drop == NULL) {
+		free(p);
+		free(drop);
+		return -ENOMEM;
+	}
+	for (i = 0; i < *n; i++)
+		p[i] = &v[i];
+	qsort(p, *n, sizeof(*p), want_ptr_cmp);
+	for (i = 1; i < *n; i++)
+		if (ctrl_id_compare(&p[i - 1]->cfg.id, &p[i]->cfg.id) == 0)
+			drop[p[i] - v] = true;
+	for (i = 0; i < *n; i++)
+		if (!drop[i])
+			v[m++] = v[i];
+	*n = m;
+	free(p);
+	free(drop);
+	return 0;
+}
+
 static void
 tracked_from_want(struct tracked *t, const struct want *w)
 {

@@ -127,6 +127,12 @@ int	want_from_conf(const struct conf *c, const struct host_conf *h,
 bool	want_needs_resolving(const struct ctrl_id *id);
 
 /*
+ * want_drop_repeats - keep the first of wants with equal identities, in
+ * their order (O(n log n)).  Return: 0, or -ENOMEM (v unchanged).
+ */
+int	want_drop_repeats(struct want *v, size_t *n);
+
+/*
  * recon_kick - SIGHUP: controllers waiting for a retry, or that gave up,
  * are tried again at the next pass.
  */

@@ -182,6 +182,7 @@ check_config(const struct options *o, const char *conf_path)
 #define BUS_RETRY_MIN_MS	1000	/* reconnect to the bus: 1 s, 2 s, ... */
 #define BUS_RETRY_MAX_MS	30000
 #define STAF_SOAK_MS	1500	/* collect bursts of stafd signals */
+#define UEVENT_SOAK_MS	50	/* one connect makes several uevents */
 #define STAF_BACK_SOAK_MS 10000	/* stafd restarted: let it rediscover */
 #define STAF_BUS_NAME	"org.nvmexpress.staf"
 #define STAF_OBJ_PATH	"/org/nvmexpress/staf"
@@ -248,6 +249,7 @@ struct stacd {
 	bool		 quit;
 	bool		 reload;
 	bool		 pass_due;	/* reconcile after this dispatch */
+	int64_t		 uevent_pass_at;	/* reconcile then; 0: no */
 	int64_t		 next_pass;	/* deadline asked by the reconciler */
 	bool		 ready;		/* READY=1 sent */
 	char		*lkc_written;	/* what the LKC file holds */
@@ -727,7 +729,12 @@ uevent_poke(void *ctx, const struct uevent *ev)
 		return;
 	log_debug("%s - uevent %s%s%s", ev->devname, ev->action,
 	    ev->nvme_event[0] ? " " : "", ev->nvme_event);
-	s->pass_due = true;
+	/*
+	 * A burst (add, change, namespaces...) costs one sysfs scan: with
+	 * thousands of controllers a scan is worth batching for.
+	 */
+	if (s->uevent_pass_at == 0)
+		s->uevent_pass_at = now_ms() + UEVENT_SOAK_MS;
 }
 
 static void
@@ -738,6 +745,7 @@ on_uevent(struct stacd *s)
 	if (r == NETLINK_OVERRUN) {
 		log_warnx("uevent overrun: rescanning /sys/class/nvme");
 		s->pass_due = true;
+		s->uevent_pass_at = 0;
 	} else if (r < 0)
 		log_warnx("uevent socket: %s", strerror(-r));
 }
@@ -1110,6 +1118,10 @@ timers(struct stacd *s)
 		bus_try_connect(s);
 	if (s->staf_due && s->staf_due <= now)
 		staf_ask(s);
+	if (s->uevent_pass_at && s->uevent_pass_at <= now) {
+		s->uevent_pass_at = 0;
+		s->pass_due = true;
+	}
 }
 
 static int
@@ -1123,6 +1135,8 @@ poll_timeout(struct stacd *s)
 		next = s->bus_retry_at;
 	if (s->staf_due && s->staf_due < next)
 		next = s->staf_due;
+	if (s->uevent_pass_at && s->uevent_pass_at < next)
+		next = s->uevent_pass_at;
 	if (s->pass_due || next <= now)
 		return 0;
 	if (next == INT64_MAX)
