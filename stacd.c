@@ -563,39 +563,6 @@ notify(const char *state)
 /* ---- carrying out the reconciler's actions ---- */
 
 static void
-start_connect(struct stacd *s, const struct ctrl_conf *cc)
-{
-	char name[CTRL_ID_STR_MAX];
-	struct recon_params p = params(s);
-	struct action act;
-	uint32_t dropped = 0;
-	struct job *j = job_new(s, JOB_CONNECT);
-	int n, o;
-
-	const struct tracked *t = recon_find(&s->recon, &cc->id);
-
-	ctrl_id_str(&cc->id, name, sizeof(name));
-	n = j ? nvmf_build_options(j->opts, sizeof(j->opts), cc, &s->conf,
-	    &s->host, s->supported, &dropped) : -ENOMEM;
-	for (o = 0; o < OPT_COUNT; o++)
-		if (dropped & (1u << o))
-			log_msg(t && t->attempts > 1 ? LOG_DEBUG : LOG_WARNING,
-			    "%s: the kernel does not support %s, connecting "
-			    "without it", name, nvmf_opt_name((enum nvmf_opt)o));
-	if (n < 0) {
-		log_err("%s: cannot build the connect options: %s", name,
-		    strerror(-n));
-		free(j);
-		if (recon_connect_done(&s->recon, &cc->id, n, &p, &act))
-			log_err("unexpected disconnect request");
-		return;
-	}
-	j->id = cc->id;
-	log_debug("%s: connecting", name);
-	submit(s, j);
-}
-
-static void
 start_disconnect(struct stacd *s, const struct action *a)
 {
 	struct job *j = job_new(s, JOB_DISCONNECT);
@@ -610,27 +577,75 @@ start_disconnect(struct stacd *s, const struct action *a)
 }
 
 static void
+start_connect(struct stacd *s, const struct ctrl_conf *cc)
+{
+	const struct tracked *t = recon_find(&s->recon, &cc->id);
+	char name[CTRL_ID_STR_MAX];
+	struct recon_params p = params(s);
+	struct action act;
+	uint32_t dropped = 0;
+	struct job *j = job_new(s, JOB_CONNECT);
+	int n, o;
+
+	ctrl_id_str(&cc->id, name, sizeof(name));
+	n = j ? nvmf_build_options(j->opts, sizeof(j->opts), cc, &s->conf,
+	    &s->host, s->supported, &dropped) : -ENOMEM;
+	for (o = 0; o < OPT_COUNT; o++)
+		if (dropped & (1u << o))
+			log_msg(t && t->attempts > 1 ? LOG_DEBUG : LOG_WARNING,
+			    "%s: the kernel does not support %s, connecting "
+			    "without it", name, nvmf_opt_name((enum nvmf_opt)o));
+	if (n < 0) {
+		log_err("%s: cannot build the connect options: %s", name,
+		    strerror(-n));
+		free(j);
+		if (recon_connect_done(&s->recon, &cc->id, n, &p, &act))
+			start_disconnect(s, &act);
+		return;
+	}
+	j->id = cc->id;
+	log_debug("%s: connecting", name);
+	submit(s, j);
+}
+
+/* The outcome of a connect, said once per change (not every 60 s). */
+static void
+log_connect_result(const struct tracked *t, const char *name, int result,
+    int prev_err)
+{
+	if (result >= 0)
+		log_info("nvme%d - Connection established! %s", result, name);
+	else if (result == -EALREADY)
+		log_info("%s: already connected; adopting it", name);
+	else if (t && t->gave_up)
+		log_warnx("%s: connect failed: %s; giving up after %d "
+		    "attempts (connect-attempts-on-ncc)", name,
+		    nvmf_strerror(-result), t->attempts);
+	else if (t && (t->attempts <= 2 || prev_err != -result))
+		log_warnx("%s: connect failed: %s; retrying in %d s", name,
+		    nvmf_strerror(-result), t->attempts <= 1 ?
+		    RETRY_FAST_MS / 1000 : RETRY_SLOW_MS / 1000);
+	else
+		log_debug("%s: connect failed again: %s", name,
+		    nvmf_strerror(-result));
+}
+
+static void
 connect_done(struct stacd *s, const struct job *j)
 {
 	char name[CTRL_ID_STR_MAX];
 	struct recon_params p = params(s);
-	struct tracked *t = recon_find(&s->recon, &j->id);
+	const struct tracked *t = recon_find(&s->recon, &j->id);
+	int prev_err = t ? t->last_err : 0;
 	struct action act;
+	int drop;
 
 	ctrl_id_str(&j->id, name, sizeof(name));
-	if (j->result >= 0)
-		log_info("nvme%d - Connection established! %s", j->result,
-		    name);
-	else if (j->result == -EALREADY)
-		log_info("%s: already connected; adopting it", name);
-	else if (t && (t->attempts <= 2 || t->last_err != -j->result))
-		log_warnx("%s: connect failed: %s; retrying in %d s", name,
-		    nvmf_strerror(-j->result), t->attempts <= 1 ?
-		    RETRY_FAST_MS / 1000 : RETRY_SLOW_MS / 1000);
-	else
-		log_debug("%s: connect failed again: %s", name,
-		    nvmf_strerror(-j->result));
-	if (recon_connect_done(&s->recon, &j->id, j->result, &p, &act))
+	drop = recon_connect_done(&s->recon, &j->id, j->result, &p, &act);
+	/* Looked up again: an entry no longer wanted is gone now. */
+	log_connect_result(recon_find(&s->recon, &j->id), name, j->result,
+	    prev_err);
+	if (drop)
 		start_disconnect(s, &act);
 	s->pass_due = true;
 }
