@@ -77,10 +77,13 @@ deps:
 check: deps stacd $(B)/asan/stacd $(addprefix $(B)/asan/,$(UNIT_TESTS) $(FUZZERS))
 	@sh t/run-tests.sh
 
+# New inputs go to build/corpus/NAME; t/corpus/NAME seeds it (copy
+# findings worth keeping there by hand, minimised).
 fuzz: $(addprefix $(B)/libfuzzer/,$(FUZZERS))
 	@for f in $(FUZZERS); do \
-		c=t/corpus/$${f#fuzz-}; mkdir -p $$c; \
-		echo "== $$f"; $(B)/libfuzzer/$$f -max_total_time=$${FUZZ_SECONDS:-30} $$c || exit 1; \
+		n=$${f#fuzz-}; mkdir -p $(B)/corpus/$$n; \
+		echo "== $$f"; $(B)/libfuzzer/$$f -max_total_time=$${FUZZ_SECONDS:-30} \
+			$(B)/corpus/$$n t/corpus/$$n || exit 1; \
 	done
 
 $(B)/bench: t/bench.c $(LIB_SRCS) $(HDRS)

@@ -60,7 +60,8 @@ log_msg(int prio, const char *fmt, ...)
 	FILE *out = logger.target == LOG_TO_STDERR ? stderr : stdout;
 	va_list ap;
 
-	if (prio == LOG_DEBUG && !logger.debug)
+	if ((prio == LOG_DEBUG && !logger.debug) ||
+	    logger.target == LOG_DISCARD)
 		return;
 	va_start(ap, fmt);
 	if (logger.target == LOG_TO_SYSLOG)

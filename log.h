@@ -11,6 +11,7 @@ enum log_target {
 	LOG_TO_STDOUT,		/* the daemon in the foreground */
 	LOG_TO_STDERR,		/* --check: stdout carries the configuration */
 	LOG_TO_SYSLOG,		/* -s, --syslog */
+	LOG_DISCARD,		/* fuzzers and benchmarks */
 };
 
 void	log_init(enum log_target target);
