@@ -245,6 +245,9 @@ hello_reply(void *ctx, const struct dw_msg *m, void *arg)
 	    strcmp(m->hdr.signature, "s") != 0) {
 		log_warnx("D-Bus: Hello failed%s%s", m && m->hdr.error_name ?
 		    ": " : "", m && m->hdr.error_name ? m->hdr.error_name : "");
+		/* The next bus_io() sees the hang-up and reports it. */
+		if (b->fd >= 0)
+			shutdown(b->fd, SHUT_RDWR);
 		return;
 	}
 	r = m->body;
@@ -275,13 +278,12 @@ queue_auth(struct bus *b)
 
 int
 bus_connect(struct bus *b, const char *address, void (*on_up)(void *),
-    void *ctx, int64_t now)
+    int64_t now)
 {
 	struct sockaddr_un sa;
 	socklen_t len;
 	int fd, r;
 
-	(void)ctx;
 	if ((r = bus_parse_address(address, &sa, &len)) < 0)
 		return r;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

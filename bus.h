@@ -67,11 +67,12 @@ int	bus_parse_address(const char *address, struct sockaddr_un *sa,
 
 /*
  * bus_connect - connect (without blocking) and queue the SASL EXTERNAL
- * handshake and Hello.  on_up(ctx) runs once the unique name is known.
+ * handshake and Hello.  on_up(ctx) runs once the unique name is known,
+ * with the ctx given to bus_io().
  * Return: 0, or -errno (the connection stays down).
  */
 int	bus_connect(struct bus *b, const char *address,
-	    void (*on_up)(void *ctx), void *ctx, int64_t now);
+	    void (*on_up)(void *ctx), int64_t now);
 
 /* Close the connection; pending calls get their fn with a NULL reply. */
 void	bus_disconnect(struct bus *b, void *ctx);

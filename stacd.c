@@ -976,8 +976,7 @@ bus_try_connect(struct stacd *s)
 	int r;
 
 	s->bus_retry_at = 0;
-	if ((r = bus_connect(&s->bus, s->bus_address, bus_up, s,
-	    now_ms())) < 0) {
+	if ((r = bus_connect(&s->bus, s->bus_address, bus_up, now_ms())) < 0) {
 		bus_lost(s, r);
 		return;
 	}
