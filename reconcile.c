@@ -235,100 +235,91 @@ merge(struct recon *r, const struct want *want, size_t n_want,
 
 /* ---- step 2: match tracked controllers to the kernel's ---- */
 
-/* Kernel controllers indexed by (transport, trsvcid, subsysnqn). */
+/*
+ * The kernel's controllers, looked up through two sorted pointer arrays:
+ * by (transport, trsvcid, subsysnqn) for adoption and by instance for
+ * known devices.  Sorting pointers, not the large structs, keeps a pass
+ * over thousands of controllers cheap.
+ */
+struct kkey {
+	const char	*transport, *trsvcid, *subsysnqn;
+};
+
 static int
-kctrl_key_cmp(const struct kctrl *a, const struct kctrl *b)
+kctrl_key_cmp(const struct kctrl *k, const struct kkey *key)
 {
 	int c;
 
-	if ((c = strcmp(a->transport, b->transport)) ||
-	    (c = strcmp(a->trsvcid, b->trsvcid)))
+	if ((c = strcmp(k->transport, key->transport)) ||
+	    (c = strcmp(k->trsvcid, key->trsvcid)))
 		return c;
-	return strcmp(a->subsysnqn, b->subsysnqn);
+	return strcmp(k->subsysnqn, key->subsysnqn);
 }
 
 static int
 kctrl_ptr_cmp(const void *a, const void *b)
 {
-	return kctrl_key_cmp(*(const struct kctrl *const *)a,
-	    *(const struct kctrl *const *)b);
+	const struct kctrl *y = *(const struct kctrl *const *)b;
+	struct kkey key = { y->transport, y->trsvcid, y->subsysnqn };
+
+	return kctrl_key_cmp(*(const struct kctrl *const *)a, &key);
+}
+
+static int
+kctrl_inst_cmp(const void *a, const void *b)
+{
+	int x = (*(const struct kctrl *const *)a)->instance;
+	int y = (*(const struct kctrl *const *)b)->instance;
+
+	return (x > y) - (x < y);
 }
 
 struct kindex {
 	const struct kctrl	**by_key;
+	const struct kctrl	**by_inst;
 	bool			 *claimed;	/* parallel to obs[] */
 	const struct kctrl	 *obs;
 	size_t			  n;
 };
 
-static void
-key_of(const struct ctrl_id *id, struct kctrl *k)
-{
-	memset(k->transport, 0, sizeof(k->transport));
-	snprintf(k->transport, sizeof(k->transport), "%s",
-	    trtype_name(id->transport));
-	memcpy(k->trsvcid, id->trsvcid, sizeof(k->trsvcid));
-	memcpy(k->subsysnqn, id->subsysnqn, sizeof(k->subsysnqn));
-}
-
 /* The first unclaimed kernel controller that can serve id, or NULL. */
 static const struct kctrl *
 find_match(struct kindex *x, const struct ctrl_id *id, const char *host_nqn)
 {
-	struct kctrl *key = malloc(sizeof(*key));
+	struct kkey key = { trtype_name(id->transport), id->trsvcid,
+	    id->subsysnqn };
 	size_t lo = 0, hi = x->n, i;
-	const struct kctrl *found = NULL;
 
-	if (key == NULL)
-		return NULL;
-	key_of(id, key);
 	while (lo < hi) {			/* lower bound */
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (kctrl_key_cmp(x->by_key[mid], key) < 0)
+		if (kctrl_key_cmp(x->by_key[mid], &key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (i = lo; i < x->n && kctrl_key_cmp(x->by_key[i], key) == 0; i++) {
+	for (i = lo; i < x->n && kctrl_key_cmp(x->by_key[i], &key) == 0; i++) {
 		const struct kctrl *k = x->by_key[i];
 
 		if (!x->claimed[k - x->obs] && kctrl_is_io(k) &&
-		    nvmf_matches(k, id, host_nqn)) {
-			found = k;
-			break;
-		}
+		    nvmf_matches(k, id, host_nqn))
+			return k;
 	}
-	free(key);
-	return found;
+	return NULL;
 }
 
-static int
-kctrl_instance_cmp(const void *key, const void *elem)
-{
-	int a = *(const int *)key, b = ((const struct kctrl *)elem)->instance;
-
-	return (a > b) - (a < b);
-}
-
-/* The kernel controller named name, if obs (sorted by instance) has it. */
+/* The kernel controller named name, or NULL. */
 static const struct kctrl *
 find_device(const struct kindex *x, const char *name)
 {
-	int instance;
+	struct kctrl want;
+	const struct kctrl *key = &want, *const *found;
 
-	if (sscanf(name, "nvme%d", &instance) != 1)
+	if (sscanf(name, "nvme%d", &want.instance) != 1)
 		return NULL;
-	return bsearch(&instance, x->obs, x->n, sizeof(*x->obs),
-	    kctrl_instance_cmp);
-}
-
-static int
-instance_order(const void *a, const void *b)
-{
-	const struct kctrl *x = a, *y = b;
-
-	return (x->instance > y->instance) - (x->instance < y->instance);
+	found = bsearch(&key, x->by_inst, x->n, sizeof(*x->by_inst),
+	    kctrl_inst_cmp);
+	return found ? *found : NULL;
 }
 
 /*
@@ -463,39 +454,37 @@ recon_plan(struct recon *r, const struct want *want, size_t n_want,
     struct action **acts, size_t *n_acts, int64_t *next)
 {
 	struct actions a = { NULL, 0, 0, 0 };
-	struct kindex x = { NULL, NULL, NULL, n_obs };
-	struct kctrl *sorted = NULL;
-	struct tracked *v;
+	struct kindex x = { NULL, NULL, NULL, obs, n_obs };
+	struct tracked *v = NULL;
 	size_t n, i;
 
 	*acts = NULL;
 	*n_acts = 0;
 	*next = INT64_MAX;
-	sorted = malloc((n_obs ? n_obs : 1) * sizeof(*sorted));
 	x.by_key = calloc(n_obs ? n_obs : 1, sizeof(*x.by_key));
+	x.by_inst = calloc(n_obs ? n_obs : 1, sizeof(*x.by_inst));
 	x.claimed = calloc(n_obs ? n_obs : 1, sizeof(*x.claimed));
-	if (sorted == NULL || x.by_key == NULL || x.claimed == NULL ||
+	if (x.by_key == NULL || x.by_inst == NULL || x.claimed == NULL ||
 	    (v = merge(r, want, n_want, p, &n)) == NULL) {
-		free(sorted);
 		free(x.by_key);
+		free(x.by_inst);
 		free(x.claimed);
 		return -ENOMEM;
 	}
-	if (n_obs)
-		memcpy(sorted, obs, n_obs * sizeof(*obs));
-	qsort(sorted, n_obs, sizeof(*sorted), instance_order);
-	x.obs = sorted;
 	for (i = 0; i < n_obs; i++)
-		x.by_key[i] = &sorted[i];
-	qsort(x.by_key, n_obs, sizeof(*x.by_key), kctrl_ptr_cmp);
+		x.by_key[i] = x.by_inst[i] = &obs[i];
+	if (n_obs) {
+		qsort(x.by_key, n_obs, sizeof(*x.by_key), kctrl_ptr_cmp);
+		qsort(x.by_inst, n_obs, sizeof(*x.by_inst), kctrl_inst_cmp);
+	}
 
 	match_all(v, n, &x, p);
 	n = drop_undesired(v, n, p, &a);
 	start_connects(v, n, p, &a, next);
 	audit(&x, p, &a);
 
-	free(sorted);
 	free(x.by_key);
+	free(x.by_inst);
 	free(x.claimed);
 	if (a.err) {
 		/* Keep the old state: nothing was started. */
