@@ -8,11 +8,9 @@
  */
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
@@ -27,6 +25,7 @@
 #include "bus.h"
 #include "conf.h"
 #include "discovery.h"
+#include "lkc.h"
 #include "log.h"
 #include "netlink.h"
 #include "nvmf.h"
@@ -178,7 +177,6 @@ check_config(const struct options *o, const char *conf_path)
 
 
 #define NAME_RETRY_MS	60000	/* a host name that did not resolve */
-#define LKC_FILE	"last-known-config"
 #define BUS_RETRY_MIN_MS	1000	/* reconnect to the bus: 1 s, 2 s, ... */
 #define BUS_RETRY_MAX_MS	30000
 #define STAF_SOAK_MS	1500	/* collect bursts of stafd signals */
@@ -402,59 +400,10 @@ names_refresh(struct stacd *s)
 
 /* ---- the last-known-config: which live connections are ours ---- */
 
-static char *
-lkc_render(const struct stacd *s)
-{
-	char *buf = NULL;
-	size_t len = 0, i;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (f == NULL)
-		return NULL;
-	/* Identities only, never secrets, with where each came from. */
-	fputs("# stacd last-known-config: the controllers stacd owns\n", f);
-	for (i = 0; i < s->recon.n; i++) {
-		const struct tracked *t = &s->recon.v[i];
-
-		if (!t->owned || t->device[0] == '\0')
-			continue;
-		fputs(t->discovered ? "discovered " : "configured ", f);
-		conf_print_id(f, &t->cfg.id);
-		fputc('\n', f);
-	}
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-static int
-write_atomically(const char *path, const char *text)
-{
-	char tmp[PATH_MAX + 8];
-	size_t len = strlen(text);
-	int fd, r = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
-		r = errno ? -errno : -EIO;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
-}
-
 static void
 lkc_save(struct stacd *s)
 {
-	char *text = lkc_render(s);
+	char *text = lkc_render(&s->recon);
 	int r;
 
 	if (text == NULL)
@@ -463,10 +412,9 @@ lkc_save(struct stacd *s)
 		free(text);
 		return;
 	}
-	if ((r = write_atomically(s->lkc_path, text)) < 0) {
-		/* Once per change: a missing /run/stacd is not fatal. */
+	/* Said once per change: a missing /run/stacd is not fatal. */
+	if ((r = lkc_write(s->lkc_path, text)) < 0)
 		log_warnx("cannot save %s: %s", s->lkc_path, strerror(-r));
-	}
 	free(s->lkc_written);
 	s->lkc_written = text;
 }
@@ -474,65 +422,24 @@ lkc_save(struct stacd *s)
 static void
 lkc_load(struct stacd *s)
 {
-	struct ctrl_conf cc;
-	char *buf, *line, *save = NULL;
-	size_t len, n = 0;
-	unsigned lineno = 0;
+	char *buf;
+	size_t len, n;
 	int r;
 
+	if ((r = lkc_locate(s->opt.root, getenv("RUNTIME_DIRECTORY"),
+	    s->lkc_path, sizeof(s->lkc_path))) < 0)
+		log_warnx("cannot create the directory of %s: %s",
+		    s->lkc_path, strerror(-r));
 	if ((r = read_file(s->lkc_path, 64u << 20, &buf, &len)) < 0) {
 		if (r != -ENOENT)
 			log_warnx("%s: %s", s->lkc_path, strerror(-r));
 		return;
 	}
-	for (line = strtok_r(buf, "\n", &save); line;
-	    line = strtok_r(NULL, "\n", &save)) {
-		bool discovered = strncmp(line, "discovered ", 11) == 0;
-
-		lineno++;
-		if (!discovered && strncmp(line, "configured ", 11) != 0)
-			continue;
-		if (conf_parse_controller(line + 11, s->lkc_path, lineno,
-		    &cc) == 0 && recon_seed_owned(&s->recon, &cc.id,
-		    discovered) == 0)
-			n++;
-	}
+	n = lkc_parse(buf, s->lkc_path, &s->recon);
 	free(buf);
 	if (n)
 		log_info("%zu controllers owned before the restart (%s)", n,
 		    s->lkc_path);
-}
-
-/* mkdir -p, the last component private to root. */
-static int
-mkdir_p(char *path)
-{
-	char *p;
-
-	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-static void
-lkc_path(struct stacd *s)
-{
-	const char *dir = getenv("RUNTIME_DIRECTORY");
-	char d[PATH_MAX - sizeof(LKC_FILE) - 1];
-
-	/* systemd may pass several directories, separated by ':'. */
-	snprintf(d, sizeof(d), "%s%s", s->opt.root,
-	    dir && *dir == '/' ? dir : "/run/stacd");
-	d[strcspn(d, ":")] = '\0';
-	if (mkdir_p(d) < 0)
-		log_warnx("cannot create %s: %s", d, strerror(errno));
-	snprintf(s->lkc_path, sizeof(s->lkc_path), "%s/%s", d, LKC_FILE);
 }
 
 /* ---- readiness (sd_notify without libsystemd) ---- */
@@ -1212,7 +1119,6 @@ daemon_init(struct stacd *s)
 		log_warnx("Kernel does not appear to support all the options "
 		    "needed to run this program. Consider updating to a later "
 		    "kernel version.");
-	lkc_path(s);
 	lkc_load(s);
 	bus_try_connect(s);
 	s->want_dirty = true;

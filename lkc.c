@@ -1,0 +1,123 @@
+/*
+ * lkc.c - the last-known-config file.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lkc.h"
+
+#define TAG_LEN	11	/* "configured " and "discovered " */
+
+char *
+lkc_render(const struct recon *r)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		return NULL;
+	fputs("# stacd last-known-config: the controllers stacd owns\n", f);
+	for (i = 0; i < r->n; i++) {
+		const struct tracked *t = &r->v[i];
+
+		if (!t->owned || t->device[0] == '\0')
+			continue;
+		fputs(t->discovered ? "discovered " : "configured ", f);
+		conf_print_id(f, &t->cfg.id);
+		fputc('\n', f);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+size_t
+lkc_parse(char *text, const char *fname, struct recon *r)
+{
+	struct ctrl_conf cc;
+	char *line, *next;
+	unsigned lineno = 0;
+	size_t n = 0;
+
+	for (line = text; line && *line; line = next) {
+		bool discovered;
+
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		discovered = strncmp(line, "discovered ", TAG_LEN) == 0;
+		if (!discovered && strncmp(line, "configured ", TAG_LEN) != 0)
+			continue;	/* comments, and anything unknown */
+		/* Validated exactly like a controller= line of stacd.conf. */
+		if (conf_parse_controller(line + TAG_LEN, fname, lineno,
+		    &cc) == 0 && recon_seed_owned(r, &cc.id, discovered) == 0)
+			n++;
+	}
+	return n;
+}
+
+int
+lkc_write(const char *path, const char *text)
+{
+	char tmp[PATH_MAX + 8];
+	size_t len = strlen(text);
+	int fd, r = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
+		r = errno ? -errno : -EIO;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	/* rename() makes a crash leave the old file or the new, never half. */
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+/* mkdir -p, the last component private to root. */
+static int
+mkdir_p(char *path)
+{
+	char *p;
+
+	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			*p = '/';
+			return -errno;
+		}
+		*p = '/';
+	}
+	return mkdir(path, 0700) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+int
+lkc_locate(const char *root, const char *runtime_dir, char *path,
+    size_t size)
+{
+	char dir[PATH_MAX - sizeof(LKC_FILE) - 1];
+	int r;
+
+	/* systemd may pass several directories, separated by ':'. */
+	snprintf(dir, sizeof(dir), "%s%s", root, runtime_dir &&
+	    *runtime_dir == '/' ? runtime_dir : "/run/stacd");
+	dir[strcspn(dir, ":")] = '\0';
+	r = mkdir_p(dir);
+	snprintf(path, size, "%s/%s", dir, LKC_FILE);
+	return r;
+}

@@ -1,0 +1,124 @@
+/* t/test-lkc.c - the last-known-config: render, parse back, write. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lkc.h"
+#include "log.h"
+#include "test.h"
+
+#define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555"
+
+static struct ctrl_id
+id_tcp(const char *traddr)
+{
+	struct ctrl_id id;
+
+	memset(&id, 0, sizeof(id));
+	id.transport = TRTYPE_TCP;
+	strcpy(id.traddr, traddr);
+	strcpy(id.trsvcid, "4420");
+	strcpy(id.subsysnqn, "nqn.x:y");
+	strcpy(id.host_iface, "eth0");
+	strcpy(id.host_nqn, HOSTNQN);
+	return id;
+}
+
+static void
+round_trip_keeps_origin_not_secrets(void)
+{
+	struct recon r, back;
+	struct ctrl_id a = id_tcp("10.0.0.1"), b = id_tcp("10.0.0.2");
+	char *text;
+
+	recon_init(&r);
+	recon_seed_owned(&r, &a, false);
+	recon_seed_owned(&r, &b, true);
+	strcpy(r.v[0].device, "nvme1");
+	strcpy(r.v[1].device, "nvme2");
+	strcpy(r.v[0].cfg.dhchap_secret, "DHHC-1:00:secret:");
+	r.v[0].cfg.tun.set = 1u << TUN_KATO;
+	text = lkc_render(&r);
+	CHECK(text != NULL);
+	if (text == NULL)
+		return;
+	CHECK(strstr(text, "secret") == NULL);
+	CHECK(strstr(text, "kato") == NULL);
+	CHECK(strstr(text, "configured transport=tcp;traddr=10.0.0.1;"
+	    "trsvcid=4420;nqn=nqn.x:y;host-iface=eth0;host-nqn=" HOSTNQN "\n")
+	    != NULL);
+	recon_init(&back);
+	CHECK_INT(lkc_parse(text, "lkc", &back), 2);
+	CHECK_INT(back.n, 2);
+	if (back.n == 2) {
+		CHECK(ctrl_id_compare(&back.v[0].cfg.id, &a) == 0);
+		CHECK(!back.v[0].discovered);
+		CHECK(back.v[1].discovered);
+		CHECK(back.v[1].owned);
+	}
+	free(text);
+	recon_free(&r);
+	recon_free(&back);
+}
+
+static void
+not_connected_not_written(void)
+{
+	struct recon r;
+	struct ctrl_id a = id_tcp("10.0.0.1");
+	char *text;
+
+	recon_init(&r);
+	recon_seed_owned(&r, &a, false);	/* owned, but no device */
+	text = lkc_render(&r);
+	CHECK(text && strstr(text, "10.0.0.1") == NULL);
+	free(text);
+	recon_free(&r);
+}
+
+static void
+bad_lines_skipped(void)
+{
+	struct recon r;
+	char text[] = "# comment\n"
+	    "configured transport=tcp;traddr=10.0.0.1,hostnqn=x;nqn=n.a:b\n"
+	    "unknown transport=tcp;traddr=10.0.0.2;nqn=nqn.a:b\n"
+	    "discovered transport=tcp;traddr=10.0.0.3;nqn=nqn.a:b\n"
+	    "configured garbage";
+
+	recon_init(&r);
+	CHECK_INT(lkc_parse(text, "lkc", &r), 1);
+	CHECK_INT(r.n, 1);
+	if (r.n)
+		CHECK_STR(r.v[0].cfg.id.traddr, "10.0.0.3");
+	recon_free(&r);
+}
+
+static void
+written_private_and_whole(void)
+{
+	char dir[] = "/tmp/stacd-lkc-XXXXXX", path[256], sys[300];
+	struct stat st;
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK_INT(lkc_locate(dir, "/run/x:/run/y", path, sizeof(path)), 0);
+	CHECK(strstr(path, "/run/x/last-known-config") != NULL);
+	CHECK_INT(lkc_write(path, "configured a\n"), 0);
+	CHECK_INT(stat(path, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	CHECK_INT(st.st_size, 13);
+	snprintf(sys, sizeof(sys), "rm -rf %s", dir);
+	CHECK_INT(system(sys), 0);
+}
+
+int
+main(void)
+{
+	log_init(LOG_TO_STDERR);
+	TEST(round_trip_keeps_origin_not_secrets);
+	TEST(not_connected_not_written);
+	TEST(bad_lines_skipped);
+	TEST(written_private_and_whole);
+	return TEST_EXIT();
+}
