@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bus.h"
@@ -32,6 +31,7 @@
 #include "reconcile.h"
 #include "stac_object.h"
 #include "stacd.h"
+#include "stafd_client.h"
 #include "worker.h"
 
 #define EXIT_USAGE	2
@@ -179,12 +179,7 @@ check_config(const struct options *o, const char *conf_path)
 #define NAME_RETRY_MS	60000	/* a host name that did not resolve */
 #define BUS_RETRY_MIN_MS	1000	/* reconnect to the bus: 1 s, 2 s, ... */
 #define BUS_RETRY_MAX_MS	30000
-#define STAF_SOAK_MS	1500	/* collect bursts of stafd signals */
 #define UEVENT_SOAK_MS	50	/* one connect makes several uevents */
-#define STAF_BACK_SOAK_MS 10000	/* stafd restarted: let it rediscover */
-#define STAF_BUS_NAME	"org.nvmexpress.staf"
-#define STAF_OBJ_PATH	"/org/nvmexpress/staf"
-#define STAF_IFACE	"org.nvmexpress.staf"
 
 /* The poll slots, one per event source (bgpd's PFD_*). */
 enum {
@@ -235,14 +230,7 @@ struct stacd {
 	bool		 name_owned;	/* org.nvmexpress.stac is ours */
 	int		 exit_status;
 
-	/* stafd, the discovery daemon: its log pages are desired too */
-	bool		 staf_present;
-	bool		 staf_answered;	/* since start-up: its set is known */
-	bool		 staf_call_pending;
-	int		 staf_soak_ms;	/* next debounce interval */
-	int64_t		 staf_due;	/* ask for log pages then; 0: no */
-	struct want	*disc;		/* from its last good answer */
-	size_t		 n_disc;
+	struct staf_client staf;	/* stafd's log pages: desired too */
 
 	bool		 quit;
 	bool		 reload;
@@ -253,20 +241,11 @@ struct stacd {
 	char		*lkc_written;	/* what the LKC file holds */
 };
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static struct recon_params
 params(const struct stacd *s)
 {
-	struct recon_params p = { &s->conf, s->host.nqn, now_ms(),
-	    s->want_incomplete, !s->staf_answered };
+	struct recon_params p = { &s->conf, s->host.nqn, monotime_ms(),
+	    s->want_incomplete, !s->staf.answered };
 
 	return p;
 }
@@ -367,7 +346,7 @@ resolve_done(struct stacd *s, const struct job *j)
 	    j->result == -EADDRNOTAVAIL ? "no address of an enabled ip-family" :
 	    strerror(-j->result), n->addr[0] ? "keeping the last address, " :
 	    "", NAME_RETRY_MS / 1000);
-	n->retry_at = now_ms() + NAME_RETRY_MS;
+	n->retry_at = monotime_ms() + NAME_RETRY_MS;
 }
 
 static void
@@ -606,9 +585,10 @@ reconcile(struct stacd *s)
 		return;
 	}
 	/* Configured first: they win over the same discovered controller. */
-	all = calloc(s->n_want + s->n_disc + 1, sizeof(*all));
+	all = calloc(s->n_want + s->staf.n_disc + 1, sizeof(*all));
 	if (all == NULL || recon_plan(&s->recon, memcat(all, s->want,
-	    s->n_want, s->disc, s->n_disc), s->n_want + s->n_disc, obs,
+	    s->n_want, s->staf.disc, s->staf.n_disc), s->n_want +
+	    s->staf.n_disc, obs,
 	    (size_t)n, &p, &acts, &n_acts, &s->next_pass) < 0)
 		log_err("out of memory planning the pass");
 	free(all);
@@ -656,7 +636,7 @@ uevent_poke(void *ctx, const struct uevent *ev)
 	 * thousands of controllers a scan is worth batching for.
 	 */
 	if (s->uevent_pass_at == 0)
-		s->uevent_pass_at = now_ms() + UEVENT_SOAK_MS;
+		s->uevent_pass_at = monotime_ms() + UEVENT_SOAK_MS;
 }
 
 static void
@@ -700,7 +680,6 @@ bus_lost(struct stacd *s, int err)
 {
 	bus_disconnect(&s->bus, s);
 	s->name_owned = false;
-	s->staf_call_pending = false;
 	if (!s->bus_said_down)
 		log_warnx("D-Bus: %s; running on the configuration alone, "
 		    "retrying the bus", strerror(-err));
@@ -709,105 +688,9 @@ bus_lost(struct stacd *s, int err)
 	    BUS_RETRY_MIN_MS;
 	if (s->bus_backoff_ms > BUS_RETRY_MAX_MS)
 		s->bus_backoff_ms = BUS_RETRY_MAX_MS;
-	s->bus_retry_at = now_ms() + s->bus_backoff_ms;
+	s->bus_retry_at = monotime_ms() + s->bus_backoff_ms;
 	/* Gone with the bus: what stafd knew is kept, nothing is dropped. */
 	s->pfd[PFD_DBUS].fd = -1;
-}
-
-static void
-staf_soak(struct stacd *s, int ms)
-{
-	s->staf_due = now_ms() + ms;
-}
-
-static void
-staf_appeared(struct stacd *s)
-{
-	if (s->staf_present)
-		return;
-	s->staf_present = true;
-	log_info("stafd is on the bus; asking for discovery log pages in "
-	    "%.1f s", s->staf_soak_ms / 1000.0);
-	staf_soak(s, s->staf_soak_ms);
-	s->staf_soak_ms = STAF_SOAK_MS;
-}
-
-static void
-staf_vanished(struct stacd *s)
-{
-	if (!s->staf_present)
-		return;
-	s->staf_present = false;
-	s->staf_due = 0;
-	/* When it comes back, give it time to repopulate its cache. */
-	s->staf_soak_ms = STAF_BACK_SOAK_MS;
-	log_info("stafd left the bus; keeping the %zu discovered "
-	    "controllers", s->n_disc);
-}
-
-static void
-log_pages_reply(void *ctx, const struct dw_msg *m, void *arg)
-{
-	struct stacd *s = ctx;
-	struct want *v;
-	struct dw_reader r;
-	const char *json;
-	size_t n;
-	int err;
-
-	(void)arg;
-	s->staf_call_pending = false;
-	if (m == NULL || m->hdr.type != DW_MSG_METHOD_RETURN ||
-	    strcmp(m->hdr.signature, "s") != 0) {
-		log_warnx("stafd: get_all_log_pages failed%s%s; keeping the "
-		    "discovered controllers", m && m->hdr.error_name ? ": " :
-		    " (no answer)", m && m->hdr.error_name ?
-		    m->hdr.error_name : "");
-		return;
-	}
-	r = m->body;
-	json = dw_read_string(&r);
-	if ((err = want_from_log_pages(json, strlen(json), &s->conf, &s->host,
-	    &v, &n)) < 0) {
-		log_warnx("stafd: unusable log pages (%s); keeping the "
-		    "discovered controllers", strerror(-err));
-		return;
-	}
-	log_debug("stafd: %zu I/O controllers in the log pages", n);
-	free(s->disc);
-	s->disc = v;
-	s->n_disc = n;
-	s->staf_answered = true;
-	s->pass_due = true;
-}
-
-static void
-staf_ask(struct stacd *s)
-{
-	s->staf_due = 0;
-	if (s->bus.state != BUS_UP || !s->staf_present) {
-		return;
-	}
-	if (s->staf_call_pending) {
-		/* Ask again once the answer in flight is in. */
-		staf_soak(s, STAF_SOAK_MS);
-		return;
-	}
-	dw_msg_begin_call(&s->bus.w, bus_serial(&s->bus), STAF_BUS_NAME,
-	    STAF_OBJ_PATH, STAF_IFACE, "get_all_log_pages", "b");
-	dw_write_bool(&s->bus.w, 1);
-	if (bus_call(&s->bus, log_pages_reply, NULL, now_ms()) == 0)
-		s->staf_call_pending = true;
-}
-
-static void
-name_owner_reply(void *ctx, const struct dw_msg *m, void *arg)
-{
-	struct stacd *s = ctx;
-
-	(void)arg;
-	if (m && m->hdr.type == DW_MSG_METHOD_RETURN)
-		staf_appeared(s);
 }
 
 static void
@@ -842,20 +725,6 @@ request_name_reply(void *ctx, const struct dw_msg *m, void *arg)
 	    m->hdr.error_name ? m->hdr.error_name : "unexpected answer");
 }
 
-static int
-bus_method(struct stacd *s, const char *member, const char *sig,
-    const char *arg, bus_reply_fn fn)
-{
-	dw_msg_begin_call(&s->bus.w, bus_serial(&s->bus),
-	    "org.freedesktop.DBus", "/org/freedesktop/DBus",
-	    "org.freedesktop.DBus", member, sig);
-	if (arg)
-		dw_write_string(&s->bus.w, arg);
-	if (strcmp(member, "RequestName") == 0)
-		dw_write_uint32(&s->bus.w, 4);	/* DO_NOT_QUEUE */
-	return fn ? bus_call(&s->bus, fn, NULL, now_ms()) : bus_send(&s->bus);
-}
-
 /* Hello answered: claim the name, and watch stafd. */
 static void
 bus_up(void *ctx)
@@ -866,15 +735,14 @@ bus_up(void *ctx)
 	if (s->bus_said_down)
 		log_info("D-Bus: connected again");
 	s->bus_said_down = false;
-	bus_method(s, "RequestName", "su", STAC_BUS_NAME, request_name_reply);
-	bus_method(s, "AddMatch", "s", "type='signal',sender='org.freedesktop."
-	    "DBus',interface='org.freedesktop.DBus',member='NameOwnerChanged',"
-	    "arg0='" STAF_BUS_NAME "'", NULL);
-	bus_method(s, "AddMatch", "s", "type='signal',sender='" STAF_BUS_NAME
-	    "',interface='" STAF_IFACE "',member='log_pages_changed'", NULL);
-	bus_method(s, "AddMatch", "s", "type='signal',sender='" STAF_BUS_NAME
-	    "',interface='" STAF_IFACE "',member='dc_removed'", NULL);
-	bus_method(s, "GetNameOwner", "s", STAF_BUS_NAME, name_owner_reply);
+	dw_msg_begin_call(&s->bus.w, bus_serial(&s->bus),
+	    "org.freedesktop.DBus", "/org/freedesktop/DBus",
+	    "org.freedesktop.DBus", "RequestName", "su");
+	dw_write_string(&s->bus.w, STAC_BUS_NAME);
+	dw_write_uint32(&s->bus.w, 4);		/* DO_NOT_QUEUE */
+	if (bus_call(&s->bus, request_name_reply, NULL, monotime_ms()) < 0)
+		log_err("D-Bus: cannot ask for %s", STAC_BUS_NAME);
+	staf_watch(&s->staf, &s->bus, monotime_ms());
 }
 
 static void
@@ -883,7 +751,7 @@ bus_try_connect(struct stacd *s)
 	int r;
 
 	s->bus_retry_at = 0;
-	if ((r = bus_connect(&s->bus, s->bus_address, bus_up, now_ms())) < 0) {
+	if ((r = bus_connect(&s->bus, s->bus_address, bus_up, monotime_ms())) < 0) {
 		bus_lost(s, r);
 		return;
 	}
@@ -900,54 +768,17 @@ set_tron(void *ctx, bool on)
 	stac_tron_changed(&s->bus, on);
 }
 
-static char *
-soak_timer(const struct stacd *s, char *buf, size_t size)
-{
-	int64_t now = now_ms();
-
-	if (s->staf_due > now)
-		snprintf(buf, size, "%.1fs [%.1fs]", s->staf_soak_ms / 1000.0,
-		    (double)(s->staf_due - now) / 1000.0);
-	else
-		snprintf(buf, size, "%.1fs [off]", s->staf_soak_ms / 1000.0);
-	return buf;
-}
-
 static void
 on_signal_msg(struct stacd *s, const struct dw_msg *m)
 {
 	const struct dw_hdr *h = &m->hdr;
-	struct dw_reader r = m->body;
-	const char *name, *old_owner, *new_owner;
 
-	if (h->interface == NULL)
+	if (staf_signal(&s->staf, m, monotime_ms()) || h->interface == NULL)
 		return;
-	if (strcmp(h->interface, "org.freedesktop.DBus") == 0 &&
-	    strcmp(h->member, "NameOwnerChanged") == 0 &&
-	    strcmp(h->signature, "sss") == 0) {
-		name = dw_read_string(&r);
-		old_owner = dw_read_string(&r);
-		new_owner = dw_read_string(&r);
-		(void)old_owner;
-		if (strcmp(name, STAF_BUS_NAME) != 0)
-			return;
-		if (*new_owner)
-			staf_appeared(s);
-		else
-			staf_vanished(s);
-		return;
-	}
 	if (strcmp(h->interface, "org.freedesktop.DBus") == 0 &&
 	    strcmp(h->member, "NameLost") == 0) {
 		log_err("D-Bus: lost %s", STAC_BUS_NAME);
 		s->name_owned = false;
-		return;
-	}
-	if (strcmp(h->interface, STAF_IFACE) == 0 &&
-	    (strcmp(h->member, "log_pages_changed") == 0 ||
-	    strcmp(h->member, "dc_removed") == 0)) {
-		log_debug("stafd: %s", h->member);
-		staf_soak(s, STAF_SOAK_MS);
 	}
 }
 
@@ -964,11 +795,12 @@ on_bus_msg(void *ctx, const struct dw_msg *m)
 		.lkc_path = s->lkc_path,
 		.supported = s->supported,
 		.tron = log_debug_enabled(),
-		.soak_timer = soak_timer(s, timer, sizeof(timer)),
-		.now = now_ms(),
+		.soak_timer = timer,
+		.now = monotime_ms(),
 		.set_tron = set_tron,
 	};
 
+	staf_timer_str(&s->staf, v.now, timer, sizeof(timer));
 	if (m->hdr.type == DW_MSG_METHOD_CALL)
 		stac_handle_call(&s->bus, m, &v, s);
 	else if (m->hdr.type == DW_MSG_SIGNAL)
@@ -1021,11 +853,10 @@ reload(struct stacd *s)
 	log_set_debug(s->conf.tron);
 	names_refresh(s);
 	/* Exclusions or ip-family may have changed: ask stafd again. */
-	if (s->staf_present)
-		staf_soak(s, STAF_SOAK_MS);
+	staf_poke(&s->staf, monotime_ms());
 	s->want_dirty = true;
 	s->pass_due = true;
-	recon_kick(&s->recon, now_ms());
+	recon_kick(&s->recon, monotime_ms());
 	log_info("configuration reloaded from %s", s->conf_path);
 }
 
@@ -1033,29 +864,28 @@ reload(struct stacd *s)
 static void
 timers(struct stacd *s)
 {
-	int64_t now = now_ms();
+	int64_t now = monotime_ms();
 
 	if (s->bus.fd < 0 && s->bus_retry_at && s->bus_retry_at <= now)
 		bus_try_connect(s);
-	if (s->staf_due && s->staf_due <= now)
-		staf_ask(s);
 	if (s->uevent_pass_at && s->uevent_pass_at <= now) {
 		s->uevent_pass_at = 0;
 		s->pass_due = true;
 	}
+	staf_run(&s->staf, &s->bus, now);
 }
 
 static int
 poll_timeout(struct stacd *s)
 {
-	int64_t now = now_ms(), next = s->next_pass;
+	int64_t now = monotime_ms(), next = s->next_pass;
 
 	names_retry_due(s, now, &next);
 	bus_expire(&s->bus, s, now, &next);
 	if (s->bus.fd < 0 && s->bus_retry_at && s->bus_retry_at < next)
 		next = s->bus_retry_at;
-	if (s->staf_due && s->staf_due < next)
-		next = s->staf_due;
+	if (s->staf.due && s->staf.due < next)
+		next = s->staf.due;
 	if (s->uevent_pass_at && s->uevent_pass_at < next)
 		next = s->uevent_pass_at;
 	if (s->pass_due || next <= now)
@@ -1113,7 +943,7 @@ daemon_init(struct stacd *s)
 	s->bus_address = getenv("DBUS_SYSTEM_BUS_ADDRESS");
 	if (s->bus_address == NULL || *s->bus_address == '\0')
 		s->bus_address = BUS_DEFAULT_ADDRESS;
-	s->staf_soak_ms = STAF_SOAK_MS;
+	staf_init(&s->staf, &s->conf, &s->host);
 	s->supported = nvmf_read_supported(s->opt.root);
 	if (!(s->supported & (1u << OPT_HOST_IFACE)))
 		log_warnx("Kernel does not appear to support all the options "
@@ -1140,7 +970,7 @@ daemon_fini(struct stacd *s)
 	worker_fini(&s->workers);
 	bus_fini(&s->bus);
 	recon_free(&s->recon);
-	free(s->disc);
+	staf_fini(&s->staf);
 	conf_free(&s->conf);
 	free(s->want);
 	free(s->names);
@@ -1171,8 +1001,12 @@ run(struct stacd *s)
 			break;
 		if (s->reload)
 			reload(s);
+		if (s->staf.changed) {
+			s->staf.changed = false;
+			s->pass_due = true;
+		}
 		timers(s);
-		if (s->pass_due || now_ms() >= s->next_pass) {
+		if (s->pass_due || monotime_ms() >= s->next_pass) {
 			s->pass_due = false;
 			reconcile(s);
 		}

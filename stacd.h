@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #ifndef STACD_VERSION
 #define STACD_VERSION "unknown"
@@ -57,6 +59,16 @@ int		 ctrl_id_compare(const struct ctrl_id *a, const struct ctrl_id *b);
 const char	*ctrl_id_str(const struct ctrl_id *id, char *buf, size_t size);
 
 const char	*trtype_name(enum trtype t);
+
+/* Milliseconds on CLOCK_MONOTONIC: every deadline of the daemon. */
+static inline int64_t
+monotime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 enum trtype	 trtype_from_name(const char *name);
 
 #endif
