@@ -175,7 +175,6 @@ check_config(const struct options *o, const char *conf_path)
 	return usable ? 0 : 1;
 }
 
-
 #define NAME_RETRY_MS	60000	/* a host name that did not resolve */
 #define BUS_RETRY_MIN_MS	1000	/* reconnect to the bus: 1 s, 2 s, ... */
 #define BUS_RETRY_MAX_MS	30000
@@ -227,7 +226,6 @@ struct stacd {
 	int64_t		 bus_retry_at;	/* next connect attempt, when down */
 	int		 bus_backoff_ms;
 	bool		 bus_said_down;	/* logged once per outage */
-	bool		 name_owned;	/* org.nvmexpress.stac is ours */
 	int		 exit_status;
 
 	struct staf_client staf;	/* stafd's log pages: desired too */
@@ -679,7 +677,6 @@ static void
 bus_lost(struct stacd *s, int err)
 {
 	bus_disconnect(&s->bus, s);
-	s->name_owned = false;
 	if (!s->bus_said_down)
 		log_warnx("D-Bus: %s; running on the configuration alone, "
 		    "retrying the bus", strerror(-err));
@@ -709,7 +706,6 @@ request_name_reply(void *ctx, const struct dw_msg *m, void *arg)
 		result = dw_read_uint32(&r);
 	}
 	if (result == 1 || result == 4) {
-		s->name_owned = true;
 		log_info("D-Bus: %s acquired", STAC_BUS_NAME);
 		return;
 	}
@@ -776,10 +772,8 @@ on_signal_msg(struct stacd *s, const struct dw_msg *m)
 	if (staf_signal(&s->staf, m, monotime_ms()) || h->interface == NULL)
 		return;
 	if (strcmp(h->interface, "org.freedesktop.DBus") == 0 &&
-	    strcmp(h->member, "NameLost") == 0) {
+	    strcmp(h->member, "NameLost") == 0)
 		log_err("D-Bus: lost %s", STAC_BUS_NAME);
-		s->name_owned = false;
-	}
 }
 
 static void
