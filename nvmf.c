@@ -535,18 +535,6 @@ open_class(const char *root)
 	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
-int
-nvmf_read_ctrl(const char *root, const char *name, struct kctrl *k)
-{
-	int classfd = open_class(root), r;
-
-	if (classfd < 0)
-		return -errno;
-	r = read_ctrl_at(classfd, name, k);
-	close(classfd);
-	return r;
-}
-
 static int
 kctrl_cmp(const void *a, const void *b)
 {

@@ -114,10 +114,6 @@ bool		 nvmf_matches(const struct kctrl *k, const struct ctrl_id *id,
  */
 int		 nvmf_scan(const char *root, struct kctrl **out);
 
-/* Read one controller's attributes.  Return: 0, or -errno. */
-int		 nvmf_read_ctrl(const char *root, const char *name,
-		    struct kctrl *k);
-
 /*
  * nvmf_read_attr - one attribute of /sys/class/nvme/DEVICE, without its
  * trailing newline ("" when unreadable).  Return: 0, or -errno.

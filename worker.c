@@ -90,7 +90,7 @@ resolve(struct job *job)
 	return r;
 }
 
-void
+static void
 worker_run(struct job *job)
 {
 	switch (job->kind) {

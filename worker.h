@@ -62,7 +62,4 @@ struct job *worker_collect(struct worker_pool *w);
 /* Number of jobs submitted and not yet collected. */
 int	worker_pending(const struct worker_pool *w);
 
-/* What a worker runs; exposed so tests can run a job synchronously. */
-void	worker_run(struct job *job);
-
 #endif

@@ -1,0 +1,152 @@
+/*
+ * t/test-worker.c - the thread pool with real threads: more jobs than
+ * workers, completions through the pipe, and the jobs that reach the
+ * kernel interface run against a fake /dev/nvme-fabrics.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "worker.h"
+#include "test.h"
+
+enum { JOBS = 3 * WORKERS_MAX };
+
+/* Collect n jobs, waiting up to 10 s in all; returns how many came. */
+static int
+collect(struct worker_pool *w, struct job **got, int n)
+{
+	struct pollfd p = { w->done_fd[0], POLLIN, 0 };
+	int have = 0, rounds = 0;
+	struct job *j;
+
+	while (have < n && rounds++ < 100) {
+		if (poll(&p, 1, 100) < 0)
+			break;
+		while ((j = worker_collect(w)) != NULL)
+			got[have++] = j;
+	}
+	return have;
+}
+
+static void
+more_jobs_than_workers(void)
+{
+	struct worker_pool w;
+	struct job *got[JOBS];
+	int i, n;
+
+	CHECK_INT(worker_init(&w), 0);
+	for (i = 0; i < JOBS; i++) {
+		struct job *j = calloc(1, sizeof(*j));
+
+		j->kind = JOB_RESOLVE;
+		j->root = "";
+		strcpy(j->name, i % 2 ? "127.0.0.1" : "::1");
+		j->families = IPF_V4 | IPF_V6;
+		CHECK_INT(worker_submit(&w, j), 0);
+	}
+	CHECK_INT(w.running, WORKERS_MAX);	/* the rest wait their turn */
+	CHECK_INT(worker_pending(&w), JOBS);
+	n = collect(&w, got, JOBS);
+	CHECK_INT(n, JOBS);
+	for (i = 0; i < n; i++) {
+		CHECK_INT(got[i]->result, 0);
+		CHECK(strcmp(got[i]->addr, "127.0.0.1") == 0 ||
+		    strcmp(got[i]->addr, "::1") == 0);
+		free(got[i]);
+	}
+	CHECK_INT(worker_pending(&w), 0);
+	worker_fini(&w);
+}
+
+static void
+family_choice_and_failure(void)
+{
+	struct worker_pool w;
+	struct job *j[2], *got[2];
+	int i;
+
+	CHECK_INT(worker_init(&w), 0);
+	for (i = 0; i < 2; i++) {
+		j[i] = calloc(1, sizeof(*j[i]));
+		j[i]->kind = JOB_RESOLVE;
+	}
+	strcpy(j[0]->name, "::1");
+	j[0]->families = IPF_V4;		/* an IPv6 answer is not usable */
+	strcpy(j[1]->name, "no-such-host.invalid");
+	j[1]->families = IPF_V4 | IPF_V6;
+	for (i = 0; i < 2; i++)
+		CHECK_INT(worker_submit(&w, j[i]), 0);
+	CHECK_INT(collect(&w, got, 2), 2);
+	for (i = 0; i < 2; i++) {
+		if (got[i] == j[0])
+			CHECK_INT(got[i]->result, -EADDRNOTAVAIL);
+		else
+			CHECK(got[i]->result < 0);
+		free(got[i]);
+	}
+	worker_fini(&w);
+}
+
+static void
+connect_and_disconnect_jobs(void)
+{
+	char root[] = "/tmp/stacd-worker-XXXXXX", path[256], text[512];
+	struct worker_pool w;
+	struct job *j[2], *got[2];
+	FILE *f;
+	int i;
+
+	CHECK(mkdtemp(root) != NULL);
+	snprintf(path, sizeof(path), "%s/dev", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/dev/nvme-fabrics", root);
+	f = fopen(path, "w");
+	fputs("instance=7,cntlid=1\n", f);	/* what the kernel answers */
+	fclose(f);
+	CHECK_INT(worker_init(&w), 0);
+	for (i = 0; i < 2; i++) {
+		j[i] = calloc(1, sizeof(*j[i]));
+		j[i]->root = root;
+	}
+	j[0]->kind = JOB_CONNECT;
+	strcpy(j[0]->opts, "nqn=nqn.x:y,transport=tcp,traddr=10.0.0.1,"
+	    "trsvcid=4420");
+	j[1]->kind = JOB_DISCONNECT;
+	strcpy(j[1]->device, "nvme9");		/* no such controller */
+	for (i = 0; i < 2; i++)
+		CHECK_INT(worker_submit(&w, j[i]), 0);
+	CHECK_INT(collect(&w, got, 2), 2);
+	for (i = 0; i < 2; i++) {
+		if (got[i] == j[0])
+			CHECK_INT(got[i]->result, 7);
+		else
+			CHECK_INT(got[i]->result, -ENOENT);
+		free(got[i]);
+	}
+	/* The option string went out in one write, newline-terminated. */
+	f = fopen(path, "r");
+	CHECK(fread(text, 1, sizeof(text) - 1, f) > 0);
+	fclose(f);
+	CHECK(strstr(text, "\nnqn=nqn.x:y,transport=tcp,traddr=10.0.0.1,"
+	    "trsvcid=4420\n") != NULL);
+	worker_fini(&w);
+	snprintf(text, sizeof(text), "rm -rf %s", root);
+	CHECK_INT(system(text), 0);
+}
+
+int
+main(void)
+{
+	log_init(LOG_TO_STDERR);
+	TEST(more_jobs_than_workers);
+	TEST(family_choice_and_failure);
+	TEST(connect_and_disconnect_jobs);
+	return TEST_EXIT();
+}
