@@ -519,7 +519,6 @@ read_ctrl_at(int classfd, const char *name, struct kctrl *k)
 	nvmf_parse_address(k, addr);
 	attr_into(fd, "subsysnqn", k->subsysnqn, sizeof(k->subsysnqn));
 	attr_into(fd, "hostnqn", k->hostnqn, sizeof(k->hostnqn));
-	attr_into(fd, "hostid", k->hostid, sizeof(k->hostid));
 	attr_into(fd, "state", k->state, sizeof(k->state));
 	attr_into(fd, "cntrltype", k->cntrltype, sizeof(k->cntrltype));
 	close(fd);

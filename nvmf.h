@@ -29,7 +29,6 @@ struct kctrl {
 	char		src_iface[HOST_IFACE_MAX + 1];	/* owner of src_addr */
 	char		subsysnqn[NQN_MAX + 1];
 	char		hostnqn[NQN_MAX + 1];
-	char		hostid[HOSTID_LEN + 1];
 	char		state[32];		/* live, connecting, ... */
 	char		cntrltype[16];		/* io, discovery, "" (old kernel) */
 };

@@ -211,9 +211,12 @@ struct stacd {
 	uint32_t	 supported;	/* kernel options, bits of nvmf_opt */
 
 	struct recon	 recon;
-	struct want	*want;		/* the desired set, rebuilt on change */
+	struct want	*want;		/* from stacd.conf, rebuilt on change */
 	size_t		 n_want;
 	bool		 want_dirty;
+	struct want	*desired;	/* want, then stafd's: what is planned */
+	size_t		 n_desired;
+	bool		 desired_dirty;
 	bool		 want_incomplete;	/* a name not resolved yet */
 	struct name	*names;
 	size_t		 n_names;
@@ -543,16 +546,28 @@ disconnect_done(struct stacd *s, const struct job *j)
 	s->pass_due = true;
 }
 
-/* dst = a followed by b (dst has room for both). */
-static struct want *
-memcat(struct want *dst, const struct want *a, size_t na,
-    const struct want *b, size_t nb)
+/*
+ * The desired set: configured controllers first, so that they win over
+ * the same controller discovered.  Copied only when either part changed.
+ */
+static int
+build_desired(struct stacd *s)
 {
-	if (na)
-		memcpy(dst, a, na * sizeof(*a));
-	if (nb)
-		memcpy(dst + na, b, nb * sizeof(*b));
-	return dst;
+	size_t n = s->n_want + s->staf.n_disc;
+	struct want *v = calloc(n ? n : 1, sizeof(*v));
+
+	if (v == NULL)
+		return -ENOMEM;
+	if (s->n_want)
+		memcpy(v, s->want, s->n_want * sizeof(*v));
+	if (s->staf.n_disc)
+		memcpy(v + s->n_want, s->staf.disc, s->staf.n_disc *
+		    sizeof(*v));
+	free(s->desired);
+	s->desired = v;
+	s->n_desired = n;
+	s->desired_dirty = false;
+	return 0;
 }
 
 /* One reconciliation pass: re-read reality, plan, act. */
@@ -561,7 +576,6 @@ reconcile(struct stacd *s)
 {
 	struct recon_params p;
 	struct kctrl *obs = NULL;
-	struct want *all;
 	struct action *acts = NULL;
 	size_t n_acts = 0, i;
 	int n;
@@ -576,20 +590,20 @@ reconcile(struct stacd *s)
 			return;
 		}
 		s->want_dirty = false;
+		s->desired_dirty = true;
+	}
+	if (s->desired_dirty && build_desired(s) < 0) {
+		log_err("out of memory building the desired set");
+		return;
 	}
 	p = params(s);
 	if ((n = nvmf_scan(s->opt.root, &obs)) < 0) {
 		log_err("cannot read /sys/class/nvme: %s", strerror(-n));
 		return;
 	}
-	/* Configured first: they win over the same discovered controller. */
-	all = calloc(s->n_want + s->staf.n_disc + 1, sizeof(*all));
-	if (all == NULL || recon_plan(&s->recon, memcat(all, s->want,
-	    s->n_want, s->staf.disc, s->staf.n_disc), s->n_want +
-	    s->staf.n_disc, obs,
-	    (size_t)n, &p, &acts, &n_acts, &s->next_pass) < 0)
+	if (recon_plan(&s->recon, s->desired, s->n_desired, obs, (size_t)n,
+	    &p, &acts, &n_acts, &s->next_pass) < 0)
 		log_err("out of memory planning the pass");
-	free(all);
 	free(obs);
 	for (i = 0; i < n_acts; i++) {
 		if (acts[i].kind == ACT_CONNECT)
@@ -967,6 +981,7 @@ daemon_fini(struct stacd *s)
 	staf_fini(&s->staf);
 	conf_free(&s->conf);
 	free(s->want);
+	free(s->desired);
 	free(s->names);
 	free(s->lkc_written);
 }
@@ -997,6 +1012,7 @@ run(struct stacd *s)
 			reload(s);
 		if (s->staf.changed) {
 			s->staf.changed = false;
+			s->desired_dirty = true;
 			s->pass_due = true;
 		}
 		timers(s);

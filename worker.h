@@ -27,7 +27,7 @@ struct job {
 	char		 opts[NVMF_OPTS_MAX];
 	/* JOB_DISCONNECT */
 	char		 device[DEVNAME_MAX + 1];
-	/* JOB_RESOLVE: name -> first address of the preferred family */
+	/* JOB_RESOLVE: name -> its first IPv4 address, else first IPv6 */
 	char		 name[TRADDR_MAX + 1];
 	unsigned	 families;	/* IPF_V4 | IPF_V6 */
 	char		 addr[64];
