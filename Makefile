@@ -31,51 +31,87 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # Every module but the one holding main(); unit tests link these.
 LIB_SRCS = $(filter-out stacd.c,$(wildcard *.c))
-HDRS	= $(wildcard *.h)
 UNIT_TESTS = $(patsubst t/%.c,%,$(wildcard t/test-*.c))
 FUZZERS	= $(filter-out fuzz-main,$(patsubst t/%.c,%,$(wildcard t/fuzz-*.c)))
 
 B	= build
 
-.PHONY: all static check deps unit fuzz bench install uninstall clean demo update-golden lint-man
+# Objects are compiled once per flavour, with header dependencies (-MMD):
+#   build/obj      the flags of ./stacd (bench links these)
+#   build/asan     ASan+UBSan: the tested stacd, unit tests, corpus replay
+#   build/libfuzzer clang with -fsanitize=fuzzer-no-link
+OBJ	= $(B)/obj
+ASAN	= $(B)/asan
+LIBFUZZ	= $(B)/libfuzzer
+lib_objs = $(addprefix $(1)/,$(LIB_SRCS:.c=.o))
+
+.PHONY: all static check deps unit dev test fuzz bench install uninstall clean demo update-golden lint-man
 
 all: stacd
 
-stacd: stacd.c $(LIB_SRCS) $(HDRS)
-	$(CC) $(ALL_CFLAGS) -o $@ stacd.c $(LIB_SRCS) $(LDFLAGS) $(LDLIBS)
+$(OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -I. -MMD -MP -c -o $@ $<
+
+$(ASAN)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(STDFLAGS) $(WARNINGS) $(SANFLAGS) -I. -MMD -MP -c -o $@ $<
+
+$(LIBFUZZ)/%.o: %.c
+	@mkdir -p $(@D)
+	clang $(STDFLAGS) -fsanitize=fuzzer-no-link,address,undefined -g -O1 \
+		-I. -MMD -MP -c -o $@ $<
+
+stacd: $(OBJ)/stacd.o $(call lib_objs,$(OBJ))
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 # musl gives a much smaller static binary than glibc; both work.
 STATIC_CC = $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo $(CC))
 static: stacd.static
-stacd.static: stacd.c $(LIB_SRCS) $(HDRS)
+stacd.static: stacd.c $(LIB_SRCS) $(wildcard *.h)
 	$(STATIC_CC) $(STDFLAGS) $(WARNINGS) -Os -static -s -o $@ stacd.c $(LIB_SRCS) $(LDLIBS)
 	@echo "stacd.static: $$(stat -c %s $@) bytes ($(STATIC_CC))"
 
 # --- tests -------------------------------------------------------------------
-$(B)/asan/stacd: stacd.c $(LIB_SRCS) $(HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(STDFLAGS) $(WARNINGS) $(SANFLAGS) -o $@ stacd.c $(LIB_SRCS) $(LDLIBS)
+$(ASAN)/stacd: $(ASAN)/stacd.o $(call lib_objs,$(ASAN))
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/asan/test-%: t/test-%.c t/test.h $(LIB_SRCS) $(HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(STDFLAGS) $(WARNINGS) $(SANFLAGS) -I. -o $@ $< $(LIB_SRCS) $(LDLIBS)
+$(ASAN)/test-%: $(ASAN)/t/test-%.o $(call lib_objs,$(ASAN))
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 # The fuzz targets double as corpus replayers (t/fuzz-main.c) under ASan
 # when libFuzzer is not used, so make check exercises them too.
-$(B)/asan/fuzz-%: t/fuzz-%.c t/fuzz-main.c $(LIB_SRCS) $(HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(STDFLAGS) $(WARNINGS) $(SANFLAGS) -I. -o $@ $< t/fuzz-main.c $(LIB_SRCS) $(LDLIBS)
+$(ASAN)/fuzz-%: $(ASAN)/t/fuzz-%.o $(ASAN)/t/fuzz-main.o $(call lib_objs,$(ASAN))
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/libfuzzer/fuzz-%: t/fuzz-%.c $(LIB_SRCS) $(HDRS)
-	@mkdir -p $(@D)
-	clang $(STDFLAGS) -fsanitize=fuzzer,address,undefined -g -O1 -I. -o $@ $< $(LIB_SRCS) $(LDLIBS)
+$(LIBFUZZ)/fuzz-%: $(LIBFUZZ)/t/fuzz-%.o $(call lib_objs,$(LIBFUZZ))
+	clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+-include $(wildcard $(OBJ)/*.d $(ASAN)/*.d $(ASAN)/t/*.d $(LIBFUZZ)/*.d $(LIBFUZZ)/t/*.d)
 
 # Test dependencies: installed when root (Debian), else reported.
 deps:
 	@sh t/deps.sh
 
-check: deps stacd $(B)/asan/stacd $(addprefix $(B)/asan/,$(UNIT_TESTS) $(FUZZERS))
+UNIT_BINS = $(addprefix $(ASAN)/,$(UNIT_TESTS))
+TEST_BINS = stacd $(ASAN)/stacd $(UNIT_BINS) $(addprefix $(ASAN)/,$(FUZZERS))
+
+# The whole suite, as CI runs it (installs what the tiers need).
+check: deps $(TEST_BINS)
 	@sh t/run-tests.sh
+
+# The unit tier alone.
+unit: $(UNIT_BINS)
+	@sh t/run-tests.sh unit
+
+# For developers: unit, golden, CLI, fuzz replay and man tiers; no
+# apt-get, no D-Bus or VM tier.
+dev: $(TEST_BINS)
+	@sh t/run-tests.sh dev
+
+# One unit test: make test T=conf
+test: $(ASAN)/test-$(T)
+	@$(ASAN)/test-$(T)
 
 # New inputs go to build/corpus/NAME; t/corpus/NAME seeds it (copy
 # findings worth keeping there by hand, minimised).
@@ -86,14 +122,13 @@ fuzz: $(addprefix $(B)/libfuzzer/,$(FUZZERS))
 			$(B)/corpus/$$n t/corpus/$$n || exit 1; \
 	done
 
-$(B)/bench: t/bench.c $(LIB_SRCS) $(HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -I. -o $@ t/bench.c $(LIB_SRCS) $(LDLIBS)
+$(B)/bench: $(OBJ)/t/bench.o $(call lib_objs,$(OBJ))
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 bench: $(B)/bench
 	@$(B)/bench
 
-update-golden: $(B)/asan/stacd
+update-golden: $(ASAN)/stacd
 	@sh t/conf/update-golden.sh
 
 # The README's main job: boot a VM, let stacd connect, show the result.
