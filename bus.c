@@ -19,9 +19,13 @@
 
 #include "bus.h"
 #include "log.h"
+#include "stacd.h"
 
 #define SASL_LINE_MAX	512
 #define READ_CHUNK	65536
+#define IN_KEEP		(2 * READ_CHUNK)	/* input buffer kept when idle */
+#define DROP_BURST	5	/* warnings about dropped messages ... */
+#define DROP_WINDOW_MS	60000	/* ... per minute */
 
 int
 bus_init(struct bus *b)
@@ -29,6 +33,8 @@ bus_init(struct bus *b)
 	memset(b, 0, sizeof(*b));
 	b->fd = -1;
 	dw_writer_init(&b->w, BUS_MSG_MAX);
+	b->dropped = (struct log_limit){ .what = "D-Bus messages dropped",
+	    .burst = DROP_BURST, .window_ms = DROP_WINDOW_MS };
 	return 0;
 }
 
@@ -185,11 +191,14 @@ bus_send(struct bus *b)
 }
 
 int
-bus_call(struct bus *b, bus_reply_fn fn, void *arg, int64_t now)
+bus_call(struct bus *b, const char *peer, bus_reply_fn fn, void *arg,
+    int64_t now)
 {
 	struct bus_pending *p;
 	int r;
 
+	if (strlen(peer) > DW_NAME_MAX)
+		return -EINVAL;
 	if (b->n_pending == b->cap_pending) {
 		size_t cap = b->cap_pending ? b->cap_pending * 2 : 8;
 
@@ -202,6 +211,7 @@ bus_call(struct bus *b, bus_reply_fn fn, void *arg, int64_t now)
 		return r;
 	p = &b->pending[b->n_pending++];
 	p->serial = b->serial;
+	memcpy(p->peer, peer, strlen(peer) + 1);
 	p->deadline = now + BUS_CALL_TIMEOUT_MS;
 	p->fn = fn;
 	p->arg = arg;
@@ -302,9 +312,9 @@ bus_connect(struct bus *b, const char *address, void (*on_up)(void *),
 	b->unique_name[0] = '\0';
 	b->on_up = on_up;
 	if ((r = queue_auth(b)) < 0 ||
-	    (r = dw_msg_begin_call(&b->w, bus_serial(b), "org.freedesktop.DBus",
-	    "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello", "")) < 0 ||
-	    (r = bus_call(b, hello_reply, b, now)) < 0 ||
+	    (r = dw_msg_begin_call(&b->w, bus_serial(b), BUS_DRIVER,
+	    "/org/freedesktop/DBus", BUS_DRIVER, "Hello", "")) < 0 ||
+	    (r = bus_call(b, BUS_DRIVER, hello_reply, b, now)) < 0 ||
 	    (r = flush(b)) < 0) {
 		close(fd);
 		b->fd = -1;
@@ -358,24 +368,40 @@ bus_expire(struct bus *b, void *ctx, int64_t now, int64_t *next)
 
 /* ---- input ---- */
 
+int
+bus_sasl_reply(const uint8_t *buf, size_t len, size_t *used)
+{
+	const uint8_t *nl = memchr(buf, '\n', len < SASL_LINE_MAX ? len :
+	    SASL_LINE_MAX);
+	size_t n;
+
+	if (nl == NULL)
+		return len >= SASL_LINE_MAX ? -EPROTO : 1;
+	n = (size_t)(nl - buf) + 1;
+	if (n < 5 || memcmp(buf, "OK ", 3) != 0)
+		return -EACCES;
+	*used = n;
+	return 0;
+}
+
 /* Consume the server's SASL reply line; 1 when more input is needed. */
 static int
 read_auth(struct bus *b, size_t *used)
 {
-	uint8_t *nl = memchr(b->in, '\n', b->in_len);
-	size_t n;
+	int r = bus_sasl_reply(b->in, b->in_len, used);
+	size_t n = 0;
 
-	if (nl == NULL)
-		return b->in_len > SASL_LINE_MAX ? -EPROTO : 1;
-	n = (size_t)(nl - b->in) + 1;
-	if (n < 5 || memcmp(b->in, "OK ", 3) != 0) {
-		log_warnx("D-Bus: authentication refused: %.*s", (int)(n > 2 ?
-		    n - 2 : 0), (const char *)b->in);
-		return -EACCES;
+	if (r == -EACCES) {
+		/* The printable start of the line, at most 80 bytes. */
+		while (n < 80 && n < b->in_len && b->in[n] >= 0x20 &&
+		    b->in[n] < 0x7f)
+			n++;
+		log_warnx("D-Bus: authentication refused: %.*s", (int)n,
+		    (const char *)b->in);
 	}
-	b->state = BUS_HELLO;
-	*used = n;
-	return 0;
+	if (r == 0)
+		b->state = BUS_HELLO;
+	return r;
 }
 
 static bool
@@ -388,13 +414,40 @@ take_reply(struct bus *b, const struct dw_msg *m, void *ctx)
 	for (i = 0; i < b->n_pending; i++) {
 		struct bus_pending p = b->pending[i];
 
-		if (p.serial != m->hdr.reply_serial)
+		/* The bus blocks unrequested replies; we check anyway. */
+		if (p.serial != m->hdr.reply_serial || m->hdr.sender == NULL ||
+		    strcmp(m->hdr.sender, p.peer) != 0)
 			continue;
 		b->pending[i] = b->pending[--b->n_pending];
 		p.fn(ctx, m, p.arg);
 		return true;
 	}
 	return true;	/* a reply nobody waits for: dropped */
+}
+
+/*
+ * A well-framed message we cannot take.  Its header is known when only
+ * the body was refused: then a method call is told so.
+ */
+static void
+drop(struct bus *b, const struct dw_msg *m, int err)
+{
+	const char *sender = m->hdr.sender ? m->hdr.sender : "?";
+	char text[160];
+
+	if (log_limit_allow(&b->dropped, monotime_ms()))
+		log_warnx("D-Bus: dropped a message from %s that stacd cannot "
+		    "accept (%s)", m->hdr.type ? sender : "the bus",
+		    strerror(-err));
+	if (m->hdr.type != DW_MSG_METHOD_CALL ||
+	    (m->hdr.flags & DW_FLAG_NO_REPLY_EXPECTED) || m->hdr.sender == NULL)
+		return;
+	snprintf(text, sizeof(text), "stacd cannot accept this message: %s "
+	    "(it takes no file descriptors, and nests at most %d deep)",
+	    strerror(-err), DW_DEPTH_ARRAYS_MAX);
+	if (dw_msg_begin_error(&b->w, bus_serial(b), &m->hdr, "org.freedesktop.DBus.Error.InvalidArgs",
+	    text) < 0 || bus_send(b) < 0)
+		log_debug("D-Bus: cannot answer %s", sender);
 }
 
 /* Dispatch every complete message in the input buffer. */
@@ -428,12 +481,10 @@ read_messages(struct bus *b, void (*on_msg)(void *, const struct dw_msg *),
 			b->in_len -= used;
 			used = 0;
 		}
-		if ((r = dw_msg_parse(&m, b->in, total)) < 0) {
-			log_warnx("D-Bus: malformed message from the bus (%s)",
-			    strerror(-r));
-			return r;
-		}
-		if (!take_reply(b, &m, ctx) && m.hdr.type >= DW_MSG_METHOD_CALL &&
+		if ((r = dw_msg_parse(&m, b->in, total)) < 0)
+			drop(b, &m, r);
+		else if (!take_reply(b, &m, ctx) &&
+		    m.hdr.type >= DW_MSG_METHOD_CALL &&
 		    m.hdr.type <= DW_MSG_SIGNAL)
 			on_msg(ctx, &m);
 		used = total;
@@ -470,6 +521,20 @@ fill(struct bus *b)
 	return 0;
 }
 
+/* One 32 MiB message must not keep 64 MiB of buffer for ever. */
+static void
+shrink_input(struct bus *b)
+{
+	uint8_t *p;
+
+	if (b->in_cap <= IN_KEEP || b->in_len > IN_KEEP / 2)
+		return;
+	if ((p = realloc(b->in, IN_KEEP)) == NULL)
+		return;
+	b->in = p;
+	b->in_cap = IN_KEEP;
+}
+
 int
 bus_io(struct bus *b, short revents,
     void (*on_msg)(void *ctx, const struct dw_msg *m), void *ctx)
@@ -491,6 +556,7 @@ bus_io(struct bus *b, short revents,
 				return r;
 		}
 	}
+	shrink_input(b);
 	/* Replies queued by the handlers go out now if the socket takes them. */
 	return b->fd < 0 ? -ENOTCONN : flush(b);
 }

@@ -14,10 +14,12 @@
 #include <stdint.h>
 
 #include "dbus_wire.h"
+#include "log.h"
 
 #define BUS_DEFAULT_ADDRESS	"unix:path=/run/dbus/system_bus_socket"
 #define BUS_CALL_TIMEOUT_MS	25000	/* what libdbus, sd-bus and GLib use */
 #define BUS_MSG_MAX		(32u << 20)	/* dbus-daemon's system bus cap */
+#define BUS_DRIVER		"org.freedesktop.DBus"	/* the bus itself */
 
 /* reply is NULL when the call timed out or the connection was lost. */
 typedef void (*bus_reply_fn)(void *ctx, const struct dw_msg *reply,
@@ -25,6 +27,7 @@ typedef void (*bus_reply_fn)(void *ctx, const struct dw_msg *reply,
 
 struct bus_pending {
 	uint32_t	 serial;
+	char		 peer[DW_NAME_MAX + 1];	/* the reply comes from it */
 	int64_t		 deadline;	/* ms, CLOCK_MONOTONIC */
 	bus_reply_fn	 fn;
 	void		*arg;
@@ -50,6 +53,7 @@ struct bus {
 	size_t		 n_pending, cap_pending;
 	struct dw_writer w;		/* builds the next message */
 	void		(*on_up)(void *ctx);	/* Hello answered */
+	struct log_limit dropped;	/* messages we could not accept */
 };
 
 /* Return: 0, or -ENOMEM. */
@@ -83,6 +87,11 @@ short	bus_events(const struct bus *b);
 /*
  * bus_io - read and write what poll reported; hand every complete
  * message that is not a reply to one of our calls to on_msg(ctx, m).
+ * A message that is well framed but that stacd cannot accept (a body
+ * dw_msg_parse() refuses: an fd, nesting past our limits) is dropped
+ * with a rate-limited warning, and a method call among them is answered
+ * with an error: only broken framing or authentication ends the
+ * connection, so no other client can knock us off the bus.
  * Return: 0, or -errno when the connection is lost or the peer broke
  * the protocol (then call bus_disconnect()).
  */
@@ -94,11 +103,23 @@ void	bus_expire(struct bus *b, void *ctx, int64_t now, int64_t *next);
 
 /*
  * Building: dw_msg_begin_*(&b->w, bus_serial(b), ...), write the body,
- * then bus_send() (or bus_call() to be told of the reply).
+ * then bus_send() (or bus_call() to be told of the reply).  peer is the
+ * unique name the reply must come from (BUS_DRIVER for the bus's own
+ * methods): a reply with our serial from anybody else is dropped.
  * Return: 0, or -errno (the message is dropped).
  */
 uint32_t bus_serial(struct bus *b);
 int	bus_send(struct bus *b);
-int	bus_call(struct bus *b, bus_reply_fn fn, void *arg, int64_t now);
+int	bus_call(struct bus *b, const char *peer, bus_reply_fn fn, void *arg,
+	    int64_t now);
+
+/*
+ * bus_sasl_reply - the server's answer to our AUTH EXTERNAL in
+ * buf[0..len): one line ending in "\n".
+ * Return: 0 with *used (the line's length) for "OK <guid>"; 1 when the
+ * line is not complete yet; -EACCES (refused: REJECTED, ERROR, anything
+ * else) or -EPROTO (no line within 512 bytes).
+ */
+int	bus_sasl_reply(const uint8_t *buf, size_t len, size_t *used);
 
 #endif

@@ -1022,7 +1022,9 @@ out:
  * required field missing, serial 0, invalid name, string, path,
  * signature, padding or boolean, nesting too deep, bytes left over);
  * -E2BIG if the message, header fields or an array exceed their limit.
- * On error *m is zeroed.
+ * On error m->body is zeroed, and so is m->hdr unless only the body was
+ * at fault: then m->hdr.type is not 0, so that the caller can tell the
+ * sender of a method call why it gets no answer.
  */
 int
 dw_msg_parse(struct dw_msg *m, const uint8_t *buf, size_t len)
@@ -1069,8 +1071,10 @@ dw_msg_parse(struct dw_msg *m, const uint8_t *buf, size_t len)
 	dw_rinit(&m->body, buf, hdr_end, len, big, m->hdr.signature);
 	while (dw_peek_type(&m->body) != 0)
 		dw_skip(&m->body);
-	if ((r = dw_reader_end(&m->body)) < 0)
-		goto fail;
+	if ((r = dw_reader_end(&m->body)) < 0) {
+		memset(&m->body, 0, sizeof(m->body));
+		return r;
+	}
 	dw_rinit(&m->body, buf, hdr_end, len, big, m->hdr.signature);
 	return 0;
 fail:

@@ -29,6 +29,8 @@
 struct disc {
 	const struct conf	*conf;
 	const struct host_conf	*host;
+	const struct want	*prev;		/* the last answer's wants */
+	size_t			 n_prev;
 	struct want		*v;
 	size_t			 n, cap;
 	int			 err;		/* -ENOMEM */
@@ -40,6 +42,7 @@ struct disc {
 /* One discovery controller: what its entries inherit, and its name. */
 struct dc {
 	const struct json_node	*host_traddr, *host_iface, *host_nqn;
+	uint32_t		 key;		/* hash of its identity */
 	char			 name[SHOWN_MAX + 48];
 	bool			 told_nqn;	/* foreign host-nqn logged */
 };
@@ -326,8 +329,8 @@ add_want(struct disc *d, const struct want *w)
 	size_t cap;
 
 	if (d->n == DISCOVERY_WANTS_MAX) {
-		log_warnx("stafd: more than %d I/O controllers discovered, "
-		    "the rest ignored", DISCOVERY_WANTS_MAX);
+		log_warnx("stafd: more than %d I/O controllers discovered (the "
+		    "limit), the rest ignored", DISCOVERY_WANTS_MAX);
 		d->full = true;
 		return;
 	}
@@ -385,7 +388,66 @@ add_entry(struct disc *d, const struct entry *e, const struct json_node *dlpe)
 		}
 	}
 	w.ncc = entry_ncc(dlpe);
+	w.dc = e->dc->key;
 	add_want(d, &w);
+}
+
+/* FNV-1a over the identity of a discovery controller as stafd gives it. */
+static uint32_t
+dc_key(const struct json_node *dc)
+{
+	static const char *const keys[] = {
+		"transport", "traddr", "trsvcid", "subsysnqn", "host-traddr",
+		"host-iface", "host-nqn"
+	};
+	uint32_t h = 2166136261u;
+	const char *v;
+	size_t k;
+
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		v = json_string(json_object_get(dc, keys[k]));
+		for (; v && *v; v++)
+			h = (h ^ (uint8_t)*v) * 16777619u;
+		h = (h ^ 0xff) * 16777619u;	/* field separator */
+	}
+	return h;
+}
+
+/* Not connected and nothing listed: stafd does not know yet. */
+static bool
+dc_unknown(const struct json_node *dc, const struct json_node *pages)
+{
+	const char *connected = json_string(json_object_get(dc, "connected"));
+
+	return json_array_len(pages) == 0 &&
+	    (connected == NULL || strcmp(connected, "True") != 0);
+}
+
+/* Keep what a discovery controller that stafd cannot reach listed. */
+static void
+keep_previous(struct disc *d, const struct dc *ctx)
+{
+	size_t i, kept = 0;
+	unsigned fam;
+
+	for (i = 0; i < d->n_prev && !d->full && !d->err; i++) {
+		const struct want *w = &d->prev[i];
+
+		if (w->dc != ctx->key || conf_excluded(d->conf, &w->cfg.id))
+			continue;
+		/* Kept wants are canonical: an IPv6 literal has a ':'. */
+		fam = strchr(w->cfg.id.traddr, ':') ? IPF_V6 : IPF_V4;
+		if ((w->cfg.id.transport == TRTYPE_TCP ||
+		    w->cfg.id.transport == TRTYPE_RDMA) &&
+		    !(fam & d->conf->ip_family))
+			continue;
+		add_want(d, w);
+		kept++;
+	}
+	if (kept)
+		log_info("stafd: %s is not connected and lists nothing; "
+		    "keeping the %zu I/O controllers it listed before",
+		    ctx->name, kept);
 }
 
 static void
@@ -405,6 +467,7 @@ add_dc(struct disc *d, const struct json_node *el, size_t i)
 	ctx.host_traddr = json_object_get(dc, "host-traddr");
 	ctx.host_iface = json_object_get(dc, "host-iface");
 	ctx.host_nqn = json_object_get(dc, "host-nqn");
+	ctx.key = dc_key(dc);
 	if (traddr && *traddr)
 		snprintf(ctx.name, sizeof(ctx.name), "discovery controller "
 		    "%zu (%s)", i, shown(traddr, tmp, sizeof(tmp)));
@@ -412,6 +475,10 @@ add_dc(struct disc *d, const struct json_node *el, size_t i)
 		snprintf(ctx.name, sizeof(ctx.name), "discovery controller %zu",
 		    i);
 	e.dc = &ctx;
+	if (dc_unknown(dc, pages)) {
+		keep_previous(d, &ctx);
+		return;
+	}
 	for (j = 0; j < json_array_len(pages) && !d->full && !d->err; j++) {
 		e.index = j;
 		add_entry(d, &e, json_array_at(pages, j));
@@ -420,7 +487,8 @@ add_dc(struct disc *d, const struct json_node *el, size_t i)
 
 int
 want_from_log_pages(const char *json, size_t len, const struct conf *c,
-    const struct host_conf *h, struct want **out, size_t *n)
+    const struct host_conf *h, const struct want *prev, size_t n_prev,
+    struct want **out, size_t *n)
 {
 	struct json_doc doc;
 	const struct json_node *root;
@@ -444,6 +512,8 @@ want_from_log_pages(const char *json, size_t len, const struct conf *c,
 	memset(&d, 0, sizeof(d));
 	d.conf = c;
 	d.host = h;
+	d.prev = prev;
+	d.n_prev = n_prev;
 	for (i = 0; i < json_array_len(root) && !d.full && !d.err; i++)
 		add_dc(&d, json_array_at(root, i), i);
 	json_free(&doc);

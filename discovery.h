@@ -10,7 +10,11 @@
 #include "conf.h"
 #include "reconcile.h"
 
-#define DISCOVERY_WANTS_MAX	100000	/* controllers taken from stafd */
+/*
+ * The budget for what stafd may make us hold: every discovered I/O
+ * controller costs a few kB here and in the reconciler.
+ */
+#define DISCOVERY_WANTS_MAX	10000	/* controllers taken from stafd */
 
 /*
  * want_from_log_pages - the desired I/O controllers in stafd's
@@ -27,11 +31,17 @@
  * skipped; the others stay.  Repeated identities appear once (the first
  * wins), in document order; at most DISCOVERY_WANTS_MAX are taken.
  *
+ * A discovery controller that is not connected and lists no entries
+ * says nothing about its subsystems (stafd restarted and cannot reach it
+ * yet): the wants of prev[0..n_prev) that it listed before are kept,
+ * with the exclusions and ip-family applied again.
+ *
  * Return: 0 with *out (free it) and *n, possibly 0; or, when the text as
  * a whole is unusable (not JSON, not a list of such objects), -EBADMSG
  * or -E2BIG (logged) or -ENOMEM, and the caller should keep what it had.
  */
 int	want_from_log_pages(const char *json, size_t len, const struct conf *c,
-	    const struct host_conf *h, struct want **out, size_t *n);
+	    const struct host_conf *h, const struct want *prev, size_t n_prev,
+	    struct want **out, size_t *n);
 
 #endif

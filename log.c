@@ -74,3 +74,37 @@ log_msg(int prio, const char *fmt, ...)
 	}
 	va_end(ap);
 }
+
+void
+log_limit_flush(struct log_limit *l, int64_t now, int64_t *next)
+{
+	int64_t end = l->start + l->window_ms;
+
+	if (l->start == 0)
+		return;
+	if (now < end) {
+		if (next && l->suppressed && end < *next)
+			*next = end;
+		return;
+	}
+	if (l->suppressed)
+		log_warnx("%lu more %s in the last %d s (not logged one by one)",
+		    l->suppressed, l->what, l->window_ms / 1000);
+	l->start = 0;
+	l->n = 0;
+	l->suppressed = 0;
+}
+
+bool
+log_limit_allow(struct log_limit *l, int64_t now)
+{
+	log_limit_flush(l, now, NULL);
+	if (l->start == 0)
+		l->start = now ? now : 1;
+	if (l->n < l->burst) {
+		l->n++;
+		return true;
+	}
+	l->suppressed++;
+	return false;
+}

@@ -119,14 +119,20 @@ action_add(struct actions *a, enum action_kind kind)
 	return v;
 }
 
+/* t is ours, or NULL for a foreign controller (the audit). */
 static void
-add_disconnect(struct actions *a, const char *device, bool audit)
+add_disconnect(struct actions *a, const char *device,
+    const struct tracked *t)
 {
 	struct action *act = action_add(a, ACT_DISCONNECT);
 
 	if (act) {
 		memcpy(act->device, device, sizeof(act->device));
-		act->audit = audit;
+		act->audit = t == NULL;
+		if (t) {
+			act->cfg.id = t->cfg.id;
+			act->discovered = t->discovered;
+		}
 	}
 }
 
@@ -379,22 +385,26 @@ match_all(struct tracked *v, size_t n, struct kindex *x,
 
 static size_t
 drop_undesired(struct tracked *v, size_t n, const struct recon_params *p,
-    struct actions *a)
+    struct actions *a, int64_t *next)
 {
 	size_t i, m = 0;
 
 	for (i = 0; i < n; i++) {
 		struct tracked *t = &v[i];
 
+		if (!t->desired && t->hold_until > p->now && t->hold_until <
+		    *next)
+			*next = t->hold_until;
 		/* Still connecting: decided when the connect completes. */
-		if (t->desired || t->in_flight || (t->discovered ?
-		    p->discovery_unknown : p->names_pending)) {
+		if (t->desired || t->in_flight || t->hold_until > p->now ||
+		    (t->discovered ? p->discovery_unknown :
+		    p->names_pending)) {
 			v[m++] = *t;
 			continue;
 		}
 		if (t->device[0] && t->owned &&
 		    recon_may_disconnect(p->conf, t->cfg.id.transport))
-			add_disconnect(a, t->device, false);
+			add_disconnect(a, t->device, t);
 		else if (t->device[0])
 			log_info("%s - no longer wanted, connection kept "
 			    "(disconnect-scope)", t->device);
@@ -407,13 +417,18 @@ start_connects(struct tracked *v, size_t n, const struct recon_params *p,
     struct actions *a, int64_t *next)
 {
 	struct action *act;
-	size_t i;
+	size_t i, flying = 0;
 
+	for (i = 0; i < n; i++)
+		flying += v[i].in_flight;
 	for (i = 0; i < n; i++) {
 		struct tracked *t = &v[i];
 
 		if (!t->desired || t->device[0] || t->in_flight || t->gave_up)
 			continue;
+		/* The rest start as these complete (each completion passes). */
+		if (flying >= RECON_CONNECTS_MAX)
+			return;
 		if (t->retry_at > p->now) {
 			if (t->retry_at < *next)
 				*next = t->retry_at;
@@ -424,6 +439,7 @@ start_connects(struct tracked *v, size_t n, const struct recon_params *p,
 		act->cfg = t->cfg;
 		t->in_flight = true;
 		t->attempts++;
+		flying++;
 	}
 }
 
@@ -444,7 +460,7 @@ audit(const struct kindex *x, const struct recon_params *p,
 		    !(p->conf->disconnect_trtypes & (1u << t)) ||
 		    strncmp(k->state, "deleting", 8) == 0)
 			continue;
-		add_disconnect(a, k->name, true);
+		add_disconnect(a, k->name, NULL);
 	}
 }
 
@@ -479,7 +495,7 @@ recon_plan(struct recon *r, const struct want *want, size_t n_want,
 	}
 
 	match_all(v, n, &x, p);
-	n = drop_undesired(v, n, p, &a);
+	n = drop_undesired(v, n, p, &a, next);
 	start_connects(v, n, p, &a, next);
 	audit(&x, p, &a);
 
@@ -532,6 +548,8 @@ recon_connect_done(struct recon *r, const struct ctrl_id *id, int result,
 			act->kind = ACT_DISCONNECT;
 			snprintf(act->device, sizeof(act->device), "nvme%d",
 			    result);
+			act->cfg.id = *id;
+			act->discovered = t->discovered;
 		}
 		remove_entry(r, t);
 		return drop;
@@ -550,6 +568,21 @@ recon_connect_done(struct recon *r, const struct ctrl_id *id, int result,
 	max = t->ncc ? p->conf->ncc_attempts : 0;
 	if (max > 0 && t->attempts >= max)
 		t->gave_up = true;
+	return 0;
+}
+
+int
+recon_disconnect_failed(struct recon *r, const struct ctrl_id *id,
+    bool discovered, int64_t now)
+{
+	struct tracked *t;
+	int err;
+
+	if ((err = recon_seed_owned(r, id, discovered)) < 0)
+		return err;
+	t = recon_find(r, id);
+	if (!t->desired)
+		t->hold_until = now + RETRY_SLOW_MS;
 	return 0;
 }
 

@@ -13,12 +13,20 @@
 
 #define RETRY_FAST_MS	3000	/* after the first failure, or a removal */
 #define RETRY_SLOW_MS	60000	/* after every later failure */
+/*
+ * Connects in flight at once.  The kernel makes controllers one at a
+ * time anyway; the cap bounds the jobs (and their memory) that thousands
+ * of discovered controllers could queue.
+ */
+#define RECON_CONNECTS_MAX 16
 
 /* One controller that should be connected. */
 struct want {
 	struct ctrl_conf cfg;		/* identity and parameters */
 	bool		 discovered;	/* from a discovery log page */
 	bool		 ncc;		/* its entry has EFLAGS.NCC set */
+	uint32_t	 dc;		/* discovered: which discovery
+					   controller listed it (a hash) */
 };
 
 /* What stacd knows about one controller it wants or owns. */
@@ -32,6 +40,8 @@ struct tracked {
 	int		 attempts;	/* attempts since the last success */
 	int64_t		 retry_at;	/* ms, CLOCK_MONOTONIC: next attempt */
 	int		 last_err;	/* errno of the last failure, or 0 */
+	int64_t		 hold_until;	/* a disconnect failed: kept, and not
+					   tried again, before then */
 	char		 device[DEVNAME_MAX + 1];	/* "nvme3" or "" */
 };
 
@@ -47,9 +57,11 @@ enum action_kind {
 
 struct action {
 	enum action_kind kind;
-	struct ctrl_conf cfg;		/* ACT_CONNECT: what to connect */
+	struct ctrl_conf cfg;		/* what to connect; for a disconnect
+					   of ours, its identity */
 	char		 device[DEVNAME_MAX + 1];	/* ACT_DISCONNECT */
 	bool		 audit;		/* disconnect of a foreign controller */
+	bool		 discovered;	/* disconnect: its origin */
 };
 
 struct recon_params {
@@ -102,6 +114,16 @@ int	recon_plan(struct recon *r, const struct want *want, size_t n_want,
  */
 int	recon_connect_done(struct recon *r, const struct ctrl_id *id,
 	    int result, const struct recon_params *p, struct action *act);
+
+/*
+ * recon_disconnect_failed - a disconnect of ours (not an audit) failed
+ * or could not start: the controller is ours again, kept as it is for
+ * RETRY_SLOW_MS, then disconnected again if still not wanted.  So the
+ * state file never forgets a controller that is still there.
+ * Return: 0, or -ENOMEM.
+ */
+int	recon_disconnect_failed(struct recon *r, const struct ctrl_id *id,
+	    bool discovered, int64_t now);
 
 /* Would disconnect-scope let stacd disconnect this owned controller? */
 bool	recon_may_disconnect(const struct conf *c, enum trtype t);

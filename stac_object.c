@@ -682,7 +682,7 @@ properties_set(struct bus *b, const struct dw_msg *m,
 	    "/org/freedesktop/DBus", "org.freedesktop.DBus",
 	    "GetConnectionUnixUser", "s");
 	dw_write_string(&b->w, p->sender);
-	if (bus_call(b, set_caller_known, p, v->now) < 0) {
+	if (bus_call(b, BUS_DRIVER, set_caller_known, p, v->now) < 0) {
 		reply_error(b, m, "Failed", "cannot identify the caller");
 		free(p);
 	}

@@ -232,6 +232,7 @@ struct stacd {
 	int		 exit_status;
 
 	struct staf_client staf;	/* stafd's log pages: desired too */
+	struct log_limit connect_fails;	/* warnings of failed connects */
 
 	bool		 quit;
 	bool		 reload;
@@ -240,6 +241,7 @@ struct stacd {
 	int64_t		 next_pass;	/* deadline asked by the reconciler */
 	bool		 ready;		/* READY=1 sent */
 	char		*lkc_written;	/* what the LKC file holds */
+	bool		 lkc_failing;	/* its last write failed (said once) */
 };
 
 static struct recon_params
@@ -254,42 +256,27 @@ params(const struct stacd *s)
 /* ---- host name resolution ---- */
 
 static struct job *
-job_new(struct stacd *s, enum job_kind kind)
+new_job(struct stacd *s, enum job_kind kind)
 {
-	struct job *j = calloc(1, sizeof(*j));
-
-	if (j) {
-		j->kind = kind;
-		j->root = s->opt.root;
-	}
-	return j;
-}
-
-static void
-submit(struct stacd *s, struct job *j)
-{
-	int r = worker_submit(&s->workers, j);
-
-	if (r < 0) {
-		/* Handled like a failed job, so nothing waits forever. */
-		j->result = r;
-		log_err("cannot start a worker: %s", strerror(-r));
-		free(j);
-	}
+	return job_new(kind, s->opt.root);
 }
 
 static void
 resolve_start(struct stacd *s, struct name *n)
 {
-	struct job *j = job_new(s, JOB_RESOLVE);
+	struct job *j = new_job(s, JOB_RESOLVE);
 
-	if (j == NULL)
+	if (j == NULL) {
+		log_err("cannot resolve %s: out of memory; retrying in %d s",
+		    n->name, NAME_RETRY_MS / 1000);
+		n->retry_at = monotime_ms() + NAME_RETRY_MS;
 		return;
+	}
 	memcpy(j->name, n->name, sizeof(j->name));
 	j->families = s->conf.ip_family;
 	n->pending = true;
 	n->retry_at = 0;
-	submit(s, j);
+	worker_submit(&s->workers, j);
 }
 
 static struct name *
@@ -380,6 +367,11 @@ names_refresh(struct stacd *s)
 
 /* ---- the last-known-config: which live connections are ours ---- */
 
+/*
+ * Written when what stacd owns changed, or after a failed write (every
+ * pass tries again).  A failure is said once, and so is the recovery: a
+ * read-only or missing /run is not fatal, but a restart then forgets.
+ */
 static void
 lkc_save(struct stacd *s)
 {
@@ -392,9 +384,19 @@ lkc_save(struct stacd *s)
 		free(text);
 		return;
 	}
-	/* Said once per change: a missing /run/stacd is not fatal. */
-	if ((r = lkc_write(s->lkc_path, text)) < 0)
-		log_warnx("cannot save %s: %s", s->lkc_path, strerror(-r));
+	if ((r = lkc_write(s->lkc_path, text)) < 0) {
+		if (!s->lkc_failing)
+			log_warnx("cannot save %s: %s; trying again at every "
+			    "pass (until then a restart forgets which "
+			    "connections are stacd's)", s->lkc_path,
+			    strerror(-r));
+		s->lkc_failing = true;
+		free(text);
+		return;
+	}
+	if (s->lkc_failing)
+		log_info("saved %s", s->lkc_path);
+	s->lkc_failing = false;
 	free(s->lkc_written);
 	s->lkc_written = text;
 }
@@ -452,15 +454,23 @@ notify(const char *state)
 static void
 start_disconnect(struct stacd *s, const struct action *a)
 {
-	struct job *j = job_new(s, JOB_DISCONNECT);
+	struct job *j = new_job(s, JOB_DISCONNECT);
 
-	if (j == NULL)
+	if (j == NULL) {
+		log_err("%s - cannot disconnect: out of memory", a->device);
+		if (!a->audit && recon_disconnect_failed(&s->recon, &a->cfg.id,
+		    a->discovered, monotime_ms()) < 0)
+			log_err("%s: out of memory", a->device);
 		return;
+	}
 	memcpy(j->device, a->device, sizeof(j->device));
+	j->id = a->cfg.id;
+	j->ours = !a->audit;
+	j->discovered = a->discovered;
 	log_info("%s - Disconnect initiated%s", a->device, a->audit ?
 	    " (not configured: disconnect-scope "
 	    "all-connections-matching-disconnect-trtypes)" : "");
-	submit(s, j);
+	worker_submit(&s->workers, j);
 }
 
 static void
@@ -471,39 +481,53 @@ start_connect(struct stacd *s, const struct ctrl_conf *cc)
 	struct recon_params p = params(s);
 	struct action act;
 	uint32_t dropped = 0;
-	struct job *j = job_new(s, JOB_CONNECT);
+	struct job *j = new_job(s, JOB_CONNECT);
+	char opts[NVMF_OPTS_MAX];
 	int n, o;
 
 	ctrl_id_str(&cc->id, name, sizeof(name));
-	n = j ? nvmf_build_options(j->opts, sizeof(j->opts), cc, &s->conf,
-	    &s->host, s->supported, &dropped) : -ENOMEM;
+	if (j == NULL) {
+		/* Nothing to hand back: ended here, as a failed connect. */
+		log_err("%s: cannot connect: out of memory", name);
+		if (recon_connect_done(&s->recon, &cc->id, -ENOMEM, &p, &act))
+			start_disconnect(s, &act);
+		return;
+	}
+	j->id = cc->id;
+	n = nvmf_build_options(opts, sizeof(opts), cc, &s->conf, &s->host,
+	    s->supported, &dropped);
 	for (o = 0; o < OPT_COUNT; o++)
 		if (dropped & (1u << o))
 			log_msg(t && t->attempts > 1 ? LOG_DEBUG : LOG_WARNING,
 			    "%s: the kernel does not support %s, connecting "
 			    "without it", name, nvmf_opt_name((enum nvmf_opt)o));
+	if (n >= 0 && (j->opts = strdup(opts)) == NULL)
+		n = -ENOMEM;
 	if (n < 0) {
 		log_err("%s: cannot build the connect options: %s", name,
 		    strerror(-n));
-		free(j);
-		if (recon_connect_done(&s->recon, &cc->id, n, &p, &act))
-			start_disconnect(s, &act);
+		worker_fail(&s->workers, j, n);
 		return;
 	}
-	j->id = cc->id;
 	log_debug("%s: connecting", name);
-	submit(s, j);
+	worker_submit(&s->workers, j);
 }
 
-/* The outcome of a connect, said once per change (not every 60 s). */
+/*
+ * The outcome of a connect, said once per change (not every 60 s), and
+ * failures within a budget: a thousand unreachable controllers make one
+ * summary line a minute, not a thousand lines.
+ */
 static void
-log_connect_result(const struct tracked *t, const char *name, int result,
-    int prev_err)
+log_connect_result(struct stacd *s, const struct tracked *t,
+    const char *name, int result, int prev_err)
 {
 	if (result >= 0)
 		log_info("nvme%d - Connection established! %s", result, name);
 	else if (result == -EALREADY)
 		log_info("%s: already connected; adopting it", name);
+	else if (!log_limit_allow(&s->connect_fails, monotime_ms()))
+		return;
 	else if (t && t->gave_up)
 		log_warnx("%s: connect failed: %s; giving up after %d "
 		    "attempts (connect-attempts-on-ncc)", name,
@@ -530,7 +554,7 @@ connect_done(struct stacd *s, const struct job *j)
 	ctrl_id_str(&j->id, name, sizeof(name));
 	drop = recon_connect_done(&s->recon, &j->id, j->result, &p, &act);
 	/* Looked up again: an entry no longer wanted is gone now. */
-	log_connect_result(recon_find(&s->recon, &j->id), name, j->result,
+	log_connect_result(s, recon_find(&s->recon, &j->id), name, j->result,
 	    prev_err);
 	if (drop)
 		start_disconnect(s, &act);
@@ -540,10 +564,34 @@ connect_done(struct stacd *s, const struct job *j)
 static void
 disconnect_done(struct stacd *s, const struct job *j)
 {
-	if (j->result < 0 && j->result != -ENOENT)
-		log_warnx("%s - disconnect failed: %s", j->device,
-		    strerror(-j->result));
+	if (j->result < 0 && j->result != -ENOENT) {
+		log_warnx("%s - disconnect failed: %s%s", j->device,
+		    strerror(-j->result), j->ours ? "; still ours, trying "
+		    "again later" : "");
+		/* Ours until it is gone: the state file keeps it. */
+		if (j->ours && recon_disconnect_failed(&s->recon, &j->id,
+		    j->discovered, monotime_ms()) < 0)
+			log_err("%s: out of memory", j->device);
+	}
 	s->pass_due = true;
+}
+
+/* The one way a job ends, whether its worker ran or not. */
+static void
+job_done(struct stacd *s, struct job *j)
+{
+	switch (j->kind) {
+	case JOB_CONNECT:
+		connect_done(s, j);
+		break;
+	case JOB_DISCONNECT:
+		disconnect_done(s, j);
+		break;
+	case JOB_RESOLVE:
+		resolve_done(s, j);
+		break;
+	}
+	job_free(j);
 }
 
 /*
@@ -669,20 +717,8 @@ on_workers(struct stacd *s)
 {
 	struct job *j;
 
-	while ((j = worker_collect(&s->workers)) != NULL) {
-		switch (j->kind) {
-		case JOB_CONNECT:
-			connect_done(s, j);
-			break;
-		case JOB_DISCONNECT:
-			disconnect_done(s, j);
-			break;
-		case JOB_RESOLVE:
-			resolve_done(s, j);
-			break;
-		}
-		free(j);
-	}
+	while ((j = worker_collect(&s->workers)) != NULL)
+		job_done(s, j);
 }
 
 /* ---- D-Bus: our name, and stafd ---- */
@@ -701,6 +737,7 @@ bus_lost(struct stacd *s, int err)
 		s->bus_backoff_ms = BUS_RETRY_MAX_MS;
 	s->bus_retry_at = monotime_ms() + s->bus_backoff_ms;
 	/* Gone with the bus: what stafd knew is kept, nothing is dropped. */
+	staf_bus_lost(&s->staf);
 	s->pfd[PFD_DBUS].fd = -1;
 }
 
@@ -750,7 +787,8 @@ bus_up(void *ctx)
 	    "org.freedesktop.DBus", "RequestName", "su");
 	dw_write_string(&s->bus.w, STAC_BUS_NAME);
 	dw_write_uint32(&s->bus.w, 4);		/* DO_NOT_QUEUE */
-	if (bus_call(&s->bus, request_name_reply, NULL, monotime_ms()) < 0)
+	if (bus_call(&s->bus, BUS_DRIVER, request_name_reply, NULL,
+	    monotime_ms()) < 0)
 		log_err("D-Bus: cannot ask for %s", STAC_BUS_NAME);
 	staf_watch(&s->staf, &s->bus, monotime_ms());
 }
@@ -785,8 +823,10 @@ on_signal_msg(struct stacd *s, const struct dw_msg *m)
 
 	if (staf_signal(&s->staf, m, monotime_ms()) || h->interface == NULL)
 		return;
-	if (strcmp(h->interface, "org.freedesktop.DBus") == 0 &&
-	    strcmp(h->member, "NameLost") == 0)
+	/* Only the bus speaks for the bus: anyone may send us a signal. */
+	if (strcmp(h->interface, BUS_DRIVER) == 0 &&
+	    strcmp(h->member, "NameLost") == 0 && h->sender &&
+	    strcmp(h->sender, BUS_DRIVER) == 0)
 		log_err("D-Bus: lost %s", STAC_BUS_NAME);
 }
 
@@ -857,8 +897,8 @@ reload(struct stacd *s)
 	}
 	conf_free(&s->conf);
 	s->conf = fresh;
-	/* SIGHUP re-applies the file's tron, as nvme-stas does. */
-	log_set_debug(s->conf.tron);
+	/* --tron wins for the life of the process (nvme-stas forgets it). */
+	apply_tron(s);
 	names_refresh(s);
 	/* Exclusions or ip-family may have changed: ask stafd again. */
 	staf_poke(&s->staf, monotime_ms());
@@ -881,6 +921,7 @@ timers(struct stacd *s)
 		s->pass_due = true;
 	}
 	staf_run(&s->staf, &s->bus, now);
+	log_limit_flush(&s->connect_fails, now, NULL);
 }
 
 static int
@@ -896,7 +937,8 @@ poll_timeout(struct stacd *s)
 		next = s->staf.due;
 	if (s->uevent_pass_at && s->uevent_pass_at < next)
 		next = s->uevent_pass_at;
-	if (s->pass_due || next <= now)
+	log_limit_flush(&s->connect_fails, now, &next);
+	if (s->pass_due || next <= now || worker_ready(&s->workers))
 		return 0;
 	if (next == INT64_MAX)
 		return -1;
@@ -952,6 +994,8 @@ daemon_init(struct stacd *s)
 	if (s->bus_address == NULL || *s->bus_address == '\0')
 		s->bus_address = BUS_DEFAULT_ADDRESS;
 	staf_init(&s->staf, &s->conf, &s->host);
+	s->connect_fails = (struct log_limit){ .what = "connect failures",
+	    .burst = 20, .window_ms = 60000 };
 	s->supported = nvmf_read_supported(s->opt.root);
 	if (!(s->supported & (1u << OPT_HOST_IFACE)))
 		log_warnx("Kernel does not appear to support all the options "
@@ -1006,6 +1050,9 @@ run(struct stacd *s)
 		for (i = 0; i < PFD_MAX && n > 0; i++)
 			if (s->pfd[i].revents)
 				handlers[i](s);
+		/* Jobs that ended without a worker: no pipe tells of them. */
+		if (worker_ready(&s->workers))
+			on_workers(s);
 		if (s->quit)
 			break;
 		if (s->reload)

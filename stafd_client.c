@@ -16,7 +16,6 @@
 
 #define STAF_OBJ_PATH	"/org/nvmexpress/staf"
 #define STAF_IFACE	"org.nvmexpress.staf"
-#define DBUS_NAME	"org.freedesktop.DBus"
 
 void
 staf_init(struct staf_client *c, const struct conf *conf,
@@ -36,20 +35,37 @@ staf_fini(struct staf_client *c)
 	c->n_disc = 0;
 }
 
+/*
+ * Debounce: ask ms after the latest signal, but never later than
+ * STAF_SOAK_MAX_MS (or ms, if longer) after the first of the burst.
+ */
 static void
 soak(struct staf_client *c, int ms, int64_t now)
 {
-	c->due = now + ms;
+	int64_t latest;
+
+	if (c->due == 0)
+		c->burst_start = now;
+	latest = c->burst_start + (ms > STAF_SOAK_MAX_MS ? ms :
+	    STAF_SOAK_MAX_MS);
+	c->due = now + ms < latest ? now + ms : latest;
+}
+
+bool
+staf_present(const struct staf_client *c)
+{
+	return c->owner[0] != '\0';
 }
 
 static void
-appeared(struct staf_client *c, int64_t now)
+appeared(struct staf_client *c, const char *owner, int64_t now)
 {
-	if (c->present)
+	if (strcmp(c->owner, owner) == 0)
 		return;
-	c->present = true;
-	log_info("stafd is on the bus; asking for discovery log pages in "
-	    "%.1f s", c->soak_ms / 1000.0);
+	snprintf(c->owner, sizeof(c->owner), "%s", owner);
+	log_info("stafd is on the bus (%s); asking for discovery log pages "
+	    "in %.1f s", c->owner, c->soak_ms / 1000.0);
+	c->due = 0;
 	soak(c, c->soak_ms, now);
 	c->soak_ms = STAF_SOAK_MS;
 }
@@ -57,14 +73,21 @@ appeared(struct staf_client *c, int64_t now)
 static void
 vanished(struct staf_client *c)
 {
-	if (!c->present)
+	if (!staf_present(c))
 		return;
-	c->present = false;
+	c->owner[0] = '\0';
 	c->due = 0;
 	/* When it comes back, give it time to repopulate its cache. */
 	c->soak_ms = STAF_BACK_SOAK_MS;
 	log_info("stafd left the bus; keeping the %zu discovered controllers",
 	    c->n_disc);
+}
+
+void
+staf_bus_lost(struct staf_client *c)
+{
+	c->call_pending = false;
+	vanished(c);
 }
 
 static void
@@ -82,15 +105,19 @@ log_pages_reply(void *ctx, const struct dw_msg *m, void *arg)
 	if (m == NULL || m->hdr.type != DW_MSG_METHOD_RETURN ||
 	    strcmp(m->hdr.signature, "s") != 0) {
 		log_warnx("stafd: get_all_log_pages failed%s%s; keeping the "
-		    "discovered controllers", m && m->hdr.error_name ? ": " :
-		    " (no answer)", m && m->hdr.error_name ?
-		    m->hdr.error_name : "");
+		    "discovered controllers, asking again in %d s",
+		    m && m->hdr.error_name ? ": " : " (no answer)",
+		    m && m->hdr.error_name ? m->hdr.error_name : "",
+		    STAF_RETRY_MS / 1000);
+		/* Lost with the bus: staf_bus_lost() follows and clears it. */
+		if (staf_present(c) && c->due == 0)
+			soak(c, STAF_RETRY_MS, monotime_ms());
 		return;
 	}
 	r = m->body;
 	json = dw_read_string(&r);
 	if ((err = want_from_log_pages(json, strlen(json), c->conf, c->host,
-	    &v, &n)) < 0) {
+	    c->disc, c->n_disc, &v, &n)) < 0) {
 		log_warnx("stafd: unusable log pages (%s); keeping the "
 		    "discovered controllers", strerror(-err));
 		return;
@@ -106,16 +133,24 @@ log_pages_reply(void *ctx, const struct dw_msg *m, void *arg)
 static void
 name_owner_reply(void *ctx, const struct dw_msg *m, void *arg)
 {
+	struct dw_reader r;
+	const char *owner;
+
 	(void)ctx;
-	if (m && m->hdr.type == DW_MSG_METHOD_RETURN)
-		appeared(arg, monotime_ms());
+	if (m == NULL || m->hdr.type != DW_MSG_METHOD_RETURN ||
+	    strcmp(m->hdr.signature, "s") != 0)
+		return;		/* NameHasNoOwner: NameOwnerChanged will tell */
+	r = m->body;
+	owner = dw_read_string(&r);
+	if (*owner == ':')
+		appeared(arg, owner, monotime_ms());
 }
 
 static void
 add_match(struct bus *b, const char *rule)
 {
-	dw_msg_begin_call(&b->w, bus_serial(b), DBUS_NAME,
-	    "/org/freedesktop/DBus", DBUS_NAME, "AddMatch", "s");
+	dw_msg_begin_call(&b->w, bus_serial(b), BUS_DRIVER,
+	    "/org/freedesktop/DBus", BUS_DRIVER, "AddMatch", "s");
 	dw_write_string(&b->w, rule);
 	if (bus_send(b) < 0)
 		log_warnx("D-Bus: cannot subscribe to %s", rule);
@@ -125,16 +160,16 @@ void
 staf_watch(struct staf_client *c, struct bus *b, int64_t now)
 {
 	c->call_pending = false;
-	add_match(b, "type='signal',sender='" DBUS_NAME "',interface='"
-	    DBUS_NAME "',member='NameOwnerChanged',arg0='" STAF_BUS_NAME "'");
+	add_match(b, "type='signal',sender='" BUS_DRIVER "',interface='"
+	    BUS_DRIVER "',member='NameOwnerChanged',arg0='" STAF_BUS_NAME "'");
 	add_match(b, "type='signal',sender='" STAF_BUS_NAME "',interface='"
 	    STAF_IFACE "',member='log_pages_changed'");
 	add_match(b, "type='signal',sender='" STAF_BUS_NAME "',interface='"
 	    STAF_IFACE "',member='dc_removed'");
-	dw_msg_begin_call(&b->w, bus_serial(b), DBUS_NAME,
-	    "/org/freedesktop/DBus", DBUS_NAME, "GetNameOwner", "s");
+	dw_msg_begin_call(&b->w, bus_serial(b), BUS_DRIVER,
+	    "/org/freedesktop/DBus", BUS_DRIVER, "GetNameOwner", "s");
 	dw_write_string(&b->w, STAF_BUS_NAME);
-	if (bus_call(b, name_owner_reply, c, now) < 0)
+	if (bus_call(b, BUS_DRIVER, name_owner_reply, c, now) < 0)
 		log_warnx("D-Bus: cannot look for %s", STAF_BUS_NAME);
 }
 
@@ -145,9 +180,11 @@ staf_signal(struct staf_client *c, const struct dw_msg *m, int64_t now)
 	struct dw_reader r = m->body;
 	const char *name, *new_owner;
 
+	const char *sender = h->sender ? h->sender : "";
+
 	if (h->interface == NULL)
 		return false;
-	if (strcmp(h->interface, DBUS_NAME) == 0 &&
+	if (strcmp(h->interface, BUS_DRIVER) == 0 &&
 	    strcmp(h->member, "NameOwnerChanged") == 0 &&
 	    strcmp(h->signature, "sss") == 0) {
 		name = dw_read_string(&r);
@@ -155,8 +192,13 @@ staf_signal(struct staf_client *c, const struct dw_msg *m, int64_t now)
 		new_owner = dw_read_string(&r);
 		if (strcmp(name, STAF_BUS_NAME) != 0)
 			return false;
+		if (strcmp(sender, BUS_DRIVER) != 0) {
+			log_debug("stafd: NameOwnerChanged from %s, not from "
+			    "the bus: ignored", sender);
+			return true;
+		}
 		if (*new_owner)
-			appeared(c, now);
+			appeared(c, new_owner, now);
 		else
 			vanished(c);
 		return true;
@@ -164,6 +206,12 @@ staf_signal(struct staf_client *c, const struct dw_msg *m, int64_t now)
 	if (strcmp(h->interface, STAF_IFACE) == 0 &&
 	    (strcmp(h->member, "log_pages_changed") == 0 ||
 	    strcmp(h->member, "dc_removed") == 0)) {
+		if (!staf_present(c) || strcmp(sender, c->owner) != 0) {
+			log_debug("stafd: %s from %s, not from stafd (%s): "
+			    "ignored", h->member, sender, staf_present(c) ?
+			    c->owner : "absent");
+			return true;
+		}
 		log_debug("stafd: %s", h->member);
 		soak(c, STAF_SOAK_MS, now);
 		return true;
@@ -174,7 +222,7 @@ staf_signal(struct staf_client *c, const struct dw_msg *m, int64_t now)
 void
 staf_poke(struct staf_client *c, int64_t now)
 {
-	if (c->present)
+	if (staf_present(c))
 		soak(c, STAF_SOAK_MS, now);
 }
 
@@ -182,7 +230,8 @@ static void
 ask(struct staf_client *c, struct bus *b, int64_t now)
 {
 	c->due = 0;
-	if (b->state != BUS_UP || !c->present)
+	/* Gone with the bus or stafd: staf_watch() or appeared() asks. */
+	if (b->state != BUS_UP || !staf_present(c))
 		return;
 	if (c->call_pending) {
 		/* Ask again once the answer in flight is in. */
@@ -190,11 +239,13 @@ ask(struct staf_client *c, struct bus *b, int64_t now)
 		return;
 	}
 	/* Asynchronous: the loop keeps serving while stafd thinks. */
-	dw_msg_begin_call(&b->w, bus_serial(b), STAF_BUS_NAME, STAF_OBJ_PATH,
+	dw_msg_begin_call(&b->w, bus_serial(b), c->owner, STAF_OBJ_PATH,
 	    STAF_IFACE, "get_all_log_pages", "b");
 	dw_write_bool(&b->w, 1);
-	if (bus_call(b, log_pages_reply, c, now) == 0)
+	if (bus_call(b, c->owner, log_pages_reply, c, now) == 0)
 		c->call_pending = true;
+	else
+		soak(c, STAF_RETRY_MS, now);
 }
 
 void

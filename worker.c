@@ -20,6 +20,7 @@ int
 worker_init(struct worker_pool *w)
 {
 	memset(w, 0, sizeof(*w));
+	w->stack_size = WORKER_STACK;
 	if (pipe2(w->done_fd, O_CLOEXEC) < 0) {
 		w->done_fd[0] = w->done_fd[1] = -1;
 		return -errno;
@@ -42,13 +43,38 @@ worker_fini(struct worker_pool *w)
 	/* Running threads may still be in the kernel; exit reaps them. */
 	while ((j = w->head) != NULL) {
 		w->head = j->next;
-		free(j);
+		job_free(j);
+	}
+	while ((j = w->unrun) != NULL) {
+		w->unrun = j->next;
+		job_free(j);
 	}
 	if (w->done_fd[0] >= 0)
 		close(w->done_fd[0]);
 	if (w->done_fd[1] >= 0)
 		close(w->done_fd[1]);
 	w->done_fd[0] = w->done_fd[1] = -1;
+}
+
+struct job *
+job_new(enum job_kind kind, const char *root)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (j) {
+		j->kind = kind;
+		j->root = root;
+	}
+	return j;
+}
+
+void
+job_free(struct job *job)
+{
+	if (job) {
+		free(job->opts);
+		free(job);
+	}
 }
 
 /* Pick the address as nvme-stas does: the first IPv4, else the first IPv6. */
@@ -95,7 +121,8 @@ worker_run(struct job *job)
 {
 	switch (job->kind) {
 	case JOB_CONNECT:
-		job->result = nvmf_connect(job->root, job->opts);
+		job->result = job->opts ? nvmf_connect(job->root, job->opts) :
+		    -EINVAL;
 		break;
 	case JOB_DISCONNECT:
 		job->result = nvmf_disconnect(job->root, job->device);
@@ -139,7 +166,7 @@ start(struct worker_pool *w, struct job *job)
 	a->done_fd = w->done_fd[1];
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, WORKER_STACK);
+	pthread_attr_setstacksize(&attr, w->stack_size);
 	r = pthread_create(&t, &attr, worker_main, a);
 	pthread_attr_destroy(&attr);
 	if (r != 0) {
@@ -150,26 +177,53 @@ start(struct worker_pool *w, struct job *job)
 	return 0;
 }
 
-int
+void
+worker_fail(struct worker_pool *w, struct job *job, int err)
+{
+	struct job **p;
+
+	job->result = err;
+	job->next = NULL;
+	for (p = &w->unrun; *p; p = &(*p)->next)
+		;
+	*p = job;
+}
+
+/* Start job, or hand it back as failed: it is never lost. */
+static void
+start_or_fail(struct worker_pool *w, struct job *job)
+{
+	int r;
+
+	if ((r = start(w, job)) < 0)
+		worker_fail(w, job, r);
+}
+
+void
 worker_submit(struct worker_pool *w, struct job *job)
 {
 	job->next = NULL;
-	if (w->running < WORKERS_MAX)
-		return start(w, job);
+	if (w->running < WORKERS_MAX) {
+		start_or_fail(w, job);
+		return;
+	}
 	if (w->tail)
 		w->tail->next = job;
 	else
 		w->head = job;
 	w->tail = job;
-	return 0;
 }
 
 struct job *
 worker_collect(struct worker_pool *w)
 {
-	struct job *job, *next;
+	struct job *job = w->unrun, *next;
 	ssize_t n;
 
+	if (job) {
+		w->unrun = job->next;
+		return job;
+	}
 	n = read(w->done_fd[0], &job, sizeof(job));
 	if (n != (ssize_t)sizeof(job))
 		return NULL;
@@ -178,15 +232,15 @@ worker_collect(struct worker_pool *w)
 		w->head = next->next;
 		if (w->head == NULL)
 			w->tail = NULL;
-		if (start(w, next) < 0) {
-			/* Report it as failed rather than lose it. */
-			next->result = -EAGAIN;
-			w->running++;
-			if (write(w->done_fd[1], &next, sizeof(next)) < 0)
-				w->running--;
-		}
+		start_or_fail(w, next);
 	}
 	return job;
+}
+
+bool
+worker_ready(const struct worker_pool *w)
+{
+	return w->unrun != NULL;
 }
 
 int
@@ -196,6 +250,8 @@ worker_pending(const struct worker_pool *w)
 	int n = w->running;
 
 	for (j = w->head; j; j = j->next)
+		n++;
+	for (j = w->unrun; j; j = j->next)
 		n++;
 	return n;
 }

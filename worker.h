@@ -24,9 +24,11 @@ struct job {
 	const char	*root;
 	/* JOB_CONNECT */
 	struct ctrl_id	 id;
-	char		 opts[NVMF_OPTS_MAX];
-	/* JOB_DISCONNECT */
+	char		*opts;		/* malloc'ed, freed by job_free() */
+	/* JOB_DISCONNECT (id too, when ours) */
 	char		 device[DEVNAME_MAX + 1];
+	bool		 ours;		/* not an audit: ours until gone */
+	bool		 discovered;
 	/* JOB_RESOLVE: name -> its first IPv4 address, else first IPv6 */
 	char		 name[TRADDR_MAX + 1];
 	unsigned	 families;	/* IPF_V4 | IPF_V6 */
@@ -39,25 +41,44 @@ struct job {
 struct worker_pool {
 	int		 done_fd[2];	/* [0] is polled by the loop */
 	int		 running;
+	size_t		 stack_size;	/* of each thread */
 	struct job	*head, *tail;	/* waiting for a free worker */
+	struct job	*unrun;		/* ended without running: failed */
 };
 
 /* Return: 0, or -errno. */
 int	worker_init(struct worker_pool *w);
 void	worker_fini(struct worker_pool *w);
 
+/* A zeroed job of this kind, or NULL; job_free() also frees its opts. */
+struct job *job_new(enum job_kind kind, const char *root);
+void	job_free(struct job *job);
+
 /*
- * worker_submit - run job (allocated by the caller, freed by whoever
- * takes it back from worker_collect()) now or when a worker is free.
- * Return: 0, or -errno (the job was not taken).
+ * worker_submit - run job now or when a worker is free.  The pool always
+ * takes it: a job that cannot run (no thread could be started) comes back
+ * from worker_collect() like any other, with result -EAGAIN or -ENOMEM,
+ * so that every job ends in the caller's one completion path.
  */
-int	worker_submit(struct worker_pool *w, struct job *job);
+void	worker_submit(struct worker_pool *w, struct job *job);
+
+/*
+ * worker_fail - end job without running it (what it needs could not be
+ * made): it comes back from worker_collect() with result err.
+ */
+void	worker_fail(struct worker_pool *w, struct job *job, int err);
 
 /*
  * worker_collect - the next finished job, or NULL when none is ready.
  * Starts queued jobs as workers become free.
  */
 struct job *worker_collect(struct worker_pool *w);
+
+/*
+ * True when a job is finished without the pipe saying so (it could not
+ * start): the loop collects before it polls.
+ */
+bool	worker_ready(const struct worker_pool *w);
 
 /* Number of jobs submitted and not yet collected. */
 int	worker_pending(const struct worker_pool *w);

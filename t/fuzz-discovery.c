@@ -69,7 +69,8 @@ check(const struct conf *c, const struct host_conf *h, const uint8_t *data,
 	size_t i, j, n = 0;
 	int r;
 
-	r = want_from_log_pages((const char *)data, size, c, h, &w, &n);
+	r = want_from_log_pages((const char *)data, size, c, h, NULL, 0, &w,
+	    &n);
 	if (r != 0) {
 		if ((r != -EBADMSG && r != -E2BIG && r != -ENOMEM) ||
 		    w != NULL || n != 0)

@@ -137,7 +137,7 @@ run(const char *text, struct want **w, size_t *n)
 	for (p = s; *p; p++)
 		if (*p == '\'')
 			*p = '"';
-	r = want_from_log_pages(s, strlen(s), &conf, &host, w, n);
+	r = want_from_log_pages(s, strlen(s), &conf, &host, NULL, 0, w, n);
 	free(s);
 	return r;
 }
@@ -191,7 +191,7 @@ test_two_dcs(void)
 
 	setup(NULL);
 	CHECK_INT(want_from_log_pages(two_dcs, strlen(two_dcs), &conf, &host,
-	    &w, &n), 0);
+	    NULL, 0, &w, &n), 0);
 	/* Not the discovery and referral entries; 10.0.0.20 once. */
 	CHECK_INT(n, 6);
 	if (n != 6) {
@@ -591,8 +591,8 @@ test_bad_documents(void)
 	/* Truncated anywhere, the realistic document is refused whole. */
 	for (i = 0; i < strlen(two_dcs); i += 7) {
 		w = (struct want *)&w;
-		CHECK_INT(want_from_log_pages(two_dcs, i, &conf, &host, &w,
-		    &n), -EBADMSG);
+		CHECK_INT(want_from_log_pages(two_dcs, i, &conf, &host, NULL,
+		    0, &w, &n), -EBADMSG);
 		CHECK(w == NULL);
 	}
 	CHECK_INT(run_logged("[{'discovery-controller': {}, 'log-pages': []}, "
@@ -647,11 +647,69 @@ test_cap(void)
 	snprintf(text + len, size - len, "]}]");
 	CHECK_INT(run_logged(text, &w, &n), 0);
 	CHECK_INT(n, DISCOVERY_WANTS_MAX);
-	CHECK_STR(w[n - 1].cfg.id.subsysnqn, "n99999");
-	CHECK(strstr(logged, "more than 100000 I/O controllers discovered")
+	CHECK(n == DISCOVERY_WANTS_MAX && strcmp(w[n - 1].cfg.id.subsysnqn,
+	    "n9999") == 0);
+	CHECK(strstr(logged, "more than 10000 I/O controllers discovered")
 	    != NULL);
 	free(w);
 	free(text);
+}
+
+/*
+ * stafd restarted and cannot reach a DC yet: it answers with the DC not
+ * connected and no entries.  That means "unknown", not "none": what the
+ * DC listed before is kept; a connected DC that lists nothing empties.
+ */
+static void
+test_unreachable_dc_keeps_its_entries(void)
+{
+	static const char dc_a[] = "{'transport': 'tcp', 'traddr': "
+	    "'192.168.1.10', 'trsvcid': '8009', 'subsysnqn': "
+	    "'nqn.2014-08.org.nvmexpress.discovery', 'host-traddr': '', "
+	    "'host-iface': '', 'host-nqn': ''";
+	static const char dc_b[] = "{'transport': 'tcp', 'traddr': "
+	    "'192.168.1.11', 'trsvcid': '8009', 'subsysnqn': "
+	    "'nqn.2014-08.org.nvmexpress.discovery', 'host-traddr': '', "
+	    "'host-iface': '', 'host-nqn': ''";
+	static const char entry[] = "{'trtype': 'tcp', 'subtype': 'nvme', "
+	    "'traddr': '%s', 'trsvcid': '4420', 'subnqn': '" S2 "'}";
+	char before[2048], after[1024], e1[256], e2[256];
+	struct want *w1 = NULL, *w2 = NULL, *w3 = NULL;
+	size_t n1 = 0, n2 = 0, n3 = 0;
+
+	setup(NULL);
+	snprintf(e1, sizeof(e1), entry, "10.0.0.1");
+	snprintf(e2, sizeof(e2), entry, "10.0.0.2");
+	snprintf(before, sizeof(before), "[{'discovery-controller': %s, "
+	    "'connected': 'True', 'device': 'nvme0'}, 'log-pages': [%s]}, "
+	    "{'discovery-controller': %s, 'connected': 'True'}, "
+	    "'log-pages': [%s]}]", dc_a, e1, dc_b, e2);
+	CHECK_INT(run(before, &w1, &n1), 0);
+	CHECK_INT(n1, 2);
+	CHECK(n1 == 2 && w1[0].dc != w1[1].dc);
+
+	/* A: not connected, nothing listed (device nvme?); B: connected. */
+	snprintf(after, sizeof(after), "[{'discovery-controller': %s, "
+	    "'connected': 'False', 'device': 'nvme?'}, 'log-pages': []}, "
+	    "{'discovery-controller': %s, 'connected': 'True'}, "
+	    "'log-pages': []}]", dc_a, dc_b);
+	for (char *p = after; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	CHECK_INT(want_from_log_pages(after, strlen(after), &conf, &host, w1,
+	    n1, &w2, &n2), 0);
+	CHECK_INT(n2, 1);
+	if (n2 == 1)
+		CHECK_STR(w2[0].cfg.id.traddr, "10.0.0.1");
+
+	/* Excluded meanwhile: a kept entry obeys the exclusions too. */
+	setup("[Controllers]\nexclude=transport=tcp;traddr=10.0.0.1\n");
+	CHECK_INT(want_from_log_pages(after, strlen(after), &conf, &host, w1,
+	    n1, &w3, &n3), 0);
+	CHECK_INT(n3, 0);
+	free(w1);
+	free(w2);
+	free(w3);
 }
 
 int
@@ -659,6 +717,7 @@ main(void)
 {
 	log_init(LOG_TO_STDERR);
 	TEST(test_two_dcs);
+	TEST(test_unreachable_dc_keeps_its_entries);
 	TEST(test_inheritance);
 	TEST(test_foreign_host_nqn);
 	TEST(test_ncc);

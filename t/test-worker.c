@@ -49,7 +49,7 @@ more_jobs_than_workers(void)
 		j->root = "";
 		strcpy(j->name, i % 2 ? "127.0.0.1" : "::1");
 		j->families = IPF_V4 | IPF_V6;
-		CHECK_INT(worker_submit(&w, j), 0);
+		worker_submit(&w, j);
 	}
 	CHECK_INT(w.running, WORKERS_MAX);	/* the rest wait their turn */
 	CHECK_INT(worker_pending(&w), JOBS);
@@ -82,7 +82,7 @@ family_choice_and_failure(void)
 	strcpy(j[1]->name, "no-such-host.invalid");
 	j[1]->families = IPF_V4 | IPF_V6;
 	for (i = 0; i < 2; i++)
-		CHECK_INT(worker_submit(&w, j[i]), 0);
+		worker_submit(&w, j[i]);
 	CHECK_INT(collect(&w, got, 2), 2);
 	for (i = 0; i < 2; i++) {
 		if (got[i] == j[0])
@@ -116,19 +116,19 @@ connect_and_disconnect_jobs(void)
 		j[i]->root = root;
 	}
 	j[0]->kind = JOB_CONNECT;
-	strcpy(j[0]->opts, "nqn=nqn.x:y,transport=tcp,traddr=10.0.0.1,"
+	j[0]->opts = strdup("nqn=nqn.x:y,transport=tcp,traddr=10.0.0.1,"
 	    "trsvcid=4420");
 	j[1]->kind = JOB_DISCONNECT;
 	strcpy(j[1]->device, "nvme9");		/* no such controller */
 	for (i = 0; i < 2; i++)
-		CHECK_INT(worker_submit(&w, j[i]), 0);
+		worker_submit(&w, j[i]);
 	CHECK_INT(collect(&w, got, 2), 2);
 	for (i = 0; i < 2; i++) {
 		if (got[i] == j[0])
 			CHECK_INT(got[i]->result, 7);
 		else
 			CHECK_INT(got[i]->result, -ENOENT);
-		free(got[i]);
+		job_free(got[i]);
 	}
 	/* The option string went out in one write, newline-terminated. */
 	f = fopen(path, "r");
@@ -141,6 +141,54 @@ connect_and_disconnect_jobs(void)
 	CHECK_INT(system(text), 0);
 }
 
+/*
+ * No thread can be started (here: a stack larger than the address
+ * space; in life: a pids limit or no memory).  Every job still comes
+ * back, failed, so that its owner never waits for it for ever: a connect
+ * is retried, a resolve is not pending for ever, a disconnect is known
+ * to have failed.
+ */
+static void
+jobs_that_cannot_start_come_back(void)
+{
+	struct worker_pool w;
+	struct job *got[JOBS];
+	int i, n = 0;
+
+	CHECK_INT(worker_init(&w), 0);
+	w.stack_size = (size_t)1 << 50;
+	for (i = 0; i < JOBS; i++) {
+		struct job *j = job_new(i % 2 ? JOB_RESOLVE : JOB_DISCONNECT,
+		    "");
+
+		strcpy(j->name, "127.0.0.1");
+		strcpy(j->device, "nvme1");
+		worker_submit(&w, j);
+	}
+	CHECK_INT(w.running, 0);
+	CHECK_INT(worker_pending(&w), JOBS);
+	CHECK(worker_ready(&w));
+	while (n < JOBS && (got[n] = worker_collect(&w)) != NULL)
+		n++;
+	CHECK_INT(n, JOBS);
+	CHECK(!worker_ready(&w));
+	CHECK_INT(worker_pending(&w), 0);
+	for (i = 0; i < n; i++) {
+		CHECK(got[i]->result == -EAGAIN || got[i]->result == -ENOMEM);
+		job_free(got[i]);
+	}
+	/* Threads can be had again: the pool works as before. */
+	w.stack_size = 256 * 1024;
+	got[0] = job_new(JOB_RESOLVE, "");
+	strcpy(got[0]->name, "127.0.0.1");
+	got[0]->families = IPF_V4;
+	worker_submit(&w, got[0]);
+	CHECK_INT(collect(&w, got, 1), 1);
+	CHECK_INT(got[0]->result, 0);
+	job_free(got[0]);
+	worker_fini(&w);
+}
+
 int
 main(void)
 {
@@ -148,5 +196,6 @@ main(void)
 	TEST(more_jobs_than_workers);
 	TEST(family_choice_and_failure);
 	TEST(connect_and_disconnect_jobs);
+	TEST(jobs_that_cannot_start_come_back);
 	return TEST_EXIT();
 }
