@@ -17,11 +17,24 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "field.h"
 #include "log.h"
+
+/*
+ * What a warning may quote of the text: a DH-HMAC-CHAP or TLS secret
+ * typed in the wrong place (no key, wrapped onto its own line) is not
+ * repeated into the logs or --check's output.
+ */
+static const char *
+echo(const char *text)
+{
+	return strcasestr(text, "DHHC-1:") || strcasestr(text, "NVMeTLSkey-1:") ?
+	    "<redacted>" : text;
+}
 
 #define INI_LINE_MAX	8192		/* longer lines are refused */
 #define CONF_FILE_MAX	(64u << 20)	/* 64 MiB: far above 100k entries */
@@ -75,14 +88,14 @@ ini_section_line(struct ini_lexer *lx, char *content, unsigned line,
 		/* Its keys are ignored too: they belong to no known section. */
 		log_warnx("%s:%u: malformed section header \"%s\", the "
 		    "lines up to the next section are ignored", lx->fname,
-		    line, content);
+		    line, echo(content));
 		lx->section[0] = '\0';
 		lx->in_section = true;
 		return 0;
 	}
 	if (close[1] != '\0')
 		log_warnx("%s:%u: text after \"]\" ignored: \"%s\"",
-		    lx->fname, line, close + 1);
+		    lx->fname, line, echo(close + 1));
 	*close = '\0';
 	name = content + 1;
 	snprintf(lx->section, sizeof(lx->section), "%s", name);
@@ -101,7 +114,7 @@ ini_key_line(struct ini_lexer *lx, char *content, size_t indent,
 
 	if (eq == NULL) {
 		log_warnx("%s:%u: no \"=\" in \"%s\", line ignored",
-		    lx->fname, line, content);
+		    lx->fname, line, echo(content));
 		return 0;
 	}
 	*eq = '\0';
@@ -112,7 +125,7 @@ ini_key_line(struct ini_lexer *lx, char *content, size_t indent,
 	}
 	if (!lx->in_section) {
 		log_warnx("%s:%u: \"%s\" is outside any [section], ignored",
-		    lx->fname, line, key);
+		    lx->fname, line, echo(key));
 		return 0;
 	}
 	for (p = key; *p; p++)
@@ -398,7 +411,7 @@ warn_invalid(struct conf_parser *p, int k, const char *value,
 {
 	log_warnx("%s:%u: [%s] %s: invalid value \"%s\" (%s), using the "
 	    "default (%s)", p->fname, p->last_line[k], scalar_section(k),
-	    scalar_name(k), value, why, dflt);
+	    scalar_name(k), echo(value), why, dflt);
 }
 
 static void
@@ -438,7 +451,7 @@ resolve_trtypes(struct conf_parser *p, int k)
 		else
 			log_warnx("%s:%u: [%s] %s: invalid item \"%s\" "
 			    "ignored", p->fname, p->last_line[k],
-			    scalar_section(k), scalar_name(k), item);
+			    scalar_section(k), scalar_name(k), echo(item));
 	}
 	free(copy);
 	if (mask)
@@ -623,7 +636,7 @@ ctrl_token(const struct entry_ctx *e, void *ctx, const char *key, char *value)
 		b->fields |= IDF_TRANSPORT;
 		if (trtype_from_name(value) == TRTYPE_NONE) {
 			entry_warn(e, "transport \"%s\" is not tcp, rdma, fc "
-			    "or loop, entry dropped", value);
+			    "or loop, entry dropped", echo(value));
 			b->bad = true;
 		}
 		b->cc.id.transport = trtype_from_name(value);
@@ -666,14 +679,14 @@ ctrl_token(const struct entry_ctx *e, void *ctx, const char *key, char *value)
 		    sizeof(why));
 		if (problem) {
 			entry_warn(e, "%s: invalid value \"%s\" (%s), the "
-			    "[Global] value applies", key, value, problem);
+			    "[Global] value applies", key, echo(value), problem);
 			return;
 		}
 		b->cc.tun.set |= 1u << t;
 		b->cc.tun.val[t] = val;
 		return;
 	}
-	entry_warn(e, "unknown key \"%s\" ignored", key);
+	entry_warn(e, "unknown key \"%s\" ignored", echo(key));
 }
 
 /* Check the identity fields against the transport; default trsvcid. */
@@ -725,7 +738,7 @@ ctrl_validate(const struct entry_ctx *e, struct ctrl_build *b)
 			continue;
 		if ((problem = field_problem(id_keys[i].field, t, v)) != NULL) {
 			entry_warn(e, "%s \"%s\" is invalid (%s), entry "
-			    "dropped", id_keys[i].name, v, problem);
+			    "dropped", id_keys[i].name, echo(v), problem);
 			return false;
 		}
 	}
@@ -799,14 +812,14 @@ excl_token(const struct entry_ctx *e, void *ctx, const char *key, char *value)
 		b->ex.id.transport = trtype_from_name(value);
 		if (b->ex.id.transport == TRTYPE_NONE) {
 			entry_warn(e, "transport \"%s\" is not tcp, rdma, fc "
-			    "or loop", value);
+			    "or loop", echo(value));
 			b->bad = true;
 		}
 		b->ex.fields |= IDF_TRANSPORT;
 		return;
 	}
 	if ((k = id_key_lookup(key)) == NULL) {
-		entry_warn(e, "key \"%s\" cannot be matched", key);
+		entry_warn(e, "key \"%s\" cannot be matched", echo(key));
 		b->bad = true;
 		return;
 	}
@@ -814,7 +827,7 @@ excl_token(const struct entry_ctx *e, void *ctx, const char *key, char *value)
 	    strcmp(key, "subsysnqn") == 0)
 		return;
 	if (strlen(value) >= k->size || *value == '\0') {
-		entry_warn(e, "%s \"%s\" is %s", key, value,
+		entry_warn(e, "%s \"%s\" is %s", key, echo(value),
 		    *value ? "too long" : "empty");
 		b->bad = true;
 		return;
@@ -925,7 +938,7 @@ conf_item(void *ctx, const struct ini_item *it)
 	}
 	if ((k = scalar_lookup(it->section, it->key)) < 0) {
 		log_warnx("%s:%u: [%s] unknown key \"%s\" ignored", it->fname,
-		    it->line, it->section, it->key);
+		    it->line, it->section, echo(it->key));
 		return 0;
 	}
 	if ((copy = strdup(it->value)) == NULL)
@@ -1028,7 +1041,8 @@ read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 	ssize_t n;
 	int fd, r = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	/* O_NONBLOCK: opening a FIFO must not wait for its writer. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
 		r = -errno;
@@ -1038,7 +1052,11 @@ read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 		r = -EISDIR;
 		goto out;
 	}
-	/* Regular files are read to their size; others (FIFOs) up to max. */
+	if (!S_ISREG(st.st_mode) && !(S_ISCHR(st.st_mode) &&
+	    st.st_rdev == makedev(1, 3))) {	/* /dev/null */
+		r = -EINVAL;
+		goto out;
+	}
 	if ((buf = malloc(max + 1)) == NULL) {
 		r = -ENOMEM;
 		goto out;
@@ -1066,6 +1084,12 @@ out:
 	return r;
 }
 
+const char *
+read_file_strerror(int err)
+{
+	return err == -EINVAL ? "not a regular file" : strerror(-err);
+}
+
 int
 conf_load(struct conf *c, const char *path)
 {
@@ -1079,7 +1103,7 @@ conf_load(struct conf *c, const char *path)
 		return 0;
 	}
 	if (r < 0) {
-		log_err("%s: %s", path, strerror(-r));
+		log_err("%s: %s", path, read_file_strerror(r));
 		return r;
 	}
 	r = conf_parse(c, buf, len, path);
@@ -1133,15 +1157,17 @@ conf_print_id(FILE *out, const struct ctrl_id *id)
 }
 
 void
-conf_print_ctrl(FILE *out, const struct ctrl_conf *cc)
+conf_print_ctrl(FILE *out, const struct ctrl_conf *cc, bool secrets)
 {
 	int t;
 
 	print_ctrl_id(out, &cc->id, ~0u);
 	if (cc->dhchap_secret[0])
-		fprintf(out, ";dhchap-secret=%s", cc->dhchap_secret);
+		fprintf(out, ";dhchap-secret=%s", secrets ? cc->dhchap_secret :
+		    "<redacted>");
 	if (cc->dhchap_ctrl_secret[0])
-		fprintf(out, ";dhchap-ctrl-secret=%s", cc->dhchap_ctrl_secret);
+		fprintf(out, ";dhchap-ctrl-secret=%s", secrets ?
+		    cc->dhchap_ctrl_secret : "<redacted>");
 	for (t = 0; t < TUN_COUNT; t++)
 		if (cc->tun.set & (1u << t))
 			print_tunable(out, ";", "", (enum tunable)t, &cc->tun);
@@ -1158,7 +1184,7 @@ ip_family_name(const struct conf *c)
 }
 
 void
-conf_print(FILE *out, const struct conf *c)
+conf_print(FILE *out, const struct conf *c, bool secrets)
 {
 	const char *sep = "";
 	size_t i;
@@ -1187,7 +1213,7 @@ conf_print(FILE *out, const struct conf *c)
 	fprintf(out, "\n[%s]\n", SEC_CTRLS);
 	for (i = 0; i < c->n_ctrls; i++) {
 		fputs("controller=", out);
-		conf_print_ctrl(out, &c->ctrls[i]);
+		conf_print_ctrl(out, &c->ctrls[i], secrets);
 		fputc('\n', out);
 	}
 	for (i = 0; i < c->n_excludes; i++) {
@@ -1262,7 +1288,7 @@ host_item(void *ctx, const struct ini_item *it)
 			break;
 	if (k == HK_COUNT) {
 		log_warnx("%s:%u: [Host] unknown key \"%s\" ignored",
-		    it->fname, it->line, it->key);
+		    it->fname, it->line, echo(it->key));
 		return 0;
 	}
 	if ((copy = strdup(it->value)) == NULL)
@@ -1320,7 +1346,7 @@ host_nqn(struct host_conf *h, const struct host_parser *p, const char *root)
 	    sizeof(path));
 	if (r < 0) {
 		log_err("Error reading mandatory Host NQN (see stasadm "
-		    "--help): %s: %s", path, strerror(-r));
+		    "--help): %s: %s", path, read_file_strerror(r));
 		return -1;
 	}
 	if (val[0] == '\0') {
@@ -1356,7 +1382,7 @@ host_id(struct host_conf *h, const struct host_parser *p, const char *root)
 	    sizeof(path));
 	if (r < 0) {
 		log_err("Error reading mandatory Host ID (see stasadm "
-		    "--help): %s: %s", path, strerror(-r));
+		    "--help): %s: %s", path, read_file_strerror(r));
 		return -1;
 	}
 	/* The kernel refuses a hostid that is not a UUID (EINVAL). */
@@ -1385,7 +1411,7 @@ host_optional(struct host_conf *h, const struct host_parser *p,
 			log_debug("no host key: %s does not exist", path);
 		else
 			log_warnx("Host key %s unusable (%s), ignored",
-			    path[0] ? path : "in sys.conf", strerror(-r));
+			    path[0] ? path : "in sys.conf", read_file_strerror(r));
 	} else if (h->key[0] && field_problem(FIELD_DHCHAP_SECRET,
 	    TRTYPE_NONE, h->key) != NULL) {
 		log_warnx("Host key is not a DH-HMAC-CHAP secret "
@@ -1398,7 +1424,7 @@ host_optional(struct host_conf *h, const struct host_parser *p,
 	    sizeof(h->symname), path, sizeof(path));
 	if (r < 0) {
 		log_warnx("Host symname %s unusable (%s), ignored",
-		    path[0] ? path : "in sys.conf", strerror(-r));
+		    path[0] ? path : "in sys.conf", read_file_strerror(r));
 		h->symname[0] = '\0';
 	}
 }
@@ -1437,7 +1463,7 @@ host_load(struct host_conf *h, const char *root)
 	snprintf(path, sizeof(path), "%s/etc/stas/sys.conf", root);
 	r = read_file(path, CONF_FILE_MAX, &buf, &len);
 	if (r < 0 && r != -ENOENT) {
-		log_err("%s: %s", path, strerror(-r));
+		log_err("%s: %s", path, read_file_strerror(r));
 		return -1;
 	}
 	r = host_parse(h, buf ? buf : "", len, path, root);

@@ -126,14 +126,18 @@ int	conf_parse_controller(const char *value, const char *fname,
  */
 int	conf_load(struct conf *c, const char *path);
 
-/* Print the effective configuration in stacd.conf syntax (--check). */
-void	conf_print(FILE *out, const struct conf *c);
+/*
+ * Print the effective configuration in stacd.conf syntax (--check).
+ * DH-HMAC-CHAP secrets are printed as "<redacted>" unless secrets is set:
+ * the output is pasted into tickets.
+ */
+void	conf_print(FILE *out, const struct conf *c, bool secrets);
 
 /* Print an identity as a controller entry value, without parameters. */
 void	conf_print_id(FILE *out, const struct ctrl_id *id);
 
 /* Print one controller entry's value ("transport=tcp;traddr=..."). */
-void	conf_print_ctrl(FILE *out, const struct ctrl_conf *cc);
+void	conf_print_ctrl(FILE *out, const struct ctrl_conf *cc, bool secrets);
 
 /* True when some `exclude =` entry matches id (nvme-stas "minimal match"). */
 bool	conf_excluded(const struct conf *c, const struct ctrl_id *id);
@@ -151,9 +155,15 @@ int	host_parse(struct host_conf *h, const char *buf, size_t len,
 int	host_load(struct host_conf *h, const char *root);
 
 /*
- * read_file - read a whole (small) file into a NUL-terminated buffer.
- * Return: 0 with *buf (free it) and *len, or -errno; -EFBIG over max.
+ * read_file - read a whole (small) regular file into a NUL-terminated
+ * buffer.  Anything else is refused before a byte is read: a FIFO or a
+ * terminal would block the daemon's loop.  /dev/null reads as empty.
+ * Return: 0 with *buf (free it) and *len, or -errno; -EFBIG over max,
+ * -EISDIR, -EINVAL when it is not a regular file.
  */
 int	read_file(const char *path, size_t max, char **buf, size_t *len);
+
+/* read_file()'s error as text: "not a regular file" for -EINVAL. */
+const char *read_file_strerror(int err);
 
 #endif

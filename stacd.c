@@ -43,14 +43,15 @@ struct options {
 	bool		 syslog;
 	bool		 tron;
 	bool		 check;
+	bool		 show_secrets;	/* --check prints them */
 };
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: stacd [-hsv] [-f FILE] [--tron] [--check] [--idl=FILE]\n"
-	    "             [--root=DIR]\n"
+	    "usage: stacd [-hsv] [-f FILE] [--tron] [--check [--show-secrets]]\n"
+	    "             [--idl=FILE] [--root=DIR]\n"
 	    "STorage Appliance Connector (STAC). Must be root to run this "
 	    "program.\n\n"
 	    "  -f, --conf-file=FILE  configuration file "
@@ -59,6 +60,8 @@ usage(FILE *out)
 	    "      --tron            trace on: debug messages\n"
 	    "      --check           print the effective configuration and "
 	    "exit\n"
+	    "      --show-secrets    with --check: print DH-HMAC-CHAP secrets "
+	    "(else <redacted>)\n"
 	    "      --idl=FILE        write the D-Bus introspection XML to "
 	    "FILE and exit\n"
 	    "      --root=DIR        look for /dev, /sys, /etc and /run "
@@ -67,7 +70,9 @@ usage(FILE *out)
 	    "  -h, --help            print this help and exit\n");
 }
 
-enum long_only { OPT_TRON = 256, OPT_IDL, OPT_CHECK, OPT_ROOT };
+enum long_only {
+	OPT_TRON = 256, OPT_IDL, OPT_CHECK, OPT_ROOT, OPT_SHOW_SECRETS
+};
 
 static int
 parse_options(int argc, char **argv, struct options *o)
@@ -78,6 +83,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "tron", no_argument, NULL, OPT_TRON },
 		{ "idl", required_argument, NULL, OPT_IDL },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -101,6 +107,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_CHECK:
 			o->check = true;
+			break;
+		case OPT_SHOW_SECRETS:
+			o->show_secrets = true;
 			break;
 		case OPT_ROOT:
 			/* "/" and "" both mean the real system. */
@@ -169,7 +178,7 @@ check_config(const struct options *o, const char *conf_path)
 	    conf_path);
 	if (usable)
 		print_host(&host);
-	conf_print(stdout, &conf);
+	conf_print(stdout, &conf, o->show_secrets);
 	conf_free(&conf);
 	fflush(stdout);
 	return usable ? 0 : 1;
@@ -414,7 +423,7 @@ lkc_load(struct stacd *s)
 		    s->lkc_path, strerror(-r));
 	if ((r = read_file(s->lkc_path, 64u << 20, &buf, &len)) < 0) {
 		if (r != -ENOENT)
-			log_warnx("%s: %s", s->lkc_path, strerror(-r));
+			log_warnx("%s: %s", s->lkc_path, read_file_strerror(r));
 		return;
 	}
 	n = lkc_parse(buf, s->lkc_path, &s->recon);

@@ -81,6 +81,12 @@ assert p == {"tron": ("b", "readwrite"), "log_level": ("s", "read")}, p
 		cli_grep "missing /dev/nvme-fabrics says why" \
 			"Fatal error: missing nvme-tcp kernel module" build/cli.err
 	cli_expect "--check of a directory exits 1" 1 "$STACD" --root=t/root --check -f t
+	rm -f build/cli.fifo && mkfifo build/cli.fifo
+	cli_expect "--check of a FIFO exits 1 at once (no writer awaited)" 1 \
+		timeout 10 "$STACD" --root=t/root --check -f build/cli.fifo &&
+		cli_grep "--check of a FIFO says why" \
+			"build/cli.fifo: not a regular file" build/cli.err
+	rm -f build/cli.fifo
 	cli_expect "--check with a missing host NQN exits 1" 1 \
 		"$STACD" --root=t/conf --check -f /dev/null &&
 		cli_grep "missing host NQN uses nvme-stas wording" \

@@ -1,7 +1,8 @@
 #!/bin/sh
 # t/daemon-tier.sh - the daemon's lifecycle on a fake tree, without a
 # kernel or a bus: readiness to NOTIFY_SOCKET, the option strings it
-# writes, SIGHUP with a broken configuration, SIGTERM.
+# writes, SIGHUP with a broken configuration or a FIFO, --tron across
+# SIGHUP, a state file that cannot be written at first, SIGTERM.
 # Prints PASS/FAIL lines for t/run-tests.sh; exit 77 = SKIP.
 set -u
 PY=/usr/bin/python3
@@ -44,9 +45,12 @@ print(s.recv(256).decode(), flush=True)
 ' $T/notify > $T/notified 2>&1 &
 LISTENER=$!
 wait_for 5 test -S $T/notify
+# The state file's directory cannot be made: a file is in the way.
+mkdir -p $R/run
+echo in-the-way > $R/run/stacd
 DBUS_SYSTEM_BUS_ADDRESS=unix:path=$T/no-bus NOTIFY_SOCKET=$T/notify \
 RUNTIME_DIRECTORY=/run/stacd \
-    $STACD --root=$R -f $R/etc/stas/stacd.conf > $T/log 2>&1 &
+    $STACD --root=$R --tron -f $R/etc/stas/stacd.conf > $T/log 2>&1 &
 PID=$!
 wait $LISTENER
 check "READY=1 sent to NOTIFY_SOCKET" grep -qx 'READY=1' $T/notified
@@ -68,13 +72,50 @@ check "the bad reply was reported and a retry scheduled" \
 check "retried 3 s later" wait_for 6 sh -c \
     "[ \$(sed 1d $R/dev/nvme-fabrics | grep -c example:a) -ge 2 ]"
 
-# SIGHUP with an unreadable configuration keeps the running one.
-mv $R/etc/stas/stacd.conf $R/etc/stas/stacd.conf.saved
-mkdir $R/etc/stas/stacd.conf
+# The state file: its failed write is said once, then retried at every
+# pass until it works (it used to be taken as written).
+check "state file: the failed write is reported" \
+    grep -q "cannot save $R/run/stacd/last-known-config" $T/log
+check "state file: ... once" \
+    [ "$(grep -c 'cannot save' $T/log)" -eq 1 ]
+rm $R/run/stacd
+mkdir -m 700 $R/run/stacd
 kill -HUP $PID
-check "SIGHUP: unreadable configuration reported, previous one kept" \
-    wait_for 5 grep -q 'keeping the previous configuration' $T/log
-rmdir $R/etc/stas/stacd.conf
+check "state file: written at a later pass once it can be" \
+    wait_for 5 test -s $R/run/stacd/last-known-config
+check "state file: the recovery is reported" \
+    wait_for 5 grep -q "saved $R/run/stacd/last-known-config" $T/log
+# --tron on the command line outlives a reload whose file says tron=false.
+debug_lines=$(grep -c '^debug: ' $T/log)
+kill -HUP $PID
+wait_for 5 sh -c "[ \$(grep -c 'configuration reloaded' $T/log) -ge 2 ]"
+check "--tron survives SIGHUP (debug lines after the reload)" \
+    wait_for 5 sh -c "[ \$(grep -c \"^debug: \" $T/log) -gt $debug_lines ]"
+
+# hup_with_bad_conf DESCRIPTION LOG-TEXT COMMAND...: the configuration
+# replaced by what COMMAND makes, SIGHUP, LOG-TEXT awaited, then put back.
+hup_with_bad_conf() {
+	d=$1 text=$2
+	shift 2
+	mv $R/etc/stas/stacd.conf $R/etc/stas/stacd.conf.saved
+	"$@" $R/etc/stas/stacd.conf
+	kill -HUP $PID
+	check "$d" wait_for 5 grep -q "$text" $T/log
+	rm -rf $R/etc/stas/stacd.conf
+	mv $R/etc/stas/stacd.conf.saved $R/etc/stas/stacd.conf
+}
+
+# A FIFO as the configuration: refused without waiting for a writer.
+hup_with_bad_conf "SIGHUP: a FIFO configuration is refused, not waited on" \
+    "stacd.conf: not a regular file" mkfifo
+kill -HUP $PID
+check "... and the loop still runs (the next SIGHUP is served)" \
+    wait_for 5 sh -c "[ \$(grep -c 'configuration reloaded' $T/log) -ge 3 ]"
+
+# SIGHUP with an unreadable configuration keeps the running one.
+hup_with_bad_conf \
+    "SIGHUP: unreadable configuration reported, previous one kept" \
+    'keeping the previous configuration' mkdir
 printf '[Controllers]\ncontroller=transport=tcp;traddr=10.9.9.9;nqn=nqn.2014-08.org.example:c\n' \
     > $R/etc/stas/stacd.conf
 kill -HUP $PID

@@ -19,7 +19,7 @@ print_conf(const struct conf *c, size_t *len)
 
 	if (f == NULL)
 		abort();
-	conf_print(f, c);
+	conf_print(f, c, true);
 	fclose(f);
 	return buf;
 }

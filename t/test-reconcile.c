@@ -425,6 +425,62 @@ out:
 	free(k);
 }
 
+/* Thousands of wanted controllers never make thousands of jobs at once. */
+static void
+connects_in_flight_are_capped(void)
+{
+	enum { N = 3 * RECON_CONNECTS_MAX };
+	struct want w[N];
+	char addr[32];
+	struct recon r;
+	size_t i;
+
+	for (i = 0; i < N; i++) {
+		snprintf(addr, sizeof(addr), "10.0.0.%zu", i + 1);
+		w[i] = want_tcp(addr, "nqn.x:a");
+	}
+	recon_init(&r);
+	CHECK_INT(plan(&r, w, N, NULL, 0, 0), RECON_CONNECTS_MAX);
+	CHECK_INT(plan(&r, w, N, NULL, 0, 1), 0);	/* every slot taken */
+	/* Two complete, one of them failed: two more start. */
+	done(&r, &w[0], 0, 2);
+	done(&r, &w[1], -ECONNREFUSED, 2);
+	CHECK_INT(plan(&r, w, N, NULL, 0, 3), 2);
+	recon_free(&r);
+}
+
+/*
+ * A disconnect of ours that failed (or never started): the controller
+ * stays ours, so the state file keeps it, and is disconnected again a
+ * minute later, not at every pass.
+ */
+static void
+failed_disconnect_is_tried_again(void)
+{
+	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl k = kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a");
+	struct recon r;
+
+	recon_init(&r);
+	CHECK_INT(plan(&r, &w, 1, &k, 1, 0), 0);	/* adopted */
+	CHECK_INT(plan(&r, NULL, 0, &k, 1, 10), 1);
+	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
+	CHECK_STR(acts[0].cfg.id.traddr, "10.0.0.1");
+	CHECK(!acts[0].audit);
+	CHECK_INT(r.n, 0);
+	CHECK_INT(recon_disconnect_failed(&r, &acts[0].cfg.id,
+	    acts[0].discovered, 20), 0);
+	CHECK_INT(r.n, 1);
+	CHECK(r.n == 1 && r.v[0].owned);
+	CHECK_INT(plan(&r, NULL, 0, &k, 1, 30), 0);	/* held */
+	CHECK_INT(next_due, 20 + RETRY_SLOW_MS);
+	CHECK(r.n == 1 && strcmp(r.v[0].device, "nvme0") == 0);
+	CHECK_INT(plan(&r, NULL, 0, &k, 1, 20 + RETRY_SLOW_MS), 1);
+	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
+	CHECK_STR(acts[0].device, "nvme0");
+	recon_free(&r);
+}
+
 int
 main(void)
 {
@@ -444,5 +500,7 @@ main(void)
 	TEST(incomplete_desired_set_keeps_its_origin);
 	TEST(repeated_identity_connects_once);
 	TEST(thousands_of_controllers);
+	TEST(connects_in_flight_are_capped);
+	TEST(failed_disconnect_is_tried_again);
 	return TEST_EXIT();
 }

@@ -5,7 +5,8 @@
 # t/conf/NAME.root when it exists); stderr+stdout and the exit status must
 # equal t/conf/NAME.ok.  The shipped sample etc/stacd.conf is a case too,
 # as are generated hostile inputs.  Every usable output is fed back to
-# --check and must come out the same (round trip).
+# --check and must come out the same (round trip, with --show-secrets: the
+# default output has "<redacted>" for every secret).
 # `make update-golden` rewrites the .ok files: review the diff!
 
 GOLDEN_OUT=build/conf
@@ -49,8 +50,8 @@ golden_case() { # name conf-file
 }
 
 golden_round_trip() { # name conf-file root
-	"$STACD" --root="$3" --check -f "$2" 2>/dev/null > "$GOLDEN_OUT/$1.rt1" || return 0
-	"$STACD" --root="$3" --check -f "$GOLDEN_OUT/$1.rt1" 2> "$GOLDEN_OUT/$1.rt2.err" |
+	"$STACD" --root="$3" --check --show-secrets -f "$2" 2>/dev/null > "$GOLDEN_OUT/$1.rt1" || return 0
+	"$STACD" --root="$3" --check --show-secrets -f "$GOLDEN_OUT/$1.rt1" 2> "$GOLDEN_OUT/$1.rt2.err" |
 		sed 1d > "$GOLDEN_OUT/$1.rt2"
 	# the printout itself must draw no warning (sys.conf ones may repeat)
 	if sed 1d "$GOLDEN_OUT/$1.rt1" | cmp -s - "$GOLDEN_OUT/$1.rt2" &&
