@@ -175,38 +175,87 @@ dw_sig_len(const char *s)
 /*
  * Strict UTF-8 ("Basic types": strings must be valid UTF-8 and contain
  * no NUL): no overlong forms, no surrogates, nothing above U+10FFFF.
+ * The length of the valid sequence at s[0..n), or 0.
  */
+static size_t
+dw_utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t k, more;
+	uint32_t cp;
+
+	if (s[0] == 0)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	/* A continuation byte, an overlong lead or beyond 10FFFF. */
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	more = s[0] < 0xe0 ? 1 : s[0] < 0xf0 ? 2 : 3;
+	if (more > n - 1)
+		return 0;
+	cp = s[0] & (0x3f >> more);
+	for (k = 1; k <= more; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
+	}
+	if ((more == 2 && cp < 0x800) || (more == 3 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return more + 1;
+}
+
 static int
 dw_utf8_valid(const char *str, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i, k, more;
-	uint32_t cp;
+	size_t i, k;
 
-	for (i = 0; i < n; i += more + 1) {
-		if (s[i] == 0)
+	for (i = 0; i < n; i += k)
+		if ((k = dw_utf8_seq((const unsigned char *)str + i, n - i)) == 0)
 			return 0;
-		if (s[i] < 0x80) {
-			more = 0;
+	return 1;
+}
+
+/* A lead byte followed only by continuation bytes, too few of them. */
+static int
+dw_utf8_cut_short(const unsigned char *s, size_t n)
+{
+	size_t k, need;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	need = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	for (k = 1; k < n; k++)
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+	return n < need;
+}
+
+/*
+ * dw_utf8_sanitize - make the NUL-terminated text a valid D-Bus string
+ * in place: a character cut short at the end (a truncated buffer) is
+ * dropped, every other byte that starts no valid sequence becomes '?'.
+ * For text from outside (sysfs, configuration files) bound for a reply.
+ * Return: the new length.
+ */
+size_t
+dw_utf8_sanitize(char *str)
+{
+	unsigned char *s = (unsigned char *)str;
+	size_t n = strlen(str), i = 0, k;
+
+	while (i < n) {
+		if ((k = dw_utf8_seq(s + i, n - i)) > 0) {
+			i += k;
 			continue;
 		}
-		/* A continuation byte, an overlong lead or beyond 10FFFF. */
-		if (s[i] < 0xc2 || s[i] > 0xf4)
-			return 0;
-		more = s[i] < 0xe0 ? 1 : s[i] < 0xf0 ? 2 : 3;
-		if (more > n - i - 1)
-			return 0;
-		cp = s[i] & (0x3f >> more);
-		for (k = 1; k <= more; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
+		if (dw_utf8_cut_short(s + i, n - i)) {
+			s[i] = '\0';
+			return i;
 		}
-		if ((more == 2 && cp < 0x800) || (more == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
+		s[i++] = '?';
 	}
-	return 1;
+	return n;
 }
 
 static int

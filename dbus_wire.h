@@ -177,6 +177,7 @@ void		 dw_close(struct dw_writer *);
 int		 dw_msg_finish(struct dw_writer *, const uint8_t **, size_t *);
 
 /* Validity rules of the spec, for NUL-terminated strings */
+size_t		 dw_utf8_sanitize(char *);
 int		 dw_signature_valid(const char *);
 int		 dw_path_valid(const char *);
 int		 dw_interface_valid(const char *);

@@ -110,6 +110,8 @@ reply_error(struct bus *b, const struct dw_msg *m, const char *name,
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	/* Cut at a character, not in one: the writer refuses half of one. */
+	dw_utf8_sanitize(text);
 	snprintf(full, sizeof(full), "%s%s", ERR_PREFIX, name);
 	if (dw_msg_begin_error(&b->w, bus_serial(b), &m->hdr, full, text) < 0 ||
 	    bus_send(b) < 0)
@@ -174,6 +176,11 @@ kv_add(struct kvlist *l, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(l->v[l->n].val, sizeof(l->v[l->n].val), fmt, ap);
 	va_end(ap);
+	/*
+	 * Values come from targets (sysfs model, serial) and files: bytes
+	 * that are not UTF-8 must not make the whole reply fail.
+	 */
+	dw_utf8_sanitize(l->v[l->n].val);
 	l->n++;
 }
 
@@ -363,6 +370,17 @@ list_controllers(struct bus *b, const struct dw_msg *m,
 
 /* ---- org.nvmexpress.stac.debug ---- */
 
+/* A string from a file as a JSON value: valid UTF-8 whatever it holds. */
+static void
+jw_text(struct jw *j, const char *s)
+{
+	char buf[4 * KV_VAL_MAX];	/* a path, at most */
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	dw_utf8_sanitize(buf);
+	jw_string(j, buf);
+}
+
 static void
 process_info(struct bus *b, const struct dw_msg *m, const struct stac_view *v)
 {
@@ -385,11 +403,11 @@ process_info(struct bus *b, const struct dw_msg *m, const struct stac_view *v)
 		jw_null(&j);
 	jw_key(&j, "symname");
 	if (v->host->symname[0])
-		jw_string(&j, v->host->symname);
+		jw_text(&j, v->host->symname);
 	else
 		jw_null(&j);
 	jw_key(&j, "last known config file");
-	jw_string(&j, v->lkc_path);
+	jw_text(&j, v->lkc_path);
 	jw_key(&j, "config soak timer");
 	jw_string(&j, v->soak_timer);
 	jw_key(&j, "kernel support.TP8013");

@@ -1250,6 +1250,98 @@ else
 	diag "$T/chk" "$T/out"
 fi
 
+# Discovery resumes: stafd back on the new bus is asked again (stacd used
+# to keep "stafd present" across the outage and never ask).
+STAC_NAME=$(owner_of org.nvmexpress.stac)
+_n=$(stac_calls)
+start_stafd || fail "harness: fake stafd on the new bus"
+if wait_until 20000 calls_above "$_n"; then
+	pass "after the bus restart: stafd is asked for its log pages again"
+else
+	fail "after the bus restart: stafd is asked for its log pages again (within 20 s)"
+	diag "$CALLS"
+	stacd_log_tail
+fi
+
+###############################################################################
+# 13b. hostile local users (uid 65534) on the system bus
+###############################################################################
+# hostile WHAT N MS: uid 65534 sends N unicast signals to stacd
+hostile() {
+	as_nobody $PY t/dbus/tier-helper.py hostile "$STAC_NAME" "$@" \
+	    > "$T/hostile.out" 2>&1 || { note "hostile $*: $(cat "$T/hostile.out")"; return 1; }
+}
+
+# Messages stacd cannot accept but the bus forwards: dropped, and stacd
+# stays on the bus with the same connection (it used to hang up).
+if hostile h 20 10 && hostile nest 20 10 && timeout 10 busctl --system call \
+    org.nvmexpress.stac /org/nvmexpress/stac org.freedesktop.DBus.Peer Ping \
+    > "$T/out" 2>&1 && [ "$(owner_of org.nvmexpress.stac)" = "$STAC_NAME" ]; then
+	pass "40 unacceptable signals from uid 65534: dropped, stacd keeps its connection"
+else
+	fail "40 unacceptable signals from uid 65534: dropped, stacd keeps its connection"
+	note "owner now: $(owner_of org.nvmexpress.stac), was $STAC_NAME"
+	stacd_log_tail
+fi
+if grep -q 'dropped a message from' "$T/stacd.log" &&
+    [ "$(grep -c 'dropped a message from' "$T/stacd.log")" -le 5 ]; then
+	pass "... said in the log, at most 5 lines a minute"
+else
+	fail "... said in the log, at most 5 lines a minute ($(grep -c 'dropped a message from' "$T/stacd.log") lines)"
+fi
+
+# A NameOwnerChanged that does not come from the bus is not believed:
+# stafd's real signal afterwards still leads to a fetch.
+sleep 11	# the 10 s wait after stafd came back is over
+_n=$(stac_calls)
+hostile noc-gone 1 0
+kill -USR1 "$STAFD_PID"
+if wait_until 6000 calls_above "$_n"; then
+	pass "a spoofed NameOwnerChanged from uid 65534 is ignored (stafd still asked)"
+else
+	fail "a spoofed NameOwnerChanged from uid 65534 is ignored (stafd still asked)"
+	stacd_log_tail
+fi
+
+# stafd's signals count only from stafd.
+sleep 2
+_n=$(stac_calls)
+hostile lpc 10 300
+sleep 3
+if [ "$(stac_calls)" -eq "$_n" ]; then
+	pass "log_pages_changed spoofed by uid 65534 leads to no fetch"
+else
+	fail "log_pages_changed spoofed by uid 65534 leads to no fetch"
+	note "$(($(stac_calls) - _n)) calls after the spoofed signals"
+fi
+
+# A long non-ASCII property name: the error text is cut at a character,
+# so the error is sent (it used to be refused by our writer: no reply).
+_prop=$(printf '\303\251%.0s' $(seq 300))
+if as_nobody timeout 10 gdbus call --system --timeout 5 --dest \
+    org.nvmexpress.stac --object-path /org/nvmexpress/stac --method \
+    org.freedesktop.DBus.Properties.Get org.nvmexpress.stac.debug "$_prop" \
+    > "$T/out" 2>&1; then
+	fail "Get of a 600-byte non-ASCII property: an UnknownProperty error"
+else
+	if grep -q 'org.freedesktop.DBus.Error.UnknownProperty' "$T/out"; then
+		pass "Get of a 600-byte non-ASCII property: an UnknownProperty error"
+	else
+		fail "Get of a 600-byte non-ASCII property: an UnknownProperty error"
+		diag "$T/out"
+	fi
+fi
+
+# A target's Identify data is not UTF-8: the detailed list still works.
+printf 'Fake \377\376B \303x\n' > "$ROOT/sys/class/nvme/nvme3/model"
+printf 'SER\200B\n' > "$ROOT/sys/class/nvme/nvme3/serial"
+bc_nobody org.nvmexpress.stac list_controllers b true
+jcheck "list_controllers(true) with non-UTF-8 model and serial in sysfs" '
+c = one(d, "10.0.0.2")
+assert c["model"] == "Fake ??B ?x", c["model"]
+assert c["serial"] == "SER?B", c["serial"]'
+still_alive "hostile local users"
+
 ###############################################################################
 # 14. the end: clean exit, no sanitizer report, no secret on the bus
 ###############################################################################

@@ -24,6 +24,12 @@
 #                           socket, marshalled here in byte ORDER (B or l),
 #                           with INTERFACE IFACE ("-": no such field);
 #                           exit 0 when the reply is a METHOD_RETURN "aa{ss}"
+#   hostile DEST WHAT N MS  as a local user would: send N unicast signals to
+#                           DEST, MS ms apart, each WHAT: "h" (a body of
+#                           type h, no fd attached), "nest" ((v) holding 32
+#                           nested structs), "noc-gone" (a NameOwnerChanged
+#                           saying stafd left, from us, not the bus), "lpc"
+#                           (stafd's log_pages_changed, from us)
 import json
 import os
 import re
@@ -32,6 +38,7 @@ import socket
 import stat
 import struct
 import sys
+import time
 
 
 def die(msg):
@@ -237,9 +244,10 @@ class Writer:
         self.b += v + b"\0"
 
 
-def message(order, serial, path, iface, member, dest, sig="", body=b""):
+def message(order, serial, path, iface, member, dest, sig="", body=b"",
+            mtype=1):
     w = Writer(order)
-    w.b += order.encode() + bytes([1, 0, 1])
+    w.b += order.encode() + bytes([mtype, 0, 1])
     w.u32(len(body))
     w.u32(serial)
     w.u32(0)                        # fields length, patched below
@@ -301,7 +309,7 @@ def read_message(sock, buf):
     return msg[1], fields
 
 
-def cmd_rawcall(order, iface):
+def bus_connect(order):
     path = os.environ["DBUS_SYSTEM_BUS_ADDRESS"].split("unix:path=", 1)[1]
     path = path.split(",")[0]
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -317,6 +325,54 @@ def cmd_rawcall(order, iface):
     sock.sendall(b"BEGIN\r\n" + message(
         order, 1, "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello",
         "org.freedesktop.DBus"))
+    return sock
+
+
+def strings(*vals):
+    w = Writer("l")
+    for v in vals:
+        w.str(v)
+    return bytes(w.b)
+
+
+def hostile_body(what):
+    if what == "h":
+        return ("org.nvmexpress.stac", "x", "h", struct.pack("<I", 0))
+    if what == "nest":
+        sig = "(" * 32 + "y" + ")" * 32
+        body = bytes([len(sig)]) + sig.encode() + b"\0"
+        body += b"\0" * (-len(body) % 8) + b"\x2a"
+        return ("org.nvmexpress.stac", "x", "(v)", body)
+    if what == "noc-gone":
+        return ("org.freedesktop.DBus", "NameOwnerChanged", "sss",
+                strings("org.nvmexpress.staf", ":1.1", ""))
+    if what == "lpc":
+        return ("org.nvmexpress.staf", "log_pages_changed", "ssssssss",
+                strings(*[""] * 8))
+    die("hostile: unknown %r" % what)
+
+
+def cmd_hostile(dest, what, count, interval_ms):
+    iface, member, sig, body = hostile_body(what)
+    sock = bus_connect("l")
+    for i in range(int(count)):
+        sock.sendall(message("l", 10 + i, "/org/freedesktop/DBus", iface,
+                             member, dest, sig, body, mtype=4))
+        time.sleep(int(interval_ms) / 1000.0)
+    # A round trip to the bus: everything above has been routed.
+    sock.sendall(message("l", 9999, "/org/freedesktop/DBus",
+                         "org.freedesktop.DBus", "GetId",
+                         "org.freedesktop.DBus"))
+    buf = bytearray()
+    while True:
+        kind, fields = read_message(sock, buf)
+        if fields.get(5) == 9999:
+            print("sent %s %s x %s" % (what, dest, count))
+            return
+
+
+def cmd_rawcall(order, iface):
+    sock = bus_connect(order)
     body = struct.pack((">" if order == "B" else "<") + "I", 0)
     sock.sendall(message(order, 2, "/org/nvmexpress/stac",
                          None if iface == "-" else iface, "list_controllers",
@@ -360,7 +416,7 @@ def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     {"json": cmd_json, "gvariant-str": cmd_gvariant_str,
      "gvariant-json": cmd_gvariant_json, "literal-str": cmd_literal_str,
-     "fill": cmd_fill, "rawcall": cmd_rawcall,
+     "fill": cmd_fill, "rawcall": cmd_rawcall, "hostile": cmd_hostile,
      "blocked": cmd_blocked, "noreply": cmd_noreply,
      "flood": cmd_flood}[cmd](*args)
 
