@@ -1916,9 +1916,57 @@ validators(void)
 	CHECK(dw_bus_name_valid(name));
 }
 
+/* Whether our writer takes s as a string value. */
+static int
+writer_takes(const char *s)
+{
+	struct dw_writer w;
+	const uint8_t *data;
+	size_t len;
+	int r;
+
+	dw_writer_init(&w, 0);
+	dw_msg_begin_signal(&w, 1, "/a", "a.b", "c", "s");
+	dw_write_string(&w, s);
+	r = dw_msg_finish(&w, &data, &len);
+	dw_writer_free(&w);
+	return r == 0;
+}
+
+/* Text from outside made fit for a reply: bad bytes '?', a cut tail gone. */
+static void
+utf8_sanitize(void)
+{
+	static const struct {
+		const char	*in, *out;
+	} cases[] = {
+		{ "plain", "plain" },
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },
+		{ "\xff\xfe", "??" },
+		{ "a\xc3x", "a?x" },			/* lead, no continuation */
+		{ "a\x80b", "a?b" },			/* lone continuation */
+		{ "\xc0\xaf", "??" },			/* overlong '/' */
+		{ "\xed\xa0\x80", "???" },		/* a surrogate */
+		{ "\xf4\x90\x80\x80", "????" },	/* above U+10FFFF */
+		{ "ok\xe2\x82", "ok" },		/* cut in a character */
+		{ "ok\xf0\x9f\x98", "ok" },
+		{ "\xe2\x82\xac", "\xe2\x82\xac" },	/* the euro sign */
+	};
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", cases[i].in);
+		CHECK_INT(dw_utf8_sanitize(buf), strlen(cases[i].out));
+		CHECK_STR(buf, cases[i].out);
+		CHECK(writer_takes(buf));
+	}
+}
+
 int
 main(void)
 {
+	TEST(utf8_sanitize);
 	TEST(hello_call_parse);
 	TEST(hello_call_build);
 	TEST(hello_reply_parse);
