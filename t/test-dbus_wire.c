@@ -1944,7 +1944,7 @@ utf8_sanitize(void)
 		{ "caf\xc3\xa9", "caf\xc3\xa9" },
 		{ "\xff\xfe", "??" },
 		{ "a\xc3x", "a?x" },			/* lead, no continuation */
-		{ "a\x80b", "a?b" },			/* lone continuation */
+		{ "a\x80" "b", "a?b" },			/* lone continuation */
 		{ "\xc0\xaf", "??" },			/* overlong '/' */
 		{ "\xed\xa0\x80", "???" },		/* a surrogate */
 		{ "\xf4\x90\x80\x80", "????" },	/* above U+10FFFF */
