@@ -1342,6 +1342,42 @@ assert c["model"] == "Fake ??B ?x", c["model"]
 assert c["serial"] == "SER?B", c["serial"]'
 still_alive "hostile local users"
 
+# stafd restarted and cannot reach a DC yet: it lists it not connected,
+# with no entries.  That is "unknown": what the DC listed stays (stacd used
+# to disconnect all of it).  A connected DC that lists nothing empties.
+# lp_dc1 CONNECTED: logpages-3.json with DC 192.0.2.1 listing nothing
+lp_dc1() {
+	$PY -c '
+import json, sys
+d = json.load(open("t/dbus/logpages-3.json"))
+dc = d[0]["discovery-controller"]
+dc["connected"] = sys.argv[1]
+dc["device"] = "nvme0" if sys.argv[1] == "True" else "nvme?"
+d[0]["log-pages"] = []
+json.dump(d, open(sys.argv[2], "w"), indent=1)
+' "$1" "$T/lp.json"
+}
+lp_dc1 False
+_n=$(stac_calls)
+kill -USR1 "$STAFD_PID"
+if wait_until 6000 calls_above "$_n" && sleep 0.5 &&
+    lc_traddrs_are "$ALL7" && ! deleted nvme4; then
+	pass "a DC listed not connected and empty keeps its I/O controllers"
+else
+	fail "a DC listed not connected and empty keeps its I/O controllers"
+	diag "$T/chk"
+fi
+lp_dc1 True
+_n=$(stac_calls)
+kill -USR1 "$STAFD_PID"
+if wait_until 6000 calls_above "$_n" &&
+    wait_until 3000 lc_traddrs_are "10.0.0.1 10.0.0.2 10.0.0.9 10.1.0.4"; then
+	pass "... and once connected, its empty list removes them"
+else
+	fail "... and once connected, its empty list removes them"
+	diag "$T/chk"
+fi
+
 ###############################################################################
 # 14. the end: clean exit, no sanitizer report, no secret on the bus
 ###############################################################################
