@@ -3,14 +3,18 @@
  * scale of a server with thousands of controllers.  Prints numbers; it
  * asserts nothing (timing belongs here, never in tests).
  */
+#include <sys/wait.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "dbus_wire.h"
+#include "discovery.h"
 #include "log.h"
 #include "netlink.h"
 #include "nvmf.h"
@@ -281,10 +285,99 @@ bench_scan(int n)
 		fprintf(stderr, "cannot remove %s\n", root);
 }
 
+/* stafd's answer for n I/O controllers behind one discovery controller. */
+static char *
+log_pages(int n, size_t *len)
+{
+	size_t cap = (size_t)n * 200 + 512, off;
+	char *s = malloc(cap);
+	int i;
+
+	off = (size_t)snprintf(s, cap, "[{\"discovery-controller\": "
+	    "{\"traddr\": \"10.9.9.9\", \"connected\": \"True\"}, "
+	    "\"log-pages\": [");
+	for (i = 0; i < n; i++)
+		off += (size_t)snprintf(s + off, cap - off, "%s{\"trtype\": "
+		    "\"tcp\", \"subtype\": \"nvme\", \"traddr\": "
+		    "\"10.%d.%d.%d\", \"trsvcid\": \"4420\", \"subnqn\": "
+		    "\"nqn.2014-08.org.example:s%d\", \"eflags\": \"0\"}",
+		    i ? ", " : "", (i >> 16) & 255, (i >> 8) & 255, i & 255, i);
+	off += (size_t)snprintf(s + off, cap - off, "]}]");
+	*len = off;
+	return s;
+}
+
+/* VmHWM of this process, in kB (peak resident set). */
+static long
+peak_rss_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/*
+ * The memory budget for what stafd sends, in a fresh process (bench
+ * discovery N, run by bench_discovery()): n entries parsed and the result
+ * kept, as the daemon keeps it; the peak RSS it adds is the cost.
+ */
+static int
+discovery_child(int n)
+{
+	struct conf c;
+	struct host_conf h;
+	struct want *w = NULL;
+	size_t len, got = 0;
+	char *text, what[80];
+	long base;
+	double t0, t1;
+
+	conf_init(&c);
+	memset(&h, 0, sizeof(h));
+	strcpy(h.nqn, HOSTNQN);
+	base = peak_rss_kb();
+	text = log_pages(n, &len);
+	t0 = now_s();
+	want_from_log_pages(text, len, &c, &h, NULL, 0, &w, &got);
+	t1 = now_s();
+	snprintf(what, sizeof(what), "discovery: %d entries, %zu kept", n, got);
+	report(what, t1 - t0, (long)got, "entry");
+	printf("%-52s %10ld kB  (JSON text %zu kB, result %zu kB)\n",
+	    "  (peak RSS added, text included)", peak_rss_kb() - base,
+	    len / 1024, got * sizeof(*w) / 1024);
+	free(w);
+	free(text);
+	return 0;
+}
+
+static void
+bench_discovery(int n)
+{
+	char arg[16];
+	pid_t pid;
+
+	snprintf(arg, sizeof(arg), "%d", n);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		execl("/proc/self/exe", "bench", "discovery", arg, (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	log_init(LOG_DISCARD);	/* keep parse warnings out of the table */
+	if (argc == 3 && strcmp(argv[1], "discovery") == 0)
+		return discovery_child(atoi(argv[2]));
 	bench_conf(1000);
 	bench_conf(10000);
 	bench_reconcile(1000);
@@ -293,5 +386,8 @@ main(void)
 	bench_options();
 	bench_dbus();
 	bench_scan(1000);
+	bench_discovery(1000);
+	bench_discovery(10000);
+	bench_discovery(60000);
 	return 0;
 }
