@@ -20,6 +20,7 @@
 #include "bus.h"
 #include "log.h"
 #include "stacd.h"
+#include "util.h"
 
 #define SASL_LINE_MAX	512
 #define READ_CHUNK	65536
@@ -199,14 +200,10 @@ bus_call(struct bus *b, const char *peer, bus_reply_fn fn, void *arg,
 
 	if (strlen(peer) > DW_NAME_MAX)
 		return -EINVAL;
-	if (b->n_pending == b->cap_pending) {
-		size_t cap = b->cap_pending ? b->cap_pending * 2 : 8;
-
-		if ((p = realloc(b->pending, cap * sizeof(*p))) == NULL)
-			return -ENOMEM;
-		b->pending = p;
-		b->cap_pending = cap;
-	}
+	if ((p = array_grow(b->pending, &b->cap_pending, b->n_pending + 1,
+	    sizeof(*p))) == NULL)
+		return -ENOMEM;
+	b->pending = p;
 	if ((r = bus_send(b)) < 0)
 		return r;
 	p = &b->pending[b->n_pending++];

@@ -17,12 +17,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "field.h"
 #include "log.h"
+#include "util.h"
 
 /*
  * What a warning may quote of the text: a DH-HMAC-CHAP or TLS secret
@@ -38,7 +38,6 @@ echo(const char *text)
 
 #define INI_LINE_MAX	8192		/* longer lines are refused */
 #define CONF_FILE_MAX	(64u << 20)	/* 64 MiB: far above 100k entries */
-#define PATH_BUF	4096
 
 /* ------------------------------------------------------------------ */
 /* The INI lexer: lines -> (section, key, value, line) items.          */
@@ -745,21 +744,6 @@ ctrl_validate(const struct entry_ctx *e, struct ctrl_build *b)
 	return true;
 }
 
-static void *
-grow(void *arr, size_t *cap, size_t n, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return arr;
-	ncap = *cap ? *cap * 2 : 16;
-	p = realloc(arr, ncap * elem);
-	if (p)
-		*cap = ncap;
-	return p;
-}
-
 static int
 add_controller(struct conf_parser *p, unsigned line, const char *value)
 {
@@ -779,7 +763,8 @@ add_controller(struct conf_parser *p, unsigned line, const char *value)
 	entry_tokens(&e, text, ctrl_token, b);
 	if (!ctrl_validate(&e, b))
 		goto out;
-	arr = grow(c->ctrls, &c->cap_ctrls, c->n_ctrls, sizeof(*arr));
+	arr = array_grow(c->ctrls, &c->cap_ctrls, c->n_ctrls + 1,
+	    sizeof(*arr));
 	if (arr == NULL) {
 		r = -ENOMEM;
 		goto out;
@@ -865,7 +850,8 @@ add_exclude(struct conf_parser *p, unsigned line, const char *value)
 		entry_warn(&e, "names no field, so it matches nothing");
 		goto out;
 	}
-	arr = grow(c->excludes, &c->cap_excludes, c->n_excludes, sizeof(*arr));
+	arr = array_grow(c->excludes, &c->cap_excludes, c->n_excludes + 1,
+	    sizeof(*arr));
 	if (arr == NULL) {
 		r = -ENOMEM;
 		goto out;
@@ -1030,64 +1016,6 @@ conf_parse(struct conf *c, const char *buf, size_t len, const char *fname)
 	if (r == 0)
 		r = drop_duplicates(&p);
 	return r;
-}
-
-int
-read_file(const char *path, size_t max, char **bufp, size_t *lenp)
-{
-	struct stat st;
-	char *buf = NULL;
-	size_t len = 0;
-	ssize_t n;
-	int fd, r = 0;
-
-	/* O_NONBLOCK: opening a FIFO must not wait for its writer. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		r = -EISDIR;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) && !(S_ISCHR(st.st_mode) &&
-	    st.st_rdev == makedev(1, 3))) {	/* /dev/null */
-		r = -EINVAL;
-		goto out;
-	}
-	if ((buf = malloc(max + 1)) == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
-	while ((n = read(fd, buf + len, max + 1 - len)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			goto out;
-		}
-		len += (size_t)n;
-		if (len > max) {
-			r = -EFBIG;
-			goto out;
-		}
-	}
-	buf[len] = '\0';
-	*bufp = buf;
-	*lenp = len;
-	buf = NULL;
-out:
-	free(buf);
-	close(fd);
-	return r;
-}
-
-const char *
-read_file_strerror(int err)
-{
-	return err == -EINVAL ? "not a regular file" : strerror(-err);
 }
 
 int
@@ -1318,8 +1246,8 @@ host_value(const char *spec, const char *root, char *out, size_t outsz,
 		snprintf(out, outsz, "%s", spec);
 		return 0;
 	}
-	snprintf(path_out, pathsz, "%s%s", root, spec + 7);
-	if ((r = read_file(path_out, 4096, &buf, &len)) < 0)
+	if ((r = path_under(path_out, pathsz, root, "%s", spec + 7)) < 0 ||
+	    (r = read_file(path_out, 4096, &buf, &len)) < 0)
 		return r;
 	buf[strcspn(buf, "\n")] = '\0';
 	start = buf + strspn(buf, " \t\r");
@@ -1460,8 +1388,8 @@ host_load(struct host_conf *h, const char *root)
 	size_t len = 0;
 	int r;
 
-	snprintf(path, sizeof(path), "%s/etc/stas/sys.conf", root);
-	r = read_file(path, CONF_FILE_MAX, &buf, &len);
+	if ((r = path_under(path, sizeof(path), root, "/etc/stas/sys.conf")) == 0)
+		r = read_file(path, CONF_FILE_MAX, &buf, &len);
 	if (r < 0 && r != -ENOENT) {
 		log_err("%s: %s", path, read_file_strerror(r));
 		return -1;

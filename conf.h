@@ -154,16 +154,4 @@ int	host_parse(struct host_conf *h, const char *buf, size_t len,
 /* host_load - host_parse() of ROOT/etc/stas/sys.conf (may not exist). */
 int	host_load(struct host_conf *h, const char *root);
 
-/*
- * read_file - read a whole (small) regular file into a NUL-terminated
- * buffer.  Anything else is refused before a byte is read: a FIFO or a
- * terminal would block the daemon's loop.  /dev/null reads as empty.
- * Return: 0 with *buf (free it) and *len, or -errno; -EFBIG over max,
- * -EISDIR, -EINVAL when it is not a regular file.
- */
-int	read_file(const char *path, size_t max, char **buf, size_t *len);
-
-/* read_file()'s error as text: "not a regular file" for -EINVAL. */
-const char *read_file_strerror(int err);
-
 #endif

@@ -20,6 +20,7 @@
 #include "field.h"
 #include "json.h"
 #include "log.h"
+#include "util.h"
 
 #define SKIP_WARN_MAX	20	/* entry warnings logged per document */
 #define EFLAGS_NCC	0x4	/* not connected to a CDC (NVMe TP 8010) */
@@ -326,7 +327,6 @@ static void
 add_want(struct disc *d, const struct want *w)
 {
 	struct want *v;
-	size_t cap;
 
 	if (d->n == DISCOVERY_WANTS_MAX) {
 		log_warnx("stafd: more than %d I/O controllers discovered (the "
@@ -334,15 +334,11 @@ add_want(struct disc *d, const struct want *w)
 		d->full = true;
 		return;
 	}
-	if (d->n == d->cap) {
-		cap = d->cap ? d->cap * 2 : 16;
-		if ((v = realloc(d->v, cap * sizeof(*v))) == NULL) {
-			d->err = -ENOMEM;
-			return;
-		}
-		d->v = v;
-		d->cap = cap;
+	if ((v = array_grow(d->v, &d->cap, d->n + 1, sizeof(*v))) == NULL) {
+		d->err = -ENOMEM;
+		return;
 	}
+	d->v = v;
 	d->v[d->n++] = *w;
 }
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "util.h"
 
 struct json_node {
 	enum json_type	 type;
@@ -203,18 +204,12 @@ skip_ws(struct jp *p)
 static void *
 grow(struct jp *p, void *arr, size_t *cap, size_t need, size_t elem)
 {
-	size_t ncap = *cap ? *cap : 64;
 	void *v;
 
 	if (need <= *cap)
 		return arr;
-	while (ncap < need)
-		ncap *= 2;
-	if ((v = realloc(arr, ncap * elem)) == NULL) {
+	if ((v = array_grow(arr, cap, need, elem)) == NULL)
 		fail(p, -ENOMEM, "out of memory");
-		return NULL;
-	}
-	*cap = ncap;
 	return v;
 }
 

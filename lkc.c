@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lkc.h"
+#include "log.h"
 
 #define TAG_LEN	11	/* "configured " and "discovered " */
 
@@ -110,14 +111,73 @@ int
 lkc_locate(const char *root, const char *runtime_dir, char *path,
     size_t size)
 {
-	char dir[PATH_MAX - sizeof(LKC_FILE) - 1];
+	const char *rd = runtime_dir && *runtime_dir == '/' ? runtime_dir :
+	    "/run/stacd";
+	char dir[PATH_BUF];
 	int r;
 
 	/* systemd may pass several directories, separated by ':'. */
-	snprintf(dir, sizeof(dir), "%s%s", root, runtime_dir &&
-	    *runtime_dir == '/' ? runtime_dir : "/run/stacd");
-	dir[strcspn(dir, ":")] = '\0';
-	r = mkdir_p(dir);
-	snprintf(path, size, "%s/%s", dir, LKC_FILE);
-	return r;
+	if ((r = path_under(dir, sizeof(dir), root, "%.*s",
+	    (int)strcspn(rd, ":"), rd)) < 0 ||
+	    (r = path_under(path, size, dir, "/%s", LKC_FILE)) < 0)
+		return r;
+	return mkdir_p(dir);
+}
+
+void
+lkc_load(struct lkc *l, const char *root, const char *runtime_dir,
+    struct recon *r)
+{
+	char *buf;
+	size_t len, n;
+	int err;
+
+	if ((err = lkc_locate(root, runtime_dir, l->path, sizeof(l->path))) < 0)
+		log_warnx("cannot create the directory of %s: %s", l->path,
+		    strerror(-err));
+	if ((err = read_file(l->path, 64u << 20, &buf, &len)) < 0) {
+		if (err != -ENOENT)
+			log_warnx("%s: %s", l->path, read_file_strerror(err));
+		return;
+	}
+	n = lkc_parse(buf, l->path, r);
+	free(buf);
+	if (n)
+		log_info("%zu controllers owned before the restart (%s)", n,
+		    l->path);
+}
+
+void
+lkc_save(struct lkc *l, const struct recon *r)
+{
+	char *text = lkc_render(r);
+	int err;
+
+	if (text == NULL)
+		return;
+	if (l->written && strcmp(text, l->written) == 0) {
+		free(text);
+		return;
+	}
+	if ((err = lkc_write(l->path, text)) < 0) {
+		if (!l->failing)
+			log_warnx("cannot save %s: %s; trying again at every "
+			    "pass (until then a restart forgets which "
+			    "connections are stacd's)", l->path, strerror(-err));
+		l->failing = true;
+		free(text);
+		return;
+	}
+	if (l->failing)
+		log_info("saved %s", l->path);
+	l->failing = false;
+	free(l->written);
+	l->written = text;
+}
+
+void
+lkc_fini(struct lkc *l)
+{
+	free(l->written);
+	l->written = NULL;
 }

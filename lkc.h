@@ -10,11 +10,38 @@
 #ifndef STACD_LKC_H
 #define STACD_LKC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "reconcile.h"
+#include "util.h"
 
 #define LKC_FILE	"last-known-config"
+
+/* The daemon's state file: where it is and what it holds. */
+struct lkc {
+	char		 path[PATH_BUF];
+	char		*written;	/* the text the file holds, or NULL */
+	bool		 failing;	/* the last write failed (said once) */
+};
+
+/*
+ * lkc_load - locate the file (lkc_locate()) and seed r with the
+ * identities it lists: what stacd owned before a restart.  Problems are
+ * logged; none is fatal.
+ */
+void	 lkc_load(struct lkc *l, const char *root, const char *runtime_dir,
+	    struct recon *r);
+
+/*
+ * lkc_save - write what r owns when it changed since the last good write,
+ * or when that write failed: every pass tries again.  A failure is said
+ * once, and so is the recovery (a read-only /run is not fatal, but a
+ * restart then forgets which connections are stacd's).
+ */
+void	 lkc_save(struct lkc *l, const struct recon *r);
+
+void	 lkc_fini(struct lkc *l);
 
 /* The file's text for what r owns now (free it), or NULL on ENOMEM. */
 char	*lkc_render(const struct recon *r);

@@ -20,6 +20,7 @@
 #include "field.h"
 #include "log.h"
 #include "nvmf.h"
+#include "util.h"
 
 #define ATTR_MAX	4096
 
@@ -454,10 +455,14 @@ int
 nvmf_read_attr(const char *root, const char *device, const char *attr,
     char *buf, size_t size)
 {
-	char path[4096];
+	char path[PATH_BUF];
 	int fd, r;
 
-	snprintf(path, sizeof(path), "%s/sys/class/nvme/%s", root, device);
+	if ((r = path_under(path, sizeof(path), root, "/sys/class/nvme/%s",
+	    device)) < 0) {
+		buf[0] = '\0';
+		return r;
+	}
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		buf[0] = '\0';
 		return -errno;
@@ -528,9 +533,13 @@ read_ctrl_at(int classfd, const char *name, struct kctrl *k)
 static int
 open_class(const char *root)
 {
-	char path[4096];
+	char path[PATH_BUF];
+	int r;
 
-	snprintf(path, sizeof(path), "%s/sys/class/nvme", root);
+	if ((r = path_under(path, sizeof(path), root, "/sys/class/nvme")) < 0) {
+		errno = -r;
+		return -1;
+	}
 	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
@@ -579,14 +588,11 @@ nvmf_scan(const char *root, struct kctrl **out)
 		if (strncmp(de->d_name, "nvme", 4) != 0 ||
 		    !isdigit((unsigned char)de->d_name[4]))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				r = -ENOMEM;
-				goto out;
-			}
-			v = nv;
+		if ((nv = array_grow(v, &cap, n + 1, sizeof(*v))) == NULL) {
+			r = -ENOMEM;
+			goto out;
 		}
+		v = nv;
 		/* A controller may vanish mid-scan: skip it. */
 		if (read_ctrl_at(dirfd(dir), de->d_name, &v[n]) == 0)
 			n++;
@@ -606,9 +612,13 @@ out:
 static int
 open_fabrics(const char *root, int flags)
 {
-	char path[4096];
+	char path[PATH_BUF];
+	int r;
 
-	snprintf(path, sizeof(path), "%s/dev/nvme-fabrics", root);
+	if ((r = path_under(path, sizeof(path), root, "/dev/nvme-fabrics")) < 0) {
+		errno = -r;
+		return -1;
+	}
 	return open(path, flags | O_CLOEXEC);
 }
 
@@ -683,11 +693,12 @@ out:
 int
 nvmf_disconnect(const char *root, const char *name)
 {
-	char path[4096];
-	int fd, r = 0;
+	char path[PATH_BUF];
+	int fd, r;
 
-	snprintf(path, sizeof(path), "%s/sys/class/nvme/%s/delete_controller",
-	    root, name);
+	if ((r = path_under(path, sizeof(path), root,
+	    "/sys/class/nvme/%s/delete_controller", name)) < 0)
+		return r;
 	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
 		return -errno;
 	if (write(fd, "1", 1) != 1)

@@ -17,6 +17,7 @@
 #include "field.h"
 #include "log.h"
 #include "reconcile.h"
+#include "util.h"
 
 void
 recon_init(struct recon *r)
@@ -67,14 +68,9 @@ recon_seed_owned(struct recon *r, const struct ctrl_id *id, bool discovered)
 
 	if (recon_find(r, id))
 		return 0;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-
-		if ((v = realloc(r->v, cap * sizeof(*v))) == NULL)
-			return -ENOMEM;
-		r->v = v;
-		r->cap = cap;
-	}
+	if ((v = array_grow(r->v, &r->cap, r->n + 1, sizeof(*v))) == NULL)
+		return -ENOMEM;
+	r->v = v;
 	memset(&t, 0, sizeof(t));
 	t.cfg.id = *id;
 	t.owned = true;
@@ -103,16 +99,11 @@ action_add(struct actions *a, enum action_kind kind)
 
 	if (a->err)
 		return NULL;
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 8;
-
-		if ((v = realloc(a->v, cap * sizeof(*v))) == NULL) {
-			a->err = -ENOMEM;
-			return NULL;
-		}
-		a->v = v;
-		a->cap = cap;
+	if ((v = array_grow(a->v, &a->cap, a->n + 1, sizeof(*v))) == NULL) {
+		a->err = -ENOMEM;
+		return NULL;
 	}
+	a->v = v;
 	v = &a->v[a->n++];
 	memset(v, 0, sizeof(*v));
 	v->kind = kind;

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "nvmf.h"
 #include "stac_object.h"
+#include "util.h"
 
 #define ERR_PREFIX	"org.freedesktop.DBus.Error."
 #define REDACTED	"<redacted>"
@@ -734,14 +735,14 @@ machine_id(struct bus *b, const struct dw_msg *m, const struct stac_view *v)
 	static const char *const files[] = {
 		"/etc/machine-id", "/var/lib/dbus/machine-id"
 	};
-	char path[4096], id[64];
+	char path[PATH_BUF], id[64];
 	size_t i;
 	ssize_t n;
 	int fd;
 
 	for (i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "%s%s", v->root, files[i]);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		if (path_under(path, sizeof(path), v->root, "%s", files[i]) < 0 ||
+		    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 			continue;
 		n = read(fd, id, sizeof(id) - 1);
 		close(fd);

@@ -33,6 +33,7 @@
 #include "stacd.h"
 #include "stafd_client.h"
 #include "worker.h"
+#include "util.h"
 
 #define EXIT_USAGE	2
 
@@ -214,7 +215,6 @@ struct name {
 struct stacd {
 	struct options	 opt;
 	char		 conf_path[PATH_MAX];
-	char		 lkc_path[PATH_MAX];
 	struct conf	 conf;
 	struct host_conf host;
 	uint32_t	 supported;	/* kernel options, bits of nvmf_opt */
@@ -249,8 +249,7 @@ struct stacd {
 	int64_t		 uevent_pass_at;	/* reconcile then; 0: no */
 	int64_t		 next_pass;	/* deadline asked by the reconciler */
 	bool		 ready;		/* READY=1 sent */
-	char		*lkc_written;	/* what the LKC file holds */
-	bool		 lkc_failing;	/* its last write failed (said once) */
+	struct lkc	 lkc;		/* the last-known-config file */
 };
 
 static struct recon_params
@@ -372,65 +371,6 @@ names_refresh(struct stacd *s)
 	for (i = 0; i < s->n_names; i++)
 		if (!s->names[i].pending)
 			resolve_start(s, &s->names[i]);
-}
-
-/* ---- the last-known-config: which live connections are ours ---- */
-
-/*
- * Written when what stacd owns changed, or after a failed write (every
- * pass tries again).  A failure is said once, and so is the recovery: a
- * read-only or missing /run is not fatal, but a restart then forgets.
- */
-static void
-lkc_save(struct stacd *s)
-{
-	char *text = lkc_render(&s->recon);
-	int r;
-
-	if (text == NULL)
-		return;
-	if (s->lkc_written && strcmp(text, s->lkc_written) == 0) {
-		free(text);
-		return;
-	}
-	if ((r = lkc_write(s->lkc_path, text)) < 0) {
-		if (!s->lkc_failing)
-			log_warnx("cannot save %s: %s; trying again at every "
-			    "pass (until then a restart forgets which "
-			    "connections are stacd's)", s->lkc_path,
-			    strerror(-r));
-		s->lkc_failing = true;
-		free(text);
-		return;
-	}
-	if (s->lkc_failing)
-		log_info("saved %s", s->lkc_path);
-	s->lkc_failing = false;
-	free(s->lkc_written);
-	s->lkc_written = text;
-}
-
-static void
-lkc_load(struct stacd *s)
-{
-	char *buf;
-	size_t len, n;
-	int r;
-
-	if ((r = lkc_locate(s->opt.root, getenv("RUNTIME_DIRECTORY"),
-	    s->lkc_path, sizeof(s->lkc_path))) < 0)
-		log_warnx("cannot create the directory of %s: %s",
-		    s->lkc_path, strerror(-r));
-	if ((r = read_file(s->lkc_path, 64u << 20, &buf, &len)) < 0) {
-		if (r != -ENOENT)
-			log_warnx("%s: %s", s->lkc_path, read_file_strerror(r));
-		return;
-	}
-	n = lkc_parse(buf, s->lkc_path, &s->recon);
-	free(buf);
-	if (n)
-		log_info("%zu controllers owned before the restart (%s)", n,
-		    s->lkc_path);
 }
 
 /* ---- readiness (sd_notify without libsystemd) ---- */
@@ -669,7 +609,7 @@ reconcile(struct stacd *s)
 			start_disconnect(s, &acts[i]);
 	}
 	free(acts);
-	lkc_save(s);
+	lkc_save(&s->lkc, &s->recon);
 	if (!s->ready) {
 		s->ready = true;
 		notify("READY=1");
@@ -849,7 +789,7 @@ on_bus_msg(void *ctx, const struct dw_msg *m)
 		.conf = &s->conf,
 		.host = &s->host,
 		.root = s->opt.root,
-		.lkc_path = s->lkc_path,
+		.lkc_path = s->lkc.path,
 		.supported = s->supported,
 		.tron = log_debug_enabled(),
 		.soak_timer = timer,
@@ -1010,7 +950,8 @@ daemon_init(struct stacd *s)
 		log_warnx("Kernel does not appear to support all the options "
 		    "needed to run this program. Consider updating to a later "
 		    "kernel version.");
-	lkc_load(s);
+	lkc_load(&s->lkc, s->opt.root, getenv("RUNTIME_DIRECTORY"),
+	    &s->recon);
 	bus_try_connect(s);
 	s->want_dirty = true;
 	s->pass_due = true;
@@ -1024,7 +965,7 @@ daemon_fini(struct stacd *s)
 	int i;
 
 	/* Connections stay up: stacd never disconnects on exit. */
-	lkc_save(s);
+	lkc_save(&s->lkc, &s->recon);
 	for (i = 0; i < PFD_MAX; i++)
 		if (s->pfd[i].fd >= 0 && i != PFD_WORKERS && i != PFD_DBUS)
 			close(s->pfd[i].fd);
@@ -1036,7 +977,7 @@ daemon_fini(struct stacd *s)
 	free(s->want);
 	free(s->desired);
 	free(s->names);
-	free(s->lkc_written);
+	lkc_fini(&s->lkc);
 }
 
 static int
@@ -1086,7 +1027,7 @@ run(struct stacd *s)
 static int
 startup_checks(const struct options *o)
 {
-	char path[4096];
+	char path[PATH_BUF];
 
 	/* Under a test root the daemon runs unprivileged on a fake tree. */
 	if (o->root[0] == '\0' && geteuid() != 0) {
@@ -1094,8 +1035,8 @@ startup_checks(const struct options *o)
 		    "to run stacd.\n");
 		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/dev/nvme-fabrics", o->root);
-	if (access(path, F_OK) != 0) {
+	if (path_under(path, sizeof(path), o->root, "/dev/nvme-fabrics") < 0 ||
+	    access(path, F_OK) != 0) {
 		fprintf(stderr, "Fatal error: missing nvme-tcp kernel module "
 		    "(%s: %s)\n", path, strerror(errno));
 		return -1;
