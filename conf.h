@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "stacd.h"
+#include "ctrl_id.h"
 
 /* Connection tunables: [Global] values and per-controller overrides. */
 enum tunable {

@@ -10,59 +10,6 @@
 #include "conf.h"
 #include "field.h"
 
-static const char *const trtype_names[TRTYPE_COUNT] = {
-	[TRTYPE_NONE] = "",
-	[TRTYPE_TCP] = "tcp",
-	[TRTYPE_RDMA] = "rdma",
-	[TRTYPE_FC] = "fc",
-	[TRTYPE_LOOP] = "loop",
-};
-
-const char *
-trtype_name(enum trtype t)
-{
-	return (unsigned)t < TRTYPE_COUNT ? trtype_names[t] : "";
-}
-
-enum trtype
-trtype_from_name(const char *name)
-{
-	int t;
-
-	for (t = TRTYPE_TCP; t < TRTYPE_COUNT; t++)
-		if (strcmp(name, trtype_names[t]) == 0)
-			return (enum trtype)t;
-	return TRTYPE_NONE;
-}
-
-int
-ctrl_id_compare(const struct ctrl_id *a, const struct ctrl_id *b)
-{
-	int c;
-
-	if (a->transport != b->transport)
-		return a->transport < b->transport ? -1 : 1;
-	if ((c = strcmp(a->traddr, b->traddr)) ||
-	    (c = strcmp(a->trsvcid, b->trsvcid)) ||
-	    (c = strcmp(a->subsysnqn, b->subsysnqn)) ||
-	    (c = strcmp(a->host_traddr, b->host_traddr)) ||
-	    (c = strcmp(a->host_iface, b->host_iface)))
-		return c;
-	return strcmp(a->host_nqn, b->host_nqn);
-}
-
-const char *
-ctrl_id_str(const struct ctrl_id *id, char *buf, size_t size)
-{
-	snprintf(buf, size, "(%s, %s%s%s%s%s%s%s%s%s)",
-	    trtype_name(id->transport), id->traddr,
-	    id->trsvcid[0] ? ", " : "", id->trsvcid,
-	    id->subsysnqn[0] ? ", " : "", id->subsysnqn,
-	    id->host_iface[0] ? ", " : "", id->host_iface,
-	    id->host_traddr[0] ? ", " : "", id->host_traddr);
-	return buf;
-}
-
 static bool
 all_chars_in(const char *s, const char *extra)
 {

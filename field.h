@@ -9,7 +9,7 @@
 #ifndef STACD_FIELD_H
 #define STACD_FIELD_H
 
-#include "stacd.h"
+#include "ctrl_id.h"
 
 enum field {
 	FIELD_TRADDR,

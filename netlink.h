@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "nvmf.h"
+#include "stacd.h"
 
 struct ucred;
 

@@ -11,27 +11,9 @@
 #include <stdint.h>
 
 #include "conf.h"
-#include "stacd.h"
+#include "ctrl_id.h"
 
-#define DEVNAME_MAX	31
 #define NVMF_OPTS_MAX	4096	/* the kernel reads at most a page */
-
-/* A controller as the kernel shows it in /sys/class/nvme/nvmeN. */
-struct kctrl {
-	char		name[DEVNAME_MAX + 1];	/* "nvme3" */
-	int		instance;		/* 3 */
-	char		transport[16];		/* tcp rdma fc loop pcie ... */
-	char		traddr[TRADDR_MAX + 1];
-	char		trsvcid[TRSVCID_MAX + 1];
-	char		host_traddr[TRADDR_MAX + 1];
-	char		host_iface[HOST_IFACE_MAX + 1];
-	char		src_addr[64];		/* tcp, kernel >= 6.1, while live */
-	char		src_iface[HOST_IFACE_MAX + 1];	/* owner of src_addr */
-	char		subsysnqn[NQN_MAX + 1];
-	char		hostnqn[NQN_MAX + 1];
-	char		state[32];		/* live, connecting, ... */
-	char		cntrltype[16];		/* io, discovery, "" (old kernel) */
-};
 
 /* Kernel options stacd may send; bits of nvmf_supported(). */
 enum nvmf_opt {
@@ -91,18 +73,6 @@ int		 nvmf_parse_reply(const char *text);
  * oversized values become "").
  */
 void		 nvmf_parse_address(struct kctrl *k, const char *text);
-
-/* True for an I/O controller of a fabrics transport. */
-bool		 kctrl_is_io(const struct kctrl *k);
-
-/*
- * nvmf_matches - may the kernel controller k serve identity id (for a
- * host whose NQN is host_nqn)?  nvme-stas's adoption rules (transport,
- * trsvcid, subsystem, host NQN; IP addresses compared as addresses,
- * host-traddr/host-iface checked when the kernel shows them).
- */
-bool		 nvmf_matches(const struct kctrl *k, const struct ctrl_id *id,
-		    const char *host_nqn);
 
 /* ---- system access (root is the --root prefix, "" normally) ---- */
 

@@ -299,7 +299,7 @@ find_match(struct kindex *x, const struct ctrl_id *id, const char *host_nqn)
 		const struct kctrl *k = x->by_key[i];
 
 		if (!x->claimed[k - x->obs] && kctrl_is_io(k) &&
-		    nvmf_matches(k, id, host_nqn))
+		    ctrl_id_matches(k, id, host_nqn))
 			return k;
 	}
 	return NULL;
@@ -348,7 +348,7 @@ match_all(struct tracked *v, size_t n, struct kindex *x,
 			continue;
 		k = find_device(x, v[i].device);
 		if (k && !x->claimed[k - x->obs] &&
-		    nvmf_matches(k, &v[i].cfg.id, p->host_nqn))
+		    ctrl_id_matches(k, &v[i].cfg.id, p->host_nqn))
 			x->claimed[k - x->obs] = true;
 		else
 			lose_device(&v[i], p);

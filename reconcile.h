@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "conf.h"
-#include "nvmf.h"
+#include "ctrl_id.h"
 
 #define RETRY_FAST_MS	3000	/* after the first failure, or a removal */
 #define RETRY_SLOW_MS	60000	/* after every later failure */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "nvmf.h"
 #include "worker.h"
 
 #define WORKER_STACK	(256 * 1024)	/* getaddrinfo needs some room */

@@ -9,7 +9,7 @@
 #define STACD_WORKER_H
 
 #include "conf.h"
-#include "nvmf.h"
+#include "ctrl_id.h"
 
 #define WORKERS_MAX	8	/* concurrent blocking calls */
 

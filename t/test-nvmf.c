@@ -210,36 +210,36 @@ matching_tcp(void)
 	struct ctrl_id id = id_tcp("10.0.0.1");
 
 	strcpy(k.src_iface, "eth0");
-	CHECK(nvmf_matches(&k, &id, HOSTNQN));
-	CHECK(!nvmf_matches(&k, &id, "nqn.other-host"));
+	CHECK(ctrl_id_matches(&k, &id, HOSTNQN));
+	CHECK(!ctrl_id_matches(&k, &id, "nqn.other-host"));
 	strcpy(id.host_nqn, "nqn.other-host");
-	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(!ctrl_id_matches(&k, &id, HOSTNQN));
 	id.host_nqn[0] = '\0';
 	strcpy(id.host_traddr, "10.0.0.5");
-	CHECK(nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(ctrl_id_matches(&k, &id, HOSTNQN));
 	strcpy(id.host_traddr, "255.255.255.255");
-	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(!ctrl_id_matches(&k, &id, HOSTNQN));
 	id.host_traddr[0] = '\0';
 	strcpy(id.host_iface, "eth0");
-	CHECK(nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(ctrl_id_matches(&k, &id, HOSTNQN));
 	strcpy(id.host_iface, "blah");
-	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(!ctrl_id_matches(&k, &id, HOSTNQN));
 	/* legacy kernel: nothing to compare with, so it matches */
 	k.src_addr[0] = k.src_iface[0] = '\0';
-	CHECK(nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(ctrl_id_matches(&k, &id, HOSTNQN));
 	strcpy(k.host_iface, "eth1");
-	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(!ctrl_id_matches(&k, &id, HOSTNQN));
 	id = id_tcp("10.0.0.2");
-	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(!ctrl_id_matches(&k, &id, HOSTNQN));
 	id = id_tcp("10.0.0.1");
 	strcpy(id.trsvcid, "4421");
-	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(!ctrl_id_matches(&k, &id, HOSTNQN));
 	id = id_tcp("10.0.0.1");
 	strcpy(id.subsysnqn, "nqn.x:other");
-	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(!ctrl_id_matches(&k, &id, HOSTNQN));
 	id.transport = TRTYPE_RDMA;
 	strcpy(id.subsysnqn, "nqn.x:y");
-	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(!ctrl_id_matches(&k, &id, HOSTNQN));
 }
 
 static void
@@ -248,7 +248,7 @@ matching_ipv6_text(void)
 	struct kctrl k = kctrl_tcp("0::1", "");
 	struct ctrl_id id = id_tcp("::1");
 
-	CHECK(nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(ctrl_id_matches(&k, &id, HOSTNQN));
 }
 
 static void
@@ -268,9 +268,9 @@ matching_fc(void)
 	strcpy(id.traddr, "nn-0x20000024ff19ab71:pn-0x21000024ff19ab71");
 	strcpy(id.host_traddr, "nn-0x1000000000000001:pn-0x2000000000000001");
 	strcpy(id.subsysnqn, "nqn.x:y");
-	CHECK(nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(ctrl_id_matches(&k, &id, HOSTNQN));
 	strcpy(id.host_traddr, "nn-0x1000000000000001:pn-0x2000000000000002");
-	CHECK(!nvmf_matches(&k, &id, HOSTNQN));
+	CHECK(!ctrl_id_matches(&k, &id, HOSTNQN));
 }
 
 static void

@@ -1,0 +1,170 @@
+/*
+ * ctrl_id.c - controller identities, their names and order, and the
+ * matching of a wanted identity with a controller the kernel has.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ctrl_id.h"
+
+static const char *const trtype_names[TRTYPE_COUNT] = {
+	[TRTYPE_NONE] = "",
+	[TRTYPE_TCP] = "tcp",
+	[TRTYPE_RDMA] = "rdma",
+	[TRTYPE_FC] = "fc",
+	[TRTYPE_LOOP] = "loop",
+};
+
+const char *
+trtype_name(enum trtype t)
+{
+	return (unsigned)t < TRTYPE_COUNT ? trtype_names[t] : "";
+}
+
+enum trtype
+trtype_from_name(const char *name)
+{
+	int t;
+
+	for (t = TRTYPE_TCP; t < TRTYPE_COUNT; t++)
+		if (strcmp(name, trtype_names[t]) == 0)
+			return (enum trtype)t;
+	return TRTYPE_NONE;
+}
+
+int
+ctrl_id_compare(const struct ctrl_id *a, const struct ctrl_id *b)
+{
+	int c;
+
+	if (a->transport != b->transport)
+		return a->transport < b->transport ? -1 : 1;
+	if ((c = strcmp(a->traddr, b->traddr)) ||
+	    (c = strcmp(a->trsvcid, b->trsvcid)) ||
+	    (c = strcmp(a->subsysnqn, b->subsysnqn)) ||
+	    (c = strcmp(a->host_traddr, b->host_traddr)) ||
+	    (c = strcmp(a->host_iface, b->host_iface)))
+		return c;
+	return strcmp(a->host_nqn, b->host_nqn);
+}
+
+const char *
+ctrl_id_str(const struct ctrl_id *id, char *buf, size_t size)
+{
+	snprintf(buf, size, "(%s, %s%s%s%s%s%s%s%s%s)",
+	    trtype_name(id->transport), id->traddr,
+	    id->trsvcid[0] ? ", " : "", id->trsvcid,
+	    id->subsysnqn[0] ? ", " : "", id->subsysnqn,
+	    id->host_iface[0] ? ", " : "", id->host_iface,
+	    id->host_traddr[0] ? ", " : "", id->host_traddr);
+	return buf;
+}
+
+bool
+kctrl_is_io(const struct kctrl *k)
+{
+	if (strcmp(k->transport, "pcie") == 0 || k->transport[0] == '\0')
+		return false;
+	if (k->cntrltype[0])
+		return strcmp(k->cntrltype, "io") == 0;
+	/* Kernels before 5.18 have no cntrltype: go by the NQN. */
+	return strcmp(k->subsysnqn, DISCOVERY_NQN) != 0;
+}
+
+/* ---- matching ---- */
+
+/* Parse an IP literal into 16 bytes, IPv4 as IPv4-mapped IPv6. */
+static bool
+ip_parse(const char *s, unsigned char out[16])
+{
+	char buf[64];
+	size_t n = strcspn(s, "%");
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET6, buf, out) == 1)
+		return true;
+	memset(out, 0, 10);
+	out[10] = out[11] = 0xff;
+	return inet_pton(AF_INET, buf, out + 12) == 1;
+}
+
+bool
+ip_equal(const char *a, const char *b)
+{
+	unsigned char x[16], y[16];
+
+	if (!ip_parse(a, x) || !ip_parse(b, y))
+		return false;
+	return memcmp(x, y, sizeof(x)) == 0;
+}
+
+static bool
+traddr_equal(enum trtype t, const char *want, const char *have)
+{
+	if (t == TRTYPE_TCP || t == TRTYPE_RDMA)
+		return ip_equal(want, have) || strcmp(want, have) == 0;
+	return strcasecmp(want, have) == 0;
+}
+
+/*
+ * tcp host side: the kernel shows src_addr (>= 6.1) while connected, and
+ * host_traddr/host_iface only when they were given.  Where it shows
+ * nothing to compare with, the controller is taken to match, as in
+ * nvme-stas: a connection made without binding still serves us.
+ */
+static bool
+tcp_host_matches(const struct kctrl *k, const struct ctrl_id *id)
+{
+	if (id->host_traddr[0]) {
+		if (k->src_addr[0] && !ip_equal(id->host_traddr, k->src_addr))
+			return false;
+		if (!k->src_addr[0] && k->host_traddr[0] &&
+		    !ip_equal(id->host_traddr, k->host_traddr))
+			return false;
+	}
+	if (id->host_iface[0]) {
+		if (k->host_iface[0])
+			return strcmp(id->host_iface, k->host_iface) == 0;
+		if (k->src_iface[0])
+			return strcmp(id->host_iface, k->src_iface) == 0;
+	}
+	return true;
+}
+
+bool
+ctrl_id_matches(const struct kctrl *k, const struct ctrl_id *id,
+    const char *host_nqn)
+{
+	enum trtype t = id->transport;
+	const char *want_host = id->host_nqn[0] ? id->host_nqn : host_nqn;
+
+	if (strcmp(trtype_name(t), k->transport) != 0 ||
+	    strcmp(id->trsvcid, k->trsvcid) != 0 ||
+	    strcmp(want_host, k->hostnqn) != 0)
+		return false;
+	if (strcmp(id->subsysnqn, DISCOVERY_NQN) != 0 &&
+	    strcmp(id->subsysnqn, k->subsysnqn) != 0)
+		return false;
+	if (!traddr_equal(t, id->traddr, k->traddr))
+		return false;
+	switch (t) {
+	case TRTYPE_TCP:
+		return tcp_host_matches(k, id);
+	case TRTYPE_RDMA:
+		return !id->host_traddr[0] ||
+		    ip_equal(id->host_traddr, k->host_traddr);
+	case TRTYPE_FC:
+		return strcasecmp(id->host_traddr, k->host_traddr) == 0;
+	case TRTYPE_LOOP:
+		return true;
+	case TRTYPE_NONE:
+	case TRTYPE_COUNT:
+		break;
+	}
+	return false;
+}
