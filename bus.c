@@ -442,8 +442,9 @@ drop(struct bus *b, const struct dw_msg *m, int err)
 	snprintf(text, sizeof(text), "stacd cannot accept this message: %s "
 	    "(it takes no file descriptors, and nests at most %d deep)",
 	    strerror(-err), DW_DEPTH_ARRAYS_MAX);
-	if (dw_msg_begin_error(&b->w, bus_serial(b), &m->hdr, "org.freedesktop.DBus.Error.InvalidArgs",
-	    text) < 0 || bus_send(b) < 0)
+	if (dw_msg_begin_error(&b->w, bus_serial(b), &m->hdr,
+	    "org.freedesktop.DBus.Error.InvalidArgs", text) < 0 ||
+	    bus_send(b) < 0)
 		log_debug("D-Bus: cannot answer %s", sender);
 }
 

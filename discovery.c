@@ -482,7 +482,7 @@ add_dc(struct disc *d, const struct json_node *el, size_t i)
 }
 
 int
-want_from_log_pages(const char *json, size_t len, const struct conf *c,
+discovery_parse(const char *json, size_t len, const struct conf *c,
     const struct host_conf *h, const struct want *prev, size_t n_prev,
     struct want **out, size_t *n)
 {

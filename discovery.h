@@ -17,15 +17,15 @@
 #define DISCOVERY_WANTS_MAX	10000	/* controllers taken from stafd */
 
 /*
- * want_from_log_pages - the desired I/O controllers in stafd's
+ * discovery_parse - the desired I/O controllers in stafd's
  * get_all_log_pages(true) answer: a list with one object per discovery
  * controller, {"discovery-controller": {...}, "log-pages": [DLPE, ...]}.
  *
  * Each log page entry of subtype "nvme" becomes one want (discovered,
  * ncc = EFLAGS bit 2) inheriting the discovery controller's host-traddr,
  * host-iface (blank with ignore-iface) and host-nqn (h->nqn when blank).
- * The rules of want_from_conf() apply: every field is validated with
- * field_problem(), tcp/rdma addresses must be IP literals of an enabled
+ * The rules of want_from_conf() (want.h) apply: every field is validated
+ * with field_problem(), tcp/rdma addresses must be IP literals of an enabled
  * ip-family and are put in canonical form, exclusions apply, a host-nqn
  * other than the host's is refused.  An unusable entry is logged and
  * skipped; the others stay.  Repeated identities appear once (the first
@@ -40,7 +40,7 @@
  * a whole is unusable (not JSON, not a list of such objects), -EBADMSG
  * or -E2BIG (logged) or -ENOMEM, and the caller should keep what it had.
  */
-int	want_from_log_pages(const char *json, size_t len, const struct conf *c,
+int	discovery_parse(const char *json, size_t len, const struct conf *c,
 	    const struct host_conf *h, const struct want *prev, size_t n_prev,
 	    struct want **out, size_t *n);
 

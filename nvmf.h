@@ -2,7 +2,7 @@
  * nvmf.h - the kernel side: /dev/nvme-fabrics and /sys/class/nvme.
  *
  * Pure helpers (option strings, the supported-option list, sysfs text
- * parsing, matching) are separate from the functions that touch the
+ * parsing) are separate from the functions that touch the
  * system, which all take the daemon's root prefix.
  */
 #ifndef STACD_NVMF_H

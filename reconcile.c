@@ -129,48 +129,6 @@ add_disconnect(struct actions *a, const char *device,
 
 /* ---- step 1: merge the desired set into the tracked set ---- */
 
-static int
-want_ptr_cmp(const void *a, const void *b)
-{
-	const struct want *x = *(const struct want *const *)a;
-	const struct want *y = *(const struct want *const *)b;
-	int c = ctrl_id_compare(&x->cfg.id, &y->cfg.id);
-
-	/* Equal identities keep input order: the first one wins. */
-	return c ? c : (x > y) - (x < y);
-}
-
-int
-want_drop_repeats(struct want *v, size_t *n)
-{
-	const struct want **p;
-	bool *drop;
-	size_t i, m = 0;
-
-	if (*n < 2)
-		return 0;
-	p = calloc(*n, sizeof(*p));
-	drop = calloc(*n, sizeof(*drop));
-	if (p == NULL || drop == NULL) {
-		free(p);
-		free(drop);
-		return -ENOMEM;
-	}
-	for (i = 0; i < *n; i++)
-		p[i] = &v[i];
-	qsort(p, *n, sizeof(*p), want_ptr_cmp);
-	for (i = 1; i < *n; i++)
-		if (ctrl_id_compare(&p[i - 1]->cfg.id, &p[i]->cfg.id) == 0)
-			drop[p[i] - v] = true;
-	for (i = 0; i < *n; i++)
-		if (!drop[i])
-			v[m++] = v[i];
-	*n = m;
-	free(p);
-	free(drop);
-	return 0;
-}
-
 static void
 tracked_from_want(struct tracked *t, const struct want *w)
 {
@@ -204,11 +162,7 @@ merge(struct recon *r, const struct want *want, size_t n_want,
 	}
 	for (i = 0; i < n_want; i++)
 		w[i] = &want[i];
-	qsort(w, n_want, sizeof(*w), want_ptr_cmp);
-	for (i = 0; i < n_want; i++)		/* drop repeated identities */
-		if (nw == 0 || ctrl_id_compare(&w[nw - 1]->cfg.id,
-		    &w[i]->cfg.id) != 0)
-			w[nw++] = w[i];
+	nw = want_sort_unique(w, n_want);
 	for (i = 0; i < nw || j < r->n;) {
 		int c = i == nw ? 1 : j == r->n ? -1 :
 		    ctrl_id_compare(&w[i]->cfg.id, &r->v[j].cfg.id);
@@ -587,80 +541,4 @@ recon_kick(struct recon *r, int64_t now)
 			r->v[i].retry_at = now;
 			r->v[i].gave_up = false;
 		}
-}
-
-/* ---- the desired set from the configuration ---- */
-
-bool
-want_needs_resolving(const struct ctrl_id *id)
-{
-	return (id->transport == TRTYPE_TCP || id->transport == TRTYPE_RDMA) &&
-	    !field_is_ip(id->traddr);
-}
-
-/* One configured controller; false when it is not wanted now. */
-static bool
-want_one(const struct conf *c, const struct host_conf *h,
-    resolved_fn resolved, void *ctx, struct want *w)
-{
-	struct ctrl_id *id = &w->cfg.id;
-	char name[CTRL_ID_STR_MAX];
-	unsigned fam;
-
-	ctrl_id_str(id, name, sizeof(name));
-	if (id->host_nqn[0] == '\0')
-		memcpy(id->host_nqn, h->nqn, sizeof(id->host_nqn));
-	else if (strcmp(id->host_nqn, h->nqn) != 0) {
-		/* The kernel pairs each host NQN with one host ID. */
-		log_warnx("%s: host-nqn differs from the host's NQN; stacd "
-		    "connects with the host identity only, skipped", name);
-		return false;
-	}
-	if (conf_excluded(c, id)) {
-		log_debug("%s: excluded", name);
-		return false;
-	}
-	if (id->transport != TRTYPE_TCP && id->transport != TRTYPE_RDMA)
-		return true;
-	if (want_needs_resolving(id)) {
-		const char *addr = resolved(ctx, id->traddr);
-
-		if (addr == NULL || *addr == '\0')
-			return false;
-		snprintf(id->traddr, sizeof(id->traddr), "%s", addr);
-	}
-	fam = field_canonical_ip(id->traddr, sizeof(id->traddr));
-	if (!(fam & c->ip_family)) {
-		log_warnx("%s: excluded by ip-family", name);
-		return false;
-	}
-	if (id->host_traddr[0])
-		field_canonical_ip(id->host_traddr, sizeof(id->host_traddr));
-	if (conf_excluded(c, id)) {
-		log_debug("%s: excluded (resolved address)", name);
-		return false;
-	}
-	return true;
-}
-
-int
-want_from_conf(const struct conf *c, const struct host_conf *h,
-    resolved_fn resolved, void *ctx, struct want **out, size_t *n)
-{
-	struct want *v;
-	size_t i, m = 0;
-
-	*out = NULL;
-	*n = 0;
-	if ((v = calloc(c->n_ctrls ? c->n_ctrls : 1, sizeof(*v))) == NULL)
-		return -ENOMEM;
-	for (i = 0; i < c->n_ctrls; i++) {
-		memset(&v[m], 0, sizeof(v[m]));
-		v[m].cfg = c->ctrls[i];
-		if (want_one(c, h, resolved, ctx, &v[m]))
-			m++;
-	}
-	*out = v;
-	*n = m;
-	return 0;
 }

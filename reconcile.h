@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "ctrl_id.h"
+#include "want.h"
 
 #define RETRY_FAST_MS	3000	/* after the first failure, or a removal */
 #define RETRY_SLOW_MS	60000	/* after every later failure */
@@ -20,14 +21,6 @@
  */
 #define RECON_CONNECTS_MAX 16
 
-/* One controller that should be connected. */
-struct want {
-	struct ctrl_conf cfg;		/* identity and parameters */
-	bool		 discovered;	/* from a discovery log page */
-	bool		 ncc;		/* its entry has EFLAGS.NCC set */
-	uint32_t	 dc;		/* discovered: which discovery
-					   controller listed it (a hash) */
-};
 
 /* What stacd knows about one controller it wants or owns. */
 struct tracked {
@@ -127,32 +120,6 @@ int	recon_disconnect_failed(struct recon *r, const struct ctrl_id *id,
 
 /* Would disconnect-scope let stacd disconnect this owned controller? */
 bool	recon_may_disconnect(const struct conf *c, enum trtype t);
-
-
-/*
- * The address a host name resolved to ("" while unknown), supplied by
- * the daemon's resolver.
- */
-typedef const char *(*resolved_fn)(void *ctx, const char *name);
-
-/*
- * want_from_conf - the desired set from stacd.conf: exclusions (on the
- * written and on the resolved address), ip-family, host names replaced by
- * their address (entries whose name is not resolved yet are left out),
- * IP literals in canonical form, host-nqn defaulted to the host's NQN.
- * Problems are logged.  Return: 0 with *out (free it) and *n, or -ENOMEM.
- */
-int	want_from_conf(const struct conf *c, const struct host_conf *h,
-	    resolved_fn resolved, void *ctx, struct want **out, size_t *n);
-
-/* Does this entry need a host name resolved (tcp/rdma, not an IP)? */
-bool	want_needs_resolving(const struct ctrl_id *id);
-
-/*
- * want_drop_repeats - keep the first of wants with equal identities, in
- * their order (O(n log n)).  Return: 0, or -ENOMEM (v unchanged).
- */
-int	want_drop_repeats(struct want *v, size_t *n);
 
 /*
  * recon_kick - SIGHUP: controllers waiting for a retry, or that gave up,

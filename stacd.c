@@ -199,18 +199,6 @@ enum {
 	PFD_MAX
 };
 
-/*
- * A host name from stacd.conf and what it resolved to.  A known address
- * is kept while the name is resolved again (reload, failure), so that a
- * DNS hiccup never takes a controller out of the desired set.
- */
-struct name {
-	char		 name[TRADDR_MAX + 1];
-	char		 addr[64];	/* "" until first resolved */
-	bool		 pending;	/* a resolve job is running */
-	int64_t		 retry_at;	/* after a failure; 0 = none due */
-};
-
 /* The daemon's one context: everything it knows lives here. */
 struct stacd {
 	struct options	 opt;
@@ -227,8 +215,7 @@ struct stacd {
 	size_t		 n_desired;
 	bool		 desired_dirty;
 	bool		 want_incomplete;	/* a name not resolved yet */
-	struct name	*names;
-	size_t		 n_names;
+	struct want_names names;	/* host names and their addresses */
 
 	struct worker_pool workers;
 	struct pollfd	 pfd[PFD_MAX];
@@ -270,7 +257,7 @@ new_job(struct stacd *s, enum job_kind kind)
 }
 
 static void
-resolve_start(struct stacd *s, struct name *n)
+resolve_start(struct stacd *s, struct want_name *n)
 {
 	struct job *j = new_job(s, JOB_RESOLVE);
 
@@ -287,44 +274,31 @@ resolve_start(struct stacd *s, struct name *n)
 	worker_submit(&s->workers, j);
 }
 
-static struct name *
-name_find(struct stacd *s, const char *name)
+/*
+ * Every host name the configuration needs gets a resolve job, once; the
+ * answers come back to resolve_done(), and a failure is retried later.
+ */
+static int
+names_sync(struct stacd *s)
 {
 	size_t i;
+	int r;
 
-	for (i = 0; i < s->n_names; i++)
-		if (strcmp(s->names[i].name, name) == 0)
-			return &s->names[i];
-	return NULL;
-}
+	if ((r = want_names_sync(&s->names, &s->conf)) <= 0)
+		return r;
+	for (i = 0; i < s->names.n; i++) {
+		struct want_name *n = &s->names.v[i];
 
-/* resolved_fn for want_from_conf(): answers from the cache, asks once. */
-static const char *
-name_lookup(void *ctx, const char *name)
-{
-	struct stacd *s = ctx;
-	struct name *n = name_find(s, name), *v;
-
-	if (n == NULL) {
-		v = realloc(s->names, (s->n_names + 1) * sizeof(*v));
-		if (v == NULL)
-			return NULL;
-		s->names = v;
-		n = &s->names[s->n_names++];
-		memset(n, 0, sizeof(*n));
-		snprintf(n->name, sizeof(n->name), "%s", name);
-		resolve_start(s, n);
+		if (!n->pending && n->addr[0] == '\0' && n->retry_at == 0)
+			resolve_start(s, n);
 	}
-	/* Until its first answer, what this entry stands for is unknown. */
-	if (n->addr[0] == '\0' && n->pending)
-		s->want_incomplete = true;
-	return n->addr;
+	return 0;
 }
 
 static void
 resolve_done(struct stacd *s, const struct job *j)
 {
-	struct name *n = name_find(s, j->name);
+	struct want_name *n = want_names_find(&s->names, j->name);
 
 	if (n == NULL)
 		return;
@@ -350,8 +324,8 @@ names_retry_due(struct stacd *s, int64_t now, int64_t *next)
 {
 	size_t i;
 
-	for (i = 0; i < s->n_names; i++) {
-		struct name *n = &s->names[i];
+	for (i = 0; i < s->names.n; i++) {
+		struct want_name *n = &s->names.v[i];
 
 		if (n->pending || n->retry_at == 0)
 			continue;
@@ -368,9 +342,9 @@ names_refresh(struct stacd *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n_names; i++)
-		if (!s->names[i].pending)
-			resolve_start(s, &s->names[i]);
+	for (i = 0; i < s->names.n; i++)
+		if (!s->names.v[i].pending)
+			resolve_start(s, &s->names.v[i]);
 }
 
 /* ---- readiness (sd_notify without libsystemd) ---- */
@@ -543,30 +517,6 @@ job_done(struct stacd *s, struct job *j)
 	job_free(j);
 }
 
-/*
- * The desired set: configured controllers first, so that they win over
- * the same controller discovered.  Copied only when either part changed.
- */
-static int
-build_desired(struct stacd *s)
-{
-	size_t n = s->n_want + s->staf.n_disc;
-	struct want *v = calloc(n ? n : 1, sizeof(*v));
-
-	if (v == NULL)
-		return -ENOMEM;
-	if (s->n_want)
-		memcpy(v, s->want, s->n_want * sizeof(*v));
-	if (s->staf.n_disc)
-		memcpy(v + s->n_want, s->staf.disc, s->staf.n_disc *
-		    sizeof(*v));
-	free(s->desired);
-	s->desired = v;
-	s->n_desired = n;
-	s->desired_dirty = false;
-	return 0;
-}
-
 /* One reconciliation pass: re-read reality, plan, act. */
 static void
 reconcile(struct stacd *s)
@@ -579,19 +529,27 @@ reconcile(struct stacd *s)
 
 	if (s->want_dirty) {
 		free(s->want);
-		s->want_incomplete = false;
-		if (want_from_conf(&s->conf, &s->host, name_lookup, s,
-		    &s->want, &s->n_want) < 0) {
-			s->n_want = 0;
+		s->want = NULL;
+		s->n_want = 0;
+		if (names_sync(s) < 0 || want_from_conf(&s->conf, &s->host,
+		    &s->names, &s->want, &s->n_want, &s->want_incomplete) < 0) {
 			log_err("out of memory building the desired set");
 			return;
 		}
 		s->want_dirty = false;
 		s->desired_dirty = true;
 	}
-	if (s->desired_dirty && build_desired(s) < 0) {
-		log_err("out of memory building the desired set");
-		return;
+	/* Copied only when either part changed; configured ones first. */
+	if (s->desired_dirty) {
+		free(s->desired);
+		s->desired = NULL;
+		s->n_desired = 0;
+		if (want_merge(s->want, s->n_want, s->staf.disc, s->staf.n_disc,
+		    &s->desired, &s->n_desired) < 0) {
+			log_err("out of memory building the desired set");
+			return;
+		}
+		s->desired_dirty = false;
 	}
 	p = params(s);
 	if ((n = nvmf_scan(s->opt.root, &obs)) < 0) {
@@ -976,7 +934,7 @@ daemon_fini(struct stacd *s)
 	conf_free(&s->conf);
 	free(s->want);
 	free(s->desired);
-	free(s->names);
+	want_names_fini(&s->names);
 	lkc_fini(&s->lkc);
 }
 

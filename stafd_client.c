@@ -116,7 +116,7 @@ log_pages_reply(void *ctx, const struct dw_msg *m, void *arg)
 	}
 	r = m->body;
 	json = dw_read_string(&r);
-	if ((err = want_from_log_pages(json, strlen(json), c->conf, c->host,
+	if ((err = discovery_parse(json, strlen(json), c->conf, c->host,
 	    c->disc, c->n_disc, &v, &n)) < 0) {
 		log_warnx("stafd: unusable log pages (%s); keeping the "
 		    "discovered controllers", strerror(-err));

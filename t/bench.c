@@ -345,7 +345,7 @@ discovery_child(int n)
 	base = peak_rss_kb();
 	text = log_pages(n, &len);
 	t0 = now_s();
-	want_from_log_pages(text, len, &c, &h, NULL, 0, &w, &got);
+	discovery_parse(text, len, &c, &h, NULL, 0, &w, &got);
 	t1 = now_s();
 	snprintf(what, sizeof(what), "discovery: %d entries, %zu kept", n, got);
 	report(what, t1 - t0, (long)got, "entry");

@@ -1,5 +1,5 @@
 /*
- * t/fuzz-discovery.c - want_from_log_pages() on arbitrary bytes, under
+ * t/fuzz-discovery.c - discovery_parse() on arbitrary bytes, under
  * two configurations.  Invariant: either the document is refused whole,
  * or every controller it yields is one stacd may write to
  * /dev/nvme-fabrics: each field passes field_problem(), addresses are
@@ -69,7 +69,7 @@ check(const struct conf *c, const struct host_conf *h, const uint8_t *data,
 	size_t i, j, n = 0;
 	int r;
 
-	r = want_from_log_pages((const char *)data, size, c, h, NULL, 0, &w,
+	r = discovery_parse((const char *)data, size, c, h, NULL, 0, &w,
 	    &n);
 	if (r != 0) {
 		if ((r != -EBADMSG && r != -E2BIG && r != -ENOMEM) ||

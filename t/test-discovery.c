@@ -127,7 +127,7 @@ setup(const char *conf_text)
 	strcpy(host.nqn, HOSTNQN);
 }
 
-/* want_from_log_pages() on text written with ' for ". */
+/* discovery_parse() on text written with ' for ". */
 static int
 run(const char *text, struct want **w, size_t *n)
 {
@@ -137,7 +137,7 @@ run(const char *text, struct want **w, size_t *n)
 	for (p = s; *p; p++)
 		if (*p == '\'')
 			*p = '"';
-	r = want_from_log_pages(s, strlen(s), &conf, &host, NULL, 0, w, n);
+	r = discovery_parse(s, strlen(s), &conf, &host, NULL, 0, w, n);
 	free(s);
 	return r;
 }
@@ -190,7 +190,7 @@ test_two_dcs(void)
 	size_t n;
 
 	setup(NULL);
-	CHECK_INT(want_from_log_pages(two_dcs, strlen(two_dcs), &conf, &host,
+	CHECK_INT(discovery_parse(two_dcs, strlen(two_dcs), &conf, &host,
 	    NULL, 0, &w, &n), 0);
 	/* Not the discovery and referral entries; 10.0.0.20 once. */
 	CHECK_INT(n, 6);
@@ -591,7 +591,7 @@ test_bad_documents(void)
 	/* Truncated anywhere, the realistic document is refused whole. */
 	for (i = 0; i < strlen(two_dcs); i += 7) {
 		w = (struct want *)&w;
-		CHECK_INT(want_from_log_pages(two_dcs, i, &conf, &host, NULL,
+		CHECK_INT(discovery_parse(two_dcs, i, &conf, &host, NULL,
 		    0, &w, &n), -EBADMSG);
 		CHECK(w == NULL);
 	}
@@ -696,7 +696,7 @@ test_unreachable_dc_keeps_its_entries(void)
 	for (char *p = after; *p; p++)
 		if (*p == '\'')
 			*p = '"';
-	CHECK_INT(want_from_log_pages(after, strlen(after), &conf, &host, w1,
+	CHECK_INT(discovery_parse(after, strlen(after), &conf, &host, w1,
 	    n1, &w2, &n2), 0);
 	CHECK_INT(n2, 1);
 	if (n2 == 1)
@@ -704,7 +704,7 @@ test_unreachable_dc_keeps_its_entries(void)
 
 	/* Excluded meanwhile: a kept entry obeys the exclusions too. */
 	setup("[Controllers]\nexclude=transport=tcp;traddr=10.0.0.1\n");
-	CHECK_INT(want_from_log_pages(after, strlen(after), &conf, &host, w1,
+	CHECK_INT(discovery_parse(after, strlen(after), &conf, &host, w1,
 	    n1, &w3, &n3), 0);
 	CHECK_INT(n3, 0);
 	free(w1);

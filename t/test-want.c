@@ -1,0 +1,185 @@
+/*
+ * t/test-want.c - the desired set from stacd.conf, from tables: literal
+ * and resolved addresses, names still unknown, exclusions on both forms,
+ * ip-family, host-nqn; the names to resolve; the merge with discovered
+ * controllers.  No resolver runs: the answers are part of the table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "test.h"
+#include "want.h"
+
+#define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555"
+#define NQN "nqn.2014-08.org.example:s"
+
+static struct conf conf;
+static struct host_conf host;
+
+static void
+setup(const char *text)
+{
+	conf_free(&conf);
+	conf_init(&conf);
+	CHECK_INT(conf_parse(&conf, text, strlen(text), "test.conf"), 0);
+	memset(&host, 0, sizeof(host));
+	strcpy(host.nqn, HOSTNQN);
+}
+
+/* A resolver's answer, as the daemon records it. */
+static void
+answer(struct want_names *names, const char *name, const char *addr,
+    bool pending)
+{
+	struct want_name *n = want_names_find(names, name);
+
+	CHECK(n != NULL);
+	if (n) {
+		snprintf(n->addr, sizeof(n->addr), "%s", addr);
+		n->pending = pending;
+	}
+}
+
+static void
+names_to_resolve(void)
+{
+	struct want_names names = { 0 };
+
+	setup("[Controllers]\n"
+	    "controller=transport=tcp;traddr=storage-a;nqn=" NQN "1\n"
+	    "controller=transport=tcp;traddr=storage-a;nqn=" NQN "2\n"
+	    "controller=transport=rdma;traddr=storage-b;nqn=" NQN "3\n"
+	    "controller=transport=tcp;traddr=10.0.0.1;nqn=" NQN "4\n"
+	    "controller=transport=loop;nqn=" NQN "5\n");
+	CHECK_INT(want_names_sync(&names, &conf), 2);
+	CHECK_INT(names.n, 2);
+	CHECK(want_names_find(&names, "storage-a") != NULL);
+	CHECK(want_names_find(&names, "storage-b") != NULL);
+	CHECK(want_names_find(&names, "10.0.0.1") == NULL);
+	/* Known names are not added again, and keep what they know. */
+	answer(&names, "storage-a", "10.0.0.7", false);
+	CHECK_INT(want_names_sync(&names, &conf), 0);
+	CHECK_STR(want_names_find(&names, "storage-a")->addr, "10.0.0.7");
+	want_names_fini(&names);
+}
+
+static void
+configured_set_from_table(void)
+{
+	static const struct {
+		const char	*line;		/* the controller's keys */
+		const char	*addr;		/* the name's answer, or NULL */
+		bool		 pending;
+		const char	*traddr;	/* in the set, or NULL: left out */
+		bool		 incomplete;
+	} cases[] = {
+		{ "traddr=10.0.0.1", NULL, false, "10.0.0.1", false },
+		{ "traddr=::ffff:10.0.0.2", NULL, false, "10.0.0.2", false },
+		{ "traddr=0:0::1", NULL, false, "::1", false },
+		{ "traddr=storage", "10.0.0.3", false, "10.0.0.3", false },
+		/* the first answer is still awaited: unknown, not absent */
+		{ "traddr=storage", "", true, NULL, true },
+		/* resolving failed: absent */
+		{ "traddr=storage", "", false, NULL, false },
+		/* a new answer is awaited, the last one still counts */
+		{ "traddr=storage", "10.0.0.4", true, "10.0.0.4", false },
+		/* excluded by the written and by the resolved address */
+		{ "traddr=10.9.9.9", NULL, false, NULL, false },
+		{ "traddr=storage", "10.9.9.9", false, NULL, false },
+		{ "traddr=storage", "2001:db8::1", false, NULL, false },
+		{ "traddr=10.0.0.5;host-nqn=nqn.2014-08.org.example:other",
+		    NULL, false, NULL, false },
+		{ "traddr=10.0.0.6;host-nqn=" HOSTNQN, NULL, false, "10.0.0.6",
+		    false },
+	};
+	struct want_names names;
+	struct want *w;
+	char text[512];
+	bool incomplete;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "[Global]\nip-family=ipv4+ipv6\n"
+		    "[Controllers]\ncontroller=transport=tcp;%s;nqn=" NQN "\n"
+		    "exclude=traddr=10.9.9.9\n", cases[i].line);
+		setup(text);
+		/* An IPv6 answer meets ip-family=ipv4. */
+		if (cases[i].addr && strchr(cases[i].addr, ':'))
+			conf.ip_family = IPF_V4;
+		memset(&names, 0, sizeof(names));
+		CHECK(want_names_sync(&names, &conf) >= 0);
+		if (cases[i].addr)
+			answer(&names, "storage", cases[i].addr,
+			    cases[i].pending);
+		CHECK_INT(want_from_conf(&conf, &host, &names, &w, &n,
+		    &incomplete), 0);
+		if ((n == 1) != (cases[i].traddr != NULL) ||
+		    incomplete != cases[i].incomplete)
+			printf("#   case %zu: %zu wanted, incomplete %d\n", i, n,
+			    incomplete);
+		CHECK_INT(n, cases[i].traddr ? 1 : 0);
+		CHECK_INT(incomplete, cases[i].incomplete);
+		if (n == 1 && cases[i].traddr) {
+			CHECK_STR(w[0].cfg.id.traddr, cases[i].traddr);
+			CHECK_STR(w[0].cfg.id.host_nqn, HOSTNQN);
+			CHECK(!w[0].discovered);
+		}
+		free(w);
+		want_names_fini(&names);
+	}
+}
+
+static struct want
+want_at(const char *traddr, bool discovered)
+{
+	struct want w;
+
+	memset(&w, 0, sizeof(w));
+	w.cfg.id.transport = TRTYPE_TCP;
+	snprintf(w.cfg.id.traddr, sizeof(w.cfg.id.traddr), "%s", traddr);
+	strcpy(w.cfg.id.trsvcid, "4420");
+	strcpy(w.cfg.id.subsysnqn, NQN);
+	w.discovered = discovered;
+	return w;
+}
+
+/* Configured first: of two equal identities the configured one wins. */
+static void
+merge_and_repeats(void)
+{
+	struct want c[2] = { want_at("10.0.0.1", false),
+	    want_at("10.0.0.2", false) };
+	struct want d[2] = { want_at("10.0.0.2", true),
+	    want_at("10.0.0.3", true) };
+	struct want *v;
+	size_t n;
+
+	CHECK_INT(want_merge(c, 2, d, 2, &v, &n), 0);
+	CHECK_INT(n, 4);
+	CHECK_INT(want_drop_repeats(v, &n), 0);
+	CHECK_INT(n, 3);
+	if (n == 3) {
+		CHECK_STR(v[0].cfg.id.traddr, "10.0.0.1");
+		CHECK_STR(v[1].cfg.id.traddr, "10.0.0.2");
+		CHECK(!v[1].discovered);
+		CHECK_STR(v[2].cfg.id.traddr, "10.0.0.3");
+	}
+	free(v);
+	CHECK_INT(want_merge(NULL, 0, NULL, 0, &v, &n), 0);
+	CHECK_INT(n, 0);
+	free(v);
+}
+
+int
+main(void)
+{
+	log_init(LOG_TO_STDERR);
+	conf_init(&conf);
+	TEST(names_to_resolve);
+	TEST(configured_set_from_table);
+	TEST(merge_and_repeats);
+	conf_free(&conf);
+	return TEST_EXIT();
+}
