@@ -29,7 +29,7 @@ lkc_render(const struct recon *r)
 	for (i = 0; i < r->n; i++) {
 		const struct tracked *t = &r->v[i];
 
-		if (!t->owned || t->device[0] == '\0')
+		if (t->state != CS_LIVE && t->state != CS_DISCONNECTING)
 			continue;
 		fputs(t->discovered ? "discovered " : "configured ", f);
 		conf_print_id(f, &t->cfg.id);

@@ -73,7 +73,7 @@ recon_seed_owned(struct recon *r, const struct ctrl_id *id, bool discovered)
 	r->v = v;
 	memset(&t, 0, sizeof(t));
 	t.cfg.id = *id;
-	t.owned = true;
+	t.state = CS_WAITING;
 	t.discovered = discovered;
 	/* Insertion keeps the order; seeding happens once, at start-up. */
 	for (i = r->n; i > 0 && ctrl_id_compare(&r->v[i - 1].cfg.id, id) > 0;
@@ -120,11 +120,41 @@ add_disconnect(struct actions *a, const char *device,
 	if (act) {
 		memcpy(act->device, device, sizeof(act->device));
 		act->audit = t == NULL;
-		if (t) {
+		if (t)
 			act->cfg.id = t->cfg.id;
-			act->discovered = t->discovered;
-		}
 	}
+}
+
+/* ---- states ---- */
+
+const char *
+recon_state_name(enum ctrl_state s)
+{
+	switch (s) {
+	case CS_WAITING:
+		return "waiting";
+	case CS_CONNECTING:
+		return "connecting";
+	case CS_LIVE:
+		return "live";
+	case CS_GAVE_UP:
+		return "gave up";
+	case CS_DISCONNECTING:
+		return "disconnecting";
+	}
+	return "?";
+}
+
+void
+recon_set_state(struct tracked *t, enum ctrl_state s, const char *why)
+{
+	char name[CTRL_ID_STR_MAX];
+
+	if (t->state != s && log_debug_enabled())
+		log_debug("%s: %s -> %s (%s)", ctrl_id_str(&t->cfg.id, name,
+		    sizeof(name)), recon_state_name(t->state),
+		    recon_state_name(s), why);
+	t->state = s;
 }
 
 /* ---- step 1: merge the desired set into the tracked set ---- */
@@ -139,9 +169,9 @@ tracked_from_want(struct tracked *t, const struct want *w)
 	t->discovered = w->discovered;
 	t->ncc = w->ncc;
 	/* NCC cleared: the controller is reachable again, start over. */
-	if (was_ncc && !t->ncc && t->device[0] == '\0') {
+	if (was_ncc && !t->ncc && t->state == CS_GAVE_UP) {
 		t->attempts = 0;
-		t->gave_up = false;
+		recon_set_state(t, CS_WAITING, "NCC cleared");
 	}
 }
 
@@ -169,6 +199,7 @@ merge(struct recon *r, const struct want *want, size_t n_want,
 
 		if (c < 0) {
 			memset(&out[n], 0, sizeof(out[n]));
+			out[n].state = CS_WAITING;
 			out[n].retry_at = p->now;
 			tracked_from_want(&out[n++], w[i++]);
 		} else if (c == 0) {
@@ -275,18 +306,21 @@ find_device(const struct kindex *x, const char *name)
 
 /*
  * A tracked controller whose device disappeared (deleted behind our back,
- * or ctrl-loss-tmo expired) is reconnected RETRY_FAST_MS later.
+ * or ctrl-loss-tmo expired) is reconnected RETRY_FAST_MS later.  One
+ * being disconnected is simply gone: its job's end forgets it.
  */
 static void
 lose_device(struct tracked *t, const struct recon_params *p)
 {
+	if (t->state == CS_DISCONNECTING)
+		return;
 	if (t->desired)
 		log_info("%s - controller removed, reconnecting in %d s",
 		    t->device, RETRY_FAST_MS / 1000);
 	t->device[0] = '\0';
 	t->attempts = 0;
-	t->gave_up = false;
 	t->retry_at = p->now + RETRY_FAST_MS;
+	recon_set_state(t, CS_WAITING, "device gone");
 }
 
 static void
@@ -298,7 +332,7 @@ match_all(struct tracked *v, size_t n, struct kindex *x,
 
 	/* Known devices first, so adoption cannot steal them. */
 	for (i = 0; i < n; i++) {
-		if (v[i].device[0] == '\0')
+		if (v[i].state != CS_LIVE && v[i].state != CS_DISCONNECTING)
 			continue;
 		k = find_device(x, v[i].device);
 		if (k && !x->claimed[k - x->obs] &&
@@ -308,18 +342,17 @@ match_all(struct tracked *v, size_t n, struct kindex *x,
 			lose_device(&v[i], p);
 	}
 	for (i = 0; i < n; i++) {
-		if (v[i].device[0] || (k = find_match(x, &v[i].cfg.id,
-		    p->host_nqn)) == NULL)
+		if (v[i].state == CS_LIVE || v[i].state == CS_DISCONNECTING ||
+		    (k = find_match(x, &v[i].cfg.id, p->host_nqn)) == NULL)
 			continue;
 		x->claimed[k - x->obs] = true;
 		/* An in-flight connect's half-made controller: just claim it. */
-		if (v[i].in_flight)
+		if (v[i].state == CS_CONNECTING)
 			continue;
 		memcpy(v[i].device, k->name, sizeof(v[i].device));
-		v[i].owned = true;
 		v[i].attempts = 0;
-		v[i].gave_up = false;
 		v[i].last_err = 0;
+		recon_set_state(&v[i], CS_LIVE, "adopted");
 		log_info("%s - adopted for %s %s %s", k->name,
 		    trtype_name(v[i].cfg.id.transport), v[i].cfg.id.traddr,
 		    v[i].cfg.id.subsysnqn);
@@ -340,17 +373,24 @@ drop_undesired(struct tracked *v, size_t n, const struct recon_params *p,
 		if (!t->desired && t->hold_until > p->now && t->hold_until <
 		    *next)
 			*next = t->hold_until;
-		/* Still connecting: decided when the connect completes. */
-		if (t->desired || t->in_flight || t->hold_until > p->now ||
+		/*
+		 * Connecting or disconnecting: decided when the job ends.
+		 * A failed disconnect waits; an unknown origin keeps all.
+		 */
+		if (t->desired || t->state == CS_CONNECTING ||
+		    t->state == CS_DISCONNECTING || t->hold_until > p->now ||
 		    (t->discovered ? p->discovery_unknown :
 		    p->names_pending)) {
 			v[m++] = *t;
 			continue;
 		}
-		if (t->device[0] && t->owned &&
-		    recon_may_disconnect(p->conf, t->cfg.id.transport))
+		if (t->state != CS_LIVE)
+			continue;		/* nothing of ours to undo */
+		if (recon_may_disconnect(p->conf, t->cfg.id.transport)) {
 			add_disconnect(a, t->device, t);
-		else if (t->device[0])
+			recon_set_state(t, CS_DISCONNECTING, "not wanted");
+			v[m++] = *t;
+		} else
 			log_info("%s - no longer wanted, connection kept "
 			    "(disconnect-scope)", t->device);
 	}
@@ -365,11 +405,11 @@ start_connects(struct tracked *v, size_t n, const struct recon_params *p,
 	size_t i, flying = 0;
 
 	for (i = 0; i < n; i++)
-		flying += v[i].in_flight;
+		flying += v[i].state == CS_CONNECTING;
 	for (i = 0; i < n; i++) {
 		struct tracked *t = &v[i];
 
-		if (!t->desired || t->device[0] || t->in_flight || t->gave_up)
+		if (!t->desired || t->state != CS_WAITING)
 			continue;
 		/* The rest start as these complete (each completion passes). */
 		if (flying >= RECON_CONNECTS_MAX)
@@ -382,9 +422,10 @@ start_connects(struct tracked *v, size_t n, const struct recon_params *p,
 		if ((act = action_add(a, ACT_CONNECT)) == NULL)
 			return;
 		act->cfg = t->cfg;
-		t->in_flight = true;
 		t->attempts++;
 		flying++;
+		recon_set_state(t, CS_CONNECTING, t->attempts == 1 ?
+		    "first attempt" : "retry");
 	}
 }
 
@@ -481,29 +522,25 @@ recon_connect_done(struct recon *r, const struct ctrl_id *id, int result,
 	struct tracked *t = recon_find(r, id);
 	int max;
 
-	if (t == NULL || !t->in_flight)
+	if (t == NULL || t->state != CS_CONNECTING)
 		return 0;
-	t->in_flight = false;
-	if (!t->desired) {
-		bool drop = result >= 0 && recon_may_disconnect(p->conf,
-		    id->transport);
-
-		if (drop) {
-			memset(act, 0, sizeof(*act));
-			act->kind = ACT_DISCONNECT;
-			snprintf(act->device, sizeof(act->device), "nvme%d",
-			    result);
-			act->cfg.id = *id;
-			act->discovered = t->discovered;
-		}
-		remove_entry(r, t);
-		return drop;
-	}
 	if (result >= 0) {
 		snprintf(t->device, sizeof(t->device), "nvme%d", result);
-		t->owned = true;
 		t->attempts = 0;
 		t->last_err = 0;
+		recon_set_state(t, CS_LIVE, "connected");
+		if (t->desired || !recon_may_disconnect(p->conf, id->transport))
+			return 0;
+		/* Not wanted any more while it connected: undo it. */
+		memset(act, 0, sizeof(*act));
+		act->kind = ACT_DISCONNECT;
+		memcpy(act->device, t->device, sizeof(act->device));
+		act->cfg.id = *id;
+		recon_set_state(t, CS_DISCONNECTING, "not wanted");
+		return 1;
+	}
+	if (!t->desired) {
+		remove_entry(r, t);
 		return 0;
 	}
 	/* Immediately, then 3 s later, then every 60 s (nvme-stas). */
@@ -511,24 +548,32 @@ recon_connect_done(struct recon *r, const struct ctrl_id *id, int result,
 	t->retry_at = p->now + (t->attempts <= 1 ? RETRY_FAST_MS :
 	    RETRY_SLOW_MS);
 	max = t->ncc ? p->conf->ncc_attempts : 0;
-	if (max > 0 && t->attempts >= max)
-		t->gave_up = true;
+	recon_set_state(t, max > 0 && t->attempts >= max ? CS_GAVE_UP :
+	    CS_WAITING, "connect failed");
 	return 0;
 }
 
-int
-recon_disconnect_failed(struct recon *r, const struct ctrl_id *id,
-    bool discovered, int64_t now)
+void
+recon_disconnect_done(struct recon *r, const struct ctrl_id *id, int result,
+    int64_t now)
 {
-	struct tracked *t;
-	int err;
+	struct tracked *t = recon_find(r, id);
 
-	if ((err = recon_seed_owned(r, id, discovered)) < 0)
-		return err;
-	t = recon_find(r, id);
-	if (!t->desired)
+	if (t == NULL || t->state != CS_DISCONNECTING)
+		return;
+	if (result < 0 && result != -ENOENT) {
 		t->hold_until = now + RETRY_SLOW_MS;
-	return 0;
+		recon_set_state(t, CS_LIVE, "disconnect failed");
+		return;
+	}
+	t->device[0] = '\0';
+	if (!t->desired) {
+		remove_entry(r, t);
+		return;
+	}
+	t->attempts = 0;
+	t->retry_at = now;
+	recon_set_state(t, CS_WAITING, "disconnected, wanted again");
 }
 
 void
@@ -537,8 +582,9 @@ recon_kick(struct recon *r, int64_t now)
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
-		if (r->v[i].device[0] == '\0' && !r->v[i].in_flight) {
+		if (r->v[i].state == CS_WAITING ||
+		    r->v[i].state == CS_GAVE_UP) {
 			r->v[i].retry_at = now;
-			r->v[i].gave_up = false;
+			recon_set_state(&r->v[i], CS_WAITING, "reload");
 		}
 }

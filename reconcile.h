@@ -21,22 +21,47 @@
  */
 #define RECON_CONNECTS_MAX 16
 
+/*
+ * Where a tracked controller is.  Only recon_set_state() changes it, and
+ * it logs every change at debug level; the D-Bus replies derive their
+ * fields from it.
+ *
+ *	WAITING ------ connect due --------> CONNECTING
+ *	CONNECTING --- connected ----------> LIVE
+ *	CONNECTING --- failed -------------> WAITING (retry_at), GAVE_UP
+ *	WAITING, GAVE_UP - adopted --------> LIVE
+ *	LIVE --------- device gone --------> WAITING (reconnect in 3 s)
+ *	LIVE --------- not wanted ---------> DISCONNECTING
+ *	DISCONNECTING - failed ------------> LIVE (hold_until)
+ *	DISCONNECTING - done, or gone -----> (removed), WAITING if wanted
+ */
+enum ctrl_state {
+	CS_WAITING,		/* no device; the next connect at retry_at */
+	CS_CONNECTING,		/* a connect job is running */
+	CS_LIVE,		/* device is ours: connected or adopted */
+	CS_GAVE_UP,		/* connect-attempts-on-ncc reached */
+	CS_DISCONNECTING,	/* a disconnect job is running */
+};
 
 /* What stacd knows about one controller it wants or owns. */
 struct tracked {
 	struct ctrl_conf cfg;
+	enum ctrl_state	 state;
 	bool		 desired;	/* in the desired set this pass */
 	bool		 discovered, ncc;
-	bool		 owned;		/* we connected or adopted it */
-	bool		 in_flight;	/* a connect worker is running */
-	bool		 gave_up;	/* connect-attempts-on-ncc reached */
 	int		 attempts;	/* attempts since the last success */
-	int64_t		 retry_at;	/* ms, CLOCK_MONOTONIC: next attempt */
+	int64_t		 retry_at;	/* WAITING: ms, CLOCK_MONOTONIC */
 	int		 last_err;	/* errno of the last failure, or 0 */
-	int64_t		 hold_until;	/* a disconnect failed: kept, and not
-					   tried again, before then */
-	char		 device[DEVNAME_MAX + 1];	/* "nvme3" or "" */
+	int64_t		 hold_until;	/* LIVE after a failed disconnect:
+					   kept, not tried again, before */
+	char		 device[DEVNAME_MAX + 1];	/* LIVE, DISCONNECTING */
 };
+
+/* "waiting", "connecting", ... for log lines. */
+const char *recon_state_name(enum ctrl_state s);
+
+/* The one way a tracked controller changes state (logged at debug). */
+void	recon_set_state(struct tracked *t, enum ctrl_state s, const char *why);
 
 struct recon {
 	struct tracked	*v;		/* sorted by identity */
@@ -54,7 +79,6 @@ struct action {
 					   of ours, its identity */
 	char		 device[DEVNAME_MAX + 1];	/* ACT_DISCONNECT */
 	bool		 audit;		/* disconnect of a foreign controller */
-	bool		 discovered;	/* disconnect: its origin */
 };
 
 struct recon_params {
@@ -78,8 +102,9 @@ struct tracked *recon_find(const struct recon *r, const struct ctrl_id *id);
 
 /*
  * recon_seed_owned - remember an identity stacd owned before a restart
- * (last-known-config): the next plan adopts its kernel controller and, if
- * it is no longer desired, disconnects it as disconnect-scope says.
+ * (last-known-config), WAITING: the next plan adopts its kernel
+ * controller and, if it is no longer desired, disconnects it as
+ * disconnect-scope says.
  * Return: 0, or -ENOMEM.
  */
 int	recon_seed_owned(struct recon *r, const struct ctrl_id *id,
@@ -109,14 +134,15 @@ int	recon_connect_done(struct recon *r, const struct ctrl_id *id,
 	    int result, const struct recon_params *p, struct action *act);
 
 /*
- * recon_disconnect_failed - a disconnect of ours (not an audit) failed
- * or could not start: the controller is ours again, kept as it is for
- * RETRY_SLOW_MS, then disconnected again if still not wanted.  So the
- * state file never forgets a controller that is still there.
- * Return: 0, or -ENOMEM.
+ * recon_disconnect_done - a disconnect of ours (not an audit) ended with
+ * result (0 or -errno), or could not start.  Done (or the controller was
+ * gone already): it is forgotten, or waits to be connected again if it is
+ * wanted again.  Failed: it is ours and LIVE again, so the state file
+ * keeps it, and is disconnected again RETRY_SLOW_MS later if still not
+ * wanted.
  */
-int	recon_disconnect_failed(struct recon *r, const struct ctrl_id *id,
-	    bool discovered, int64_t now);
+void	recon_disconnect_done(struct recon *r, const struct ctrl_id *id,
+	    int result, int64_t now);
 
 /* Would disconnect-scope let stacd disconnect this owned controller? */
 bool	recon_may_disconnect(const struct conf *c, enum trtype t);

@@ -196,8 +196,8 @@ static void
 retry_timer(char *buf, size_t size, const struct tracked *t, int64_t now)
 {
 	int interval = t->attempts == 1 ? RETRY_FAST_MS : RETRY_SLOW_MS;
-	bool armed = t->desired && !t->device[0] && !t->in_flight &&
-	    !t->gave_up && t->retry_at > now;
+	bool armed = t->desired && t->state == CS_WAITING &&
+	    t->retry_at > now;
 
 	if (armed)
 		snprintf(buf, size, "%.1fs [%.1fs]", interval / 1000.0,
@@ -247,7 +247,7 @@ describe_info(struct kvlist *l, const struct tracked *t, int64_t now)
 	kv_add(l, "connect attempts", "%d", t->attempts);
 	retry_timer(timer, sizeof(timer), t, now);
 	kv_add(l, "retry connect timer", "%s", timer);
-	if (t->in_flight)
+	if (t->state == CS_CONNECTING)
 		kv_add(l, "connect operation", "{'fail count': %d, "
 		    "'completed': False, 'alive': True}",
 		    t->attempts > 0 ? t->attempts - 1 : 0);

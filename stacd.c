@@ -381,15 +381,14 @@ start_disconnect(struct stacd *s, const struct action *a)
 
 	if (j == NULL) {
 		log_err("%s - cannot disconnect: out of memory", a->device);
-		if (!a->audit && recon_disconnect_failed(&s->recon, &a->cfg.id,
-		    a->discovered, monotime_ms()) < 0)
-			log_err("%s: out of memory", a->device);
+		if (!a->audit)
+			recon_disconnect_done(&s->recon, &a->cfg.id, -ENOMEM,
+			    monotime_ms());
 		return;
 	}
 	memcpy(j->device, a->device, sizeof(j->device));
 	j->id = a->cfg.id;
 	j->ours = !a->audit;
-	j->discovered = a->discovered;
 	log_info("%s - Disconnect initiated%s", a->device, a->audit ?
 	    " (not configured: disconnect-scope "
 	    "all-connections-matching-disconnect-trtypes)" : "");
@@ -451,7 +450,7 @@ log_connect_result(struct stacd *s, const struct tracked *t,
 		log_info("%s: already connected; adopting it", name);
 	else if (!log_limit_allow(&s->connect_fails, monotime_ms()))
 		return;
-	else if (t && t->gave_up)
+	else if (t && t->state == CS_GAVE_UP)
 		log_warnx("%s: connect failed: %s; giving up after %d "
 		    "attempts (connect-attempts-on-ncc)", name,
 		    nvmf_strerror(-result), t->attempts);
@@ -491,11 +490,11 @@ disconnect_done(struct stacd *s, const struct job *j)
 		log_warnx("%s - disconnect failed: %s%s", j->device,
 		    strerror(-j->result), j->ours ? "; still ours, trying "
 		    "again later" : "");
-		/* Ours until it is gone: the state file keeps it. */
-		if (j->ours && recon_disconnect_failed(&s->recon, &j->id,
-		    j->discovered, monotime_ms()) < 0)
-			log_err("%s: out of memory", j->device);
 	}
+	/* Ours until it is gone: the state file keeps it meanwhile. */
+	if (j->ours)
+		recon_disconnect_done(&s->recon, &j->id, j->result,
+		    monotime_ms());
 	s->pass_due = true;
 }
 

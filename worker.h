@@ -28,7 +28,6 @@ struct job {
 	/* JOB_DISCONNECT (id too, when ours) */
 	char		 device[DEVNAME_MAX + 1];
 	bool		 ours;		/* not an audit: ours until gone */
-	bool		 discovered;
 	/* JOB_RESOLVE: name -> its first IPv4 address, else first IPv6 */
 	char		 name[TRADDR_MAX + 1];
 	unsigned	 families;	/* IPF_V4 | IPF_V6 */

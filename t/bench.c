@@ -132,7 +132,7 @@ bench_reconcile(int n)
 	snprintf(what, sizeof(what), "recon_plan: first pass, %d to connect", n);
 	report(what, t, n, "ctrls");
 	for (i = 0; i < n; i++)
-		r.v[i].in_flight = false;
+		r.v[i].state = CS_WAITING;
 	recon_free(&r);
 	recon_init(&r);
 	recon_plan(&r, w, (size_t)n, k, (size_t)n, &p, &a, &na, &next);

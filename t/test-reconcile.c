@@ -101,7 +101,7 @@ connect_once_then_nothing(void)
 	CHECK_INT(plan(&r, &w, 1, &k, 1, 10), 0);
 	done(&r, &w, 0, 20);
 	CHECK_STR(r.v[0].device, "nvme0");
-	CHECK(r.v[0].owned);
+	CHECK_INT(r.v[0].state, CS_LIVE);
 	CHECK_INT(plan(&r, &w, 1, &k, 1, 30), 0);
 	CHECK_INT(next_due, INT64_MAX);
 	recon_free(&r);
@@ -179,7 +179,7 @@ existing_connection_adopted(void)
 	recon_init(&r);
 	CHECK_INT(plan(&r, &w, 1, k, 3, 0), 0);
 	CHECK_STR(r.v[0].device, "nvme7");
-	CHECK(r.v[0].owned);
+	CHECK_INT(r.v[0].state, CS_LIVE);
 	recon_free(&r);
 }
 
@@ -228,6 +228,10 @@ removal_follows_disconnect_scope(void)
 			CHECK_INT(acts[0].kind, ACT_DISCONNECT);
 			CHECK_STR(acts[0].device, "nvme0");
 			CHECK(!acts[0].audit);
+			/* ours until the disconnect has ended */
+			CHECK_INT(r.n, 1);
+			CHECK(r.n == 1 && r.v[0].state == CS_DISCONNECTING);
+			recon_disconnect_done(&r, &acts[0].cfg.id, 0, 20);
 		}
 		CHECK_INT(r.n, 0);
 		recon_free(&r);
@@ -274,7 +278,7 @@ ncc_caps_attempts(void)
 	done(&r, &w, -ECONNREFUSED, 1);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 3001), 1);
 	done(&r, &w, -ECONNREFUSED, 3002);
-	CHECK(r.v[0].gave_up);
+	CHECK_INT(r.v[0].state, CS_GAVE_UP);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 1000000), 0);
 	CHECK_INT(next_due, INT64_MAX);
 	w.ncc = false;					/* NCC cleared */
@@ -283,7 +287,7 @@ ncc_caps_attempts(void)
 	/* without NCC there is no cap */
 	done(&r, &w, -ECONNREFUSED, 1000002);
 	done(&r, &w, -ECONNREFUSED, 1000003);
-	CHECK(!r.v[0].gave_up);
+	CHECK(r.v[0].state != CS_GAVE_UP);
 	recon_free(&r);
 	conf_init(&conf);
 }
@@ -303,6 +307,9 @@ removed_while_connecting(void)
 	CHECK_INT(recon_connect_done(&r, &w.cfg.id, 6, &p, &a), 1);
 	CHECK_INT(a.kind, ACT_DISCONNECT);
 	CHECK_STR(a.device, "nvme6");
+	CHECK(r.n == 1 && r.v[0].state == CS_DISCONNECTING);
+	/* the kernel had already deleted it: forgotten all the same */
+	recon_disconnect_done(&r, &a.cfg.id, -ENOENT, 11);
 	CHECK_INT(r.n, 0);
 	recon_free(&r);
 }
@@ -324,8 +331,11 @@ last_known_config_owned(void)
 	CHECK_INT(plan(&r, &w, 1, k, 2, 0), 1);
 	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
 	CHECK_STR(acts[0].device, "nvme1");
+	CHECK_INT(r.n, 2);
+	CHECK(r.n == 2 && strcmp(r.v[0].device, "nvme0") == 0 &&
+	    r.v[0].state == CS_LIVE && r.v[1].state == CS_DISCONNECTING);
+	recon_disconnect_done(&r, &acts[0].cfg.id, 0, 1);
 	CHECK_INT(r.n, 1);
-	CHECK_STR(r.v[0].device, "nvme0");
 	recon_free(&r);
 }
 
@@ -357,8 +367,10 @@ incomplete_desired_set_keeps_its_origin(void)
 	p.names_pending = false;
 	CHECK_INT(recon_plan(&r, NULL, 0, k, 2, &p, &v, &n, &next_due), 0);
 	CHECK_INT(n, 1);
-	if (n)
+	if (n) {
 		CHECK_STR(v[0].device, "nvme0");
+		recon_disconnect_done(&r, &v[0].cfg.id, 0, 1);
+	}
 	free(v);
 	CHECK_INT(r.n, 1);
 	/* stafd answered without it: now it goes too */
@@ -452,7 +464,7 @@ connects_in_flight_are_capped(void)
 /*
  * A disconnect of ours that failed (or never started): the controller
  * stays ours, so the state file keeps it, and is disconnected again a
- * minute later, not at every pass.
+ * minute later, not at every pass.  Wanted again meanwhile: kept.
  */
 static void
 failed_disconnect_is_tried_again(void)
@@ -467,17 +479,21 @@ failed_disconnect_is_tried_again(void)
 	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
 	CHECK_STR(acts[0].cfg.id.traddr, "10.0.0.1");
 	CHECK(!acts[0].audit);
-	CHECK_INT(r.n, 0);
-	CHECK_INT(recon_disconnect_failed(&r, &acts[0].cfg.id,
-	    acts[0].discovered, 20), 0);
-	CHECK_INT(r.n, 1);
-	CHECK(r.n == 1 && r.v[0].owned);
+	CHECK_INT(plan(&r, NULL, 0, &k, 1, 15), 0);	/* the job runs */
+	recon_disconnect_done(&r, &acts[0].cfg.id, -EIO, 20);
+	CHECK(r.n == 1 && r.v[0].state == CS_LIVE);
 	CHECK_INT(plan(&r, NULL, 0, &k, 1, 30), 0);	/* held */
 	CHECK_INT(next_due, 20 + RETRY_SLOW_MS);
 	CHECK(r.n == 1 && strcmp(r.v[0].device, "nvme0") == 0);
 	CHECK_INT(plan(&r, NULL, 0, &k, 1, 20 + RETRY_SLOW_MS), 1);
 	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
 	CHECK_STR(acts[0].device, "nvme0");
+	/* wanted again while disconnecting: connected again after it */
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 20 + RETRY_SLOW_MS + 1), 0);
+	recon_disconnect_done(&r, &w.cfg.id, 0, 20 + RETRY_SLOW_MS + 2);
+	CHECK(r.n == 1 && r.v[0].state == CS_WAITING);
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 20 + RETRY_SLOW_MS + 3), 1);
+	CHECK_INT(acts[0].kind, ACT_CONNECT);
 	recon_free(&r);
 }
 
