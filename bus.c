@@ -43,7 +43,7 @@ void
 bus_fini(struct bus *b)
 {
 	bus_disconnect(b, NULL);
-	dw_writer_free(&b->w);
+	dw_writer_fini(&b->w);
 	free(b->in);
 	free(b->out);
 	free(b->pending);

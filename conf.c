@@ -397,7 +397,7 @@ conf_init(struct conf *c)
 }
 
 void
-conf_free(struct conf *c)
+conf_fini(struct conf *c)
 {
 	free(c->ctrls);
 	free(c->excludes);
@@ -878,7 +878,7 @@ conf_parse_controller(const char *value, const char *fname, unsigned line,
 		r = -EINVAL;
 	if (r == 0)
 		*out = tmp.ctrls[0];
-	conf_free(&tmp);
+	conf_fini(&tmp);
 	return r;
 }
 

@@ -101,7 +101,7 @@ struct host_conf {
 };
 
 void	conf_init(struct conf *c);
-void	conf_free(struct conf *c);
+void	conf_fini(struct conf *c);
 
 /*
  * conf_parse - parse stacd.conf text into c (which conf_init() set up).

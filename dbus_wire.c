@@ -1146,11 +1146,11 @@ dw_writer_init(struct dw_writer *w, size_t max)
 }
 
 /*
- * dw_writer_free - release the buffer; w can be freed again or
+ * dw_writer_fini - release the buffer; w can be freed again or
  * initialized anew.
  */
 void
-dw_writer_free(struct dw_writer *w)
+dw_writer_fini(struct dw_writer *w)
 {
 	free(w->buf);
 	w->buf = NULL;
@@ -1697,7 +1697,7 @@ dw_msg_begin_signal(struct dw_writer *w, uint32_t serial, const char *path,
 /*
  * dw_msg_finish - complete the message started by dw_msg_begin*().  On
  * success *data and *len give it; it stays valid until the next begin
- * or dw_writer_free().
+ * or dw_writer_fini().
  *
  * Return: 0, or the first error of the build: any kept from a write,
  * -EINVAL if no message was begun, a container is open or the body

@@ -147,7 +147,7 @@ int		 dw_reader_end(struct dw_reader *);
 
 /* Building */
 void		 dw_writer_init(struct dw_writer *, size_t);
-void		 dw_writer_free(struct dw_writer *);
+void		 dw_writer_fini(struct dw_writer *);
 int		 dw_msg_begin(struct dw_writer *, const struct dw_hdr *);
 int		 dw_msg_begin_call(struct dw_writer *, uint32_t, const char *,
 		    const char *, const char *, const char *, const char *);

@@ -502,7 +502,7 @@ discovery_parse(const char *json, size_t len, const struct conf *c,
 	}
 	root = json_root(&doc);
 	if ((r = check_shape(root)) != 0) {
-		json_free(&doc);
+		json_fini(&doc);
 		return r;
 	}
 	memset(&d, 0, sizeof(d));
@@ -512,7 +512,7 @@ discovery_parse(const char *json, size_t len, const struct conf *c,
 	d.n_prev = n_prev;
 	for (i = 0; i < json_array_len(root) && !d.full && !d.err; i++)
 		add_dc(&d, json_array_at(root, i), i);
-	json_free(&doc);
+	json_fini(&doc);
 	if (d.unlogged)
 		log_warnx("stafd: %zu more log page entries skipped",
 		    d.unlogged);

@@ -602,7 +602,7 @@ json_parse(const char *buf, size_t len, struct json_doc *doc,
 }
 
 void
-json_free(struct json_doc *doc)
+json_fini(struct json_doc *doc)
 {
 	free(doc->nodes);
 	free(doc->kids);
@@ -765,7 +765,7 @@ jw_init(struct jw *w)
 }
 
 void
-jw_free(struct jw *w)
+jw_fini(struct jw *w)
 {
 	free(w->buf);
 	jw_init(w);
@@ -1072,13 +1072,13 @@ jw_finish(struct jw *w, char **out, size_t *len)
 	if (w->err == 0 && (w->depth || w->keyed || !w->done))
 		jw_fail(w, -EINVAL);
 	if ((err = w->err) != 0) {
-		jw_free(w);
+		jw_fini(w);
 		return err;
 	}
 	w->buf[w->len] = '\0';
 	*out = w->buf;
 	*len = w->len;
 	w->buf = NULL;
-	jw_free(w);
+	jw_fini(w);
 	return 0;
 }

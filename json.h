@@ -58,7 +58,7 @@ struct json_doc {
 
 /*
  * json_parse - parse the JSON text buf[0..len) into doc.
- * Return: 0 (free doc with json_free()), or -EBADMSG, -E2BIG, -ENOMEM
+ * Return: 0 (free doc with json_fini()), or -EBADMSG, -E2BIG, -ENOMEM
  * with doc empty and *why (if why is not NULL) pointing to a short
  * reason with the byte offset, kept in doc->why.
  */
@@ -66,7 +66,7 @@ int	json_parse(const char *buf, size_t len, struct json_doc *doc,
 	    const char **why);
 
 /* Free what json_parse() allocated; doc may be freed twice. */
-void	json_free(struct json_doc *doc);
+void	json_fini(struct json_doc *doc);
 
 /*
  * Accessors.  Every one accepts NULL and nodes of the wrong type and then
@@ -142,6 +142,6 @@ void	jw_node(struct jw *w, const struct json_node *n);
 int	jw_finish(struct jw *w, char **out, size_t *len);
 
 /* Discard a writer that will not be finished. */
-void	jw_free(struct jw *w);
+void	jw_fini(struct jw *w);
 
 #endif

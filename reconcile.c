@@ -26,7 +26,7 @@ recon_init(struct recon *r)
 }
 
 void
-recon_free(struct recon *r)
+recon_fini(struct recon *r)
 {
 	free(r->v);
 	recon_init(r);
@@ -127,7 +127,8 @@ add_disconnect(struct actions *a, const char *device,
 
 /* ---- states ---- */
 
-const char *
+/* "waiting", "connecting", ... for log lines. */
+static const char *
 recon_state_name(enum ctrl_state s)
 {
 	switch (s) {

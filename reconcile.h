@@ -57,9 +57,6 @@ struct tracked {
 	char		 device[DEVNAME_MAX + 1];	/* LIVE, DISCONNECTING */
 };
 
-/* "waiting", "connecting", ... for log lines. */
-const char *recon_state_name(enum ctrl_state s);
-
 /* The one way a tracked controller changes state (logged at debug). */
 void	recon_set_state(struct tracked *t, enum ctrl_state s, const char *why);
 
@@ -95,7 +92,7 @@ struct recon_params {
 };
 
 void	recon_init(struct recon *r);
-void	recon_free(struct recon *r);
+void	recon_fini(struct recon *r);
 
 /* The tracked entry for id, or NULL. */
 struct tracked *recon_find(const struct recon *r, const struct ctrl_id *id);

@@ -802,14 +802,13 @@ static const struct method methods[] = {
 
 void
 stac_handle_call(struct bus *b, const struct dw_msg *m,
-    const struct stac_view *v, void *ctx)
+    const struct stac_view *v)
 {
 	const char *iface = m->hdr.interface, *member = m->hdr.member;
 	const char *path = m->hdr.path;
 	bool ours = strcmp(path, STAC_OBJ_PATH) == 0, iface_known = false;
 	size_t i;
 
-	(void)ctx;
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
 		const struct method *x = &methods[i];
 		bool peer = strcmp(x->iface, "org.freedesktop.DBus.Peer") == 0;

@@ -41,11 +41,12 @@ struct stac_view {
 /*
  * stac_handle_call - answer one METHOD_CALL (every path: our object, its
  * ancestors for introspection, Peer everywhere).  Replies are queued on
- * b; nothing is sent for NO_REPLY_EXPECTED.  ctx is the daemon context
- * handed to set_tron later.
+ * b; nothing is sent for NO_REPLY_EXPECTED.  A Set of tron is carried
+ * out once the bus says the caller is root: set_tron then gets the ctx
+ * that bus_io() was given.
  */
 void	stac_handle_call(struct bus *b, const struct dw_msg *m,
-	    const struct stac_view *v, void *ctx);
+	    const struct stac_view *v);
 
 /* Broadcast PropertiesChanged for tron and log_level. */
 void	stac_tron_changed(struct bus *b, bool tron);

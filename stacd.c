@@ -180,7 +180,7 @@ check_config(const struct options *o, const char *conf_path)
 	if (usable)
 		print_host(&host);
 	conf_print(stdout, &conf, o->show_secrets);
-	conf_free(&conf);
+	conf_fini(&conf);
 	fflush(stdout);
 	return usable ? 0 : 1;
 }
@@ -756,7 +756,7 @@ on_bus_msg(void *ctx, const struct dw_msg *m)
 
 	staf_timer_str(&s->staf, v.now, timer, sizeof(timer));
 	if (m->hdr.type == DW_MSG_METHOD_CALL)
-		stac_handle_call(&s->bus, m, &v, s);
+		stac_handle_call(&s->bus, m, &v);
 	else if (m->hdr.type == DW_MSG_SIGNAL)
 		on_signal_msg(s, m);
 }
@@ -798,10 +798,10 @@ reload(struct stacd *s)
 	conf_init(&fresh);
 	if (conf_load(&fresh, s->conf_path) < 0) {
 		log_err("reload: keeping the previous configuration");
-		conf_free(&fresh);
+		conf_fini(&fresh);
 		return;
 	}
-	conf_free(&s->conf);
+	conf_fini(&s->conf);
 	s->conf = fresh;
 	/* --tron wins for the life of the process (nvme-stas forgets it). */
 	apply_tron(s);
@@ -928,9 +928,9 @@ daemon_fini(struct stacd *s)
 			close(s->pfd[i].fd);
 	worker_fini(&s->workers);
 	bus_fini(&s->bus);
-	recon_free(&s->recon);
+	recon_fini(&s->recon);
 	staf_fini(&s->staf);
-	conf_free(&s->conf);
+	conf_fini(&s->conf);
 	free(s->want);
 	free(s->desired);
 	want_names_fini(&s->names);

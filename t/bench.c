@@ -69,7 +69,7 @@ bench_conf(int n)
 	t = now_s() - t;
 	snprintf(what, sizeof(what), "conf_parse: %d controller entries", n);
 	report(what, t, n, "entries");
-	conf_free(&c);
+	conf_fini(&c);
 	free(text);
 }
 
@@ -133,7 +133,7 @@ bench_reconcile(int n)
 	report(what, t, n, "ctrls");
 	for (i = 0; i < n; i++)
 		r.v[i].state = CS_WAITING;
-	recon_free(&r);
+	recon_fini(&r);
 	recon_init(&r);
 	recon_plan(&r, w, (size_t)n, k, (size_t)n, &p, &a, &na, &next);
 	free(a);
@@ -145,7 +145,7 @@ bench_reconcile(int n)
 	t = (now_s() - t) / rounds;
 	snprintf(what, sizeof(what), "recon_plan: steady pass, %d connected", n);
 	report(what, t, n, "ctrls");
-	recon_free(&r);
+	recon_fini(&r);
 	free(w);
 	free(k);
 }
@@ -233,7 +233,7 @@ bench_dbus(void)
 	report("dbus_wire: parse+validate it (whole message)",
 	    (now_s() - t) / 100, n, "dicts");
 	printf("%-52s %10zu bytes\n", "  (message size)", len);
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 }
 
 /* A fake /sys/class/nvme of n controllers in a temporary directory. */

@@ -47,8 +47,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	free(p1);
 	free(p2);
-	conf_free(&a);
-	conf_free(&b);
+	conf_fini(&a);
+	conf_fini(&b);
 	(void)host_parse(&h, (const char *)data, size, "fuzz",
 	    "/nonexistent-fuzz-root");
 	return 0;

@@ -153,7 +153,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rebuild(&m2, &w2, &out2, &len2);
 	if (len1 != len2 || memcmp(out1, out2, len1) != 0)
 		abort();
-	dw_writer_free(&w1);
-	dw_writer_free(&w2);
+	dw_writer_fini(&w1);
+	dw_writer_fini(&w2);
 	return 0;
 }

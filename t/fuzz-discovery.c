@@ -103,6 +103,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (conf_parse(&c, strict_conf, strlen(strict_conf), "fuzz") != 0)
 		abort();
 	check(&c, &h, data, size);
-	conf_free(&c);
+	conf_fini(&c);
 	return 0;
 }

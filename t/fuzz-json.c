@@ -44,9 +44,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n1 != n2 || memcmp(t1, t2, n1) != 0)
 			abort();
 		free(t2);
-		json_free(&b);
+		json_fini(&b);
 	}
 	free(t1);
-	json_free(&a);
+	json_fini(&a);
 	return 0;
 }

@@ -377,7 +377,7 @@ replies_come_from_the_callee(void)
 	CHECK_INT(s.replies, 1);
 	CHECK(!s.reply_null);
 	CHECK_INT(b.n_pending, 0);
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 	pair_down(&b, sv, &s);
 }
 

@@ -29,7 +29,7 @@ defaults(void)
 	CHECK_INT(c.tun.val[TUN_HDR_DIGEST], 0);
 	CHECK(!(c.tun.set & (1u << TUN_KATO)));
 	CHECK_INT(c.n_ctrls, 0);
-	conf_free(&c);
+	conf_fini(&c);
 }
 
 static void
@@ -50,7 +50,7 @@ tunables_and_overrides(void)
 	CHECK_INT(cc->tun.val[TUN_KATO], 3);
 	CHECK_INT(cc->tun.val[TUN_HDR_DIGEST], 1);
 	CHECK_INT(cc->line, 5);
-	conf_free(&c);
+	conf_fini(&c);
 }
 
 static void
@@ -63,7 +63,7 @@ secret_padding_survives(void)
 	CHECK_INT(c.n_ctrls, 1);
 	if (c.n_ctrls)
 		CHECK_STR(c.ctrls[0].dhchap_secret, "DHHC-1:02:" K52 ":");
-	conf_free(&c);
+	conf_fini(&c);
 }
 
 static void
@@ -84,7 +84,7 @@ exclusion_is_minimal_match(void)
 	CHECK(conf_excluded(&c, &id));
 	strcpy(id.subsysnqn, "nqn.a:c");
 	CHECK(!conf_excluded(&c, &id));		/* the empty one matches nothing */
-	conf_free(&c);
+	conf_fini(&c);
 }
 
 static void
@@ -97,8 +97,8 @@ reload_into_fresh_struct(void)
 	CHECK(a.tron);
 	CHECK(!b.tron);
 	CHECK(!(a.tun.set & (1u << TUN_KATO)));
-	conf_free(&a);
-	conf_free(&b);
+	conf_fini(&a);
+	conf_fini(&b);
 }
 
 static void

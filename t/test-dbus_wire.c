@@ -755,7 +755,7 @@ golden_build(const struct golden *g)
 		g->write(&w);
 	CHECK_INT(dw_msg_finish(&w, &data, &len), 0);
 	check_bytes(data, len, g->data, g->len);
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 }
 
 #define GOLDEN(name)							\
@@ -819,8 +819,8 @@ builders(void)
 	write_basic(&w);
 	CHECK_INT(dw_msg_finish(&w, &data, &len), 0);
 	check_bytes(data, len, basic_types, sizeof(basic_types));
-	dw_writer_free(&w);
-	dw_writer_free(&w);	/* idempotent */
+	dw_writer_fini(&w);
+	dw_writer_fini(&w);	/* idempotent */
 }
 
 /* --- hand-assembled messages for the negative tests --------------------- */
@@ -1266,7 +1266,7 @@ signature_length(void)
 	CHECK(dw_signature_valid(sig));
 	raw_body(&m, sig, body, sizeof(body));
 	CHECK_INT(raw_parse(&m), 0);
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 }
 
 /* The body of n nested variants around a byte. */
@@ -1516,7 +1516,7 @@ properties_changed(void)
 		check_bytes(data + len - sizeof(props_changed),
 		    sizeof(props_changed), props_changed,
 		    sizeof(props_changed));
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 }
 
 /* Every container and type through the writer and back. */
@@ -1614,7 +1614,7 @@ round_trip(void)
 	CHECK_INT(dw_reader_end(r), 0);
 	/* An empty at still carries its padding to 8. */
 	CHECK(len >= 8 && memcmp(data + len - 8, "\0\0\0\0\0\0\0\0", 8) == 0);
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 }
 
 /* --- the writer's rules ------------------------------------------------- */
@@ -1668,7 +1668,7 @@ writer_signature(void)
 	dw_msg_begin_signal(&w, 1, "/", "a.b", "c", "s");
 	dw_write_string(&w, "x");
 	CHECK_INT(finish(&w), 0);		/* begin cleared the error */
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 }
 
 /* Each kind of value where the signature wants another. */
@@ -1700,7 +1700,7 @@ writer_types(void)
 	WRONG("v", dw_open_dict_entry(&w));
 	WRONG("y", dw_open_variant(&w, "y"));
 #undef WRONG
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 }
 
 static void
@@ -1724,7 +1724,7 @@ writer_values(void)
 	dw_msg_begin_signal(&w, 1, "/", "a.b", "c", "v");
 	dw_open_variant(&w, "");
 	CHECK_INT(finish(&w), -EINVAL);
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 }
 
 static void
@@ -1766,7 +1766,7 @@ writer_header(void)
 		CHECK_INT(dw_msg_begin(&w, &bad[i]), -EINVAL);
 		CHECK_INT(finish(&w), -EINVAL);
 	}
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 }
 
 static void
@@ -1781,15 +1781,15 @@ writer_limits(void)
 	dw_writer_init(&w, sizeof(hello_call));
 	CHECK_INT(dw_msg_begin(&w, &g_hello_call.hdr), 0);
 	CHECK_INT(dw_msg_finish(&w, &data, &len), 0);
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 	dw_writer_init(&w, sizeof(hello_call) - 1);
 	CHECK_INT(dw_msg_begin(&w, &g_hello_call.hdr), -E2BIG);
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 	dw_writer_init(&w, 200);
 	CHECK_INT(dw_msg_begin_signal(&w, 1, "/", "a.b", "c", "s"), 0);
 	dw_write_string(&w, RULE RULE);
 	CHECK_INT(finish(&w), -E2BIG);
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 
 	/*
 	 * One array holds 64 MiB at most: 64 strings of 1 MiB with their
@@ -1814,7 +1814,7 @@ writer_limits(void)
 		dw_write_string(&w, mib);
 	dw_close(&w);
 	CHECK_INT(finish(&w), -E2BIG);
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 	free(mib);
 }
 
@@ -1849,7 +1849,7 @@ writer_nesting(void)
 	dw_open_array(&w);
 	dw_open_variant(&w, sig);
 	CHECK_INT(finish(&w), -EINVAL);
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 }
 
 /* --- validators --------------------------------------------------------- */
@@ -1929,7 +1929,7 @@ writer_takes(const char *s)
 	dw_msg_begin_signal(&w, 1, "/a", "a.b", "c", "s");
 	dw_write_string(&w, s);
 	r = dw_msg_finish(&w, &data, &len);
-	dw_writer_free(&w);
+	dw_writer_fini(&w);
 	return r == 0;
 }
 

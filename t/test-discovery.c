@@ -118,7 +118,7 @@ static struct host_conf host;
 static void
 setup(const char *conf_text)
 {
-	conf_free(&conf);
+	conf_fini(&conf);
 	conf_init(&conf);
 	if (conf_text)
 		CHECK_INT(conf_parse(&conf, conf_text, strlen(conf_text),
@@ -732,6 +732,6 @@ main(void)
 	TEST(test_bad_documents);
 	TEST(test_warning_cap);
 	TEST(test_cap);
-	conf_free(&conf);
+	conf_fini(&conf);
 	return TEST_EXIT();
 }

@@ -74,8 +74,8 @@ test_nesting(void)
 	CHECK(!json_bool(NULL));
 	CHECK(json_object_key(r, 3) == NULL);
 	CHECK(json_object_value(r, 3) == NULL);
-	json_free(&doc);
-	json_free(&doc);	/* twice is harmless */
+	json_fini(&doc);
+	json_fini(&doc);	/* twice is harmless */
 }
 
 static void
@@ -85,16 +85,16 @@ test_scalars_at_top(void)
 
 	CHECK_INT(parse("\"x\"", &doc), 0);
 	CHECK_STR(json_string(json_root(&doc)), "x");
-	json_free(&doc);
+	json_fini(&doc);
 	CHECK_INT(parse(" 42 ", &doc), 0);
 	CHECK_STR(json_number_text(json_root(&doc)), "42");
-	json_free(&doc);
+	json_fini(&doc);
 	CHECK_INT(parse("null", &doc), 0);
 	CHECK(json_type(json_root(&doc)) == JSON_NULL);
-	json_free(&doc);
+	json_fini(&doc);
 	CHECK_INT(parse("true", &doc), 0);
 	CHECK(json_bool(json_root(&doc)));
-	json_free(&doc);
+	json_fini(&doc);
 }
 
 static void
@@ -116,7 +116,7 @@ test_escapes(void)
 	CHECK_STR(json_string(json_array_at(r, 3)), "\x7f");
 	CHECK_STR(json_string(json_array_at(r, 4)), "");
 	CHECK_INT(json_string_len(json_array_at(r, 4)), 0);
-	json_free(&doc);
+	json_fini(&doc);
 
 	/* The edges of each UTF-8 length, raw and escaped. */
 	CHECK_INT(parse("[\"\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf"
@@ -129,7 +129,7 @@ test_escapes(void)
 	    "\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf");
 	CHECK_STR(json_string(json_array_at(r, 1)),
 	    json_string(json_array_at(r, 0)));
-	json_free(&doc);
+	json_fini(&doc);
 }
 
 static void
@@ -147,7 +147,7 @@ test_numbers(void)
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		CHECK_INT(parse(ok[i], &doc), 0);
 		CHECK_STR(json_number_text(json_root(&doc)), ok[i]);
-		json_free(&doc);
+		json_fini(&doc);
 	}
 	CHECK_INT(parse("[18446744073709551615, 18446744073709551616, -1, "
 	    "1.5, 2.5e3, 1e999, \"7\"]", &doc), 0);
@@ -170,7 +170,7 @@ test_numbers(void)
 	CHECK_INT(json_number_double(json_array_at(json_root(&doc), 6), &d),
 	    -EINVAL);
 	CHECK(json_number_text(json_array_at(json_root(&doc), 6)) == NULL);
-	json_free(&doc);
+	json_fini(&doc);
 }
 
 static void
@@ -184,11 +184,11 @@ test_duplicate_keys(void)
 	CHECK_INT(json_object_len(r), 3);
 	CHECK_STR(json_string(json_object_get(r, "k")), "last");
 	CHECK_STR(json_number_text(json_object_value(r, 0)), "1");
-	json_free(&doc);
+	json_fini(&doc);
 	/* A key with an escape equals its unescaped form. */
 	CHECK_INT(parse("{\"\\u006b\": 1}", &doc), 0);
 	CHECK(json_object_get(json_root(&doc), "k") != NULL);
-	json_free(&doc);
+	json_fini(&doc);
 }
 
 struct bad_case {
@@ -301,7 +301,7 @@ test_rejections(void)
 		CHECK_INT(r, bad[i].err);
 		CHECK(why != NULL && strstr(why, " at byte ") != NULL);
 		CHECK(json_root(&doc) == NULL);
-		json_free(&doc);
+		json_fini(&doc);
 	}
 	CHECK_INT(json_parse("[1,]", 4, &doc, &why), -EBADMSG);
 	CHECK_STR(why, "unexpected character at byte 3");
@@ -370,7 +370,7 @@ check_text(char *s, int want)
 	struct json_doc doc;
 
 	CHECK_INT(parse(s, &doc), want);
-	json_free(&doc);
+	json_fini(&doc);
 	free(s);
 }
 
@@ -398,7 +398,7 @@ test_limits(void)
 	CHECK_INT(json_parse(s, JSON_INPUT_MAX + 1, &doc, &why), -E2BIG);
 	CHECK_STR(why, "document too large at byte 0");
 	CHECK_INT(json_parse(s, JSON_INPUT_MAX, &doc, &why), 0);
-	json_free(&doc);
+	json_fini(&doc);
 	free(s);
 }
 
@@ -587,7 +587,7 @@ test_writer_misuse(void)
 	for (i = 0; i <= JSON_WRITE_DEPTH_MAX; i++)
 		jw_begin_array(&w);
 	CHECK_INT(w.err, -EINVAL);
-	jw_free(&w);
+	jw_fini(&w);
 
 	jw_init(&w);
 	for (i = 0; i < JSON_WRITE_DEPTH_MAX; i++)
@@ -595,7 +595,7 @@ test_writer_misuse(void)
 	for (i = 0; i < JSON_WRITE_DEPTH_MAX; i++)
 		jw_end_array(&w);
 	CHECK_INT(w.err, 0);
-	jw_free(&w);
+	jw_fini(&w);
 }
 
 /* Parse, write back, and compare with what json.dumps() prints. */
@@ -614,8 +614,8 @@ check_round_trip(const char *in, const char *dumps)
 	CHECK_INT(parse(out, &b), 0);
 	CHECK(json_equal(json_root(&a), json_root(&b)));
 	free(out);
-	json_free(&a);
-	json_free(&b);
+	json_fini(&a);
+	json_fini(&b);
 }
 
 static void
@@ -659,14 +659,14 @@ test_round_trip(void)
 	CHECK(json_equal(json_root(&a), json_root(&a)));
 	CHECK(!json_equal(json_root(&a), NULL));
 	CHECK(json_equal(NULL, NULL));
-	json_free(&b);
+	json_fini(&b);
 	CHECK_INT(parse("[1, 1]", &b), 0);
 	CHECK(!json_equal(json_array_at(json_root(&b), 0),
 	    json_array_at(json_root(&a), 1)));
 	CHECK(json_equal(json_array_at(json_root(&b), 0),
 	    json_array_at(json_root(&b), 1)));
-	json_free(&a);
-	json_free(&b);
+	json_fini(&a);
+	json_fini(&b);
 	free(out);
 }
 

@@ -59,8 +59,8 @@ round_trip_keeps_origin_not_secrets(void)
 		CHECK(back.v[1].state == CS_WAITING);
 	}
 	free(text);
-	recon_free(&r);
-	recon_free(&back);
+	recon_fini(&r);
+	recon_fini(&back);
 }
 
 static void
@@ -75,7 +75,7 @@ not_connected_not_written(void)
 	text = lkc_render(&r);
 	CHECK(text && strstr(text, "10.0.0.1") == NULL);
 	free(text);
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 static void
@@ -93,7 +93,7 @@ bad_lines_skipped(void)
 	CHECK_INT(r.n, 1);
 	if (r.n)
 		CHECK_STR(r.v[0].cfg.id.traddr, "10.0.0.3");
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 static void

@@ -64,7 +64,7 @@ default_option_string(void)
 	    HOSTID);
 	CHECK_INT(n, strlen(buf));
 	CHECK_INT(dropped, 0);
-	conf_free(&c);
+	conf_fini(&c);
 }
 
 static void
@@ -91,7 +91,7 @@ tunables_in_option_string(void)
 	CHECK_STR(buf, "nqn=nqn.x:z,transport=rdma,traddr=10.0.0.1,"
 	    "trsvcid=4420,hostnqn=" HOSTNQN ",hostid=" HOSTID
 	    ",keep_alive_tmo=30,ctrl_loss_tmo=-1");
-	conf_free(&c);
+	conf_fini(&c);
 }
 
 static void
@@ -108,7 +108,7 @@ unsupported_options_dropped(void)
 	CHECK_INT(dropped, 1u << OPT_HOST_IFACE | 1u << OPT_DHCHAP_SECRET);
 	CHECK(strstr(buf, "host_iface") == NULL);
 	CHECK(strstr(buf, "dhchap") == NULL);
-	conf_free(&c);
+	conf_fini(&c);
 }
 
 static void

@@ -104,7 +104,7 @@ connect_once_then_nothing(void)
 	CHECK_INT(r.v[0].state, CS_LIVE);
 	CHECK_INT(plan(&r, &w, 1, &k, 1, 30), 0);
 	CHECK_INT(next_due, INT64_MAX);
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 static void
@@ -128,7 +128,7 @@ retry_schedule(void)
 	CHECK_INT(next_due, 124700);
 	CHECK_INT(r.v[0].attempts, 3);
 	CHECK_INT(r.v[0].last_err, EIO);
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 static void
@@ -147,7 +147,7 @@ removed_device_comes_back_after_3s(void)
 	CHECK_INT(next_due, 3200);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 3200), 1);
 	CHECK_INT(acts[0].kind, ACT_CONNECT);
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 static void
@@ -162,7 +162,7 @@ device_name_reused_by_another_controller(void)
 	done(&r, &w, 4, 5);
 	CHECK_INT(plan(&r, &w, 1, &other, 1, 100), 0);
 	CHECK_STR(r.v[0].device, "");
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 static void
@@ -180,7 +180,7 @@ existing_connection_adopted(void)
 	CHECK_INT(plan(&r, &w, 1, k, 3, 0), 0);
 	CHECK_STR(r.v[0].device, "nvme7");
 	CHECK_INT(r.v[0].state, CS_LIVE);
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 static void
@@ -194,7 +194,7 @@ other_host_nqn_not_adopted(void)
 	recon_init(&r);
 	CHECK_INT(plan(&r, &w, 1, &k, 1, 0), 1);
 	CHECK_INT(acts[0].kind, ACT_CONNECT);
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 static void
@@ -234,7 +234,7 @@ removal_follows_disconnect_scope(void)
 			recon_disconnect_done(&r, &acts[0].cfg.id, 0, 20);
 		}
 		CHECK_INT(r.n, 0);
-		recon_free(&r);
+		recon_fini(&r);
 	}
 	conf_init(&conf);
 }
@@ -261,7 +261,7 @@ audit_removes_foreign_io_controllers(void)
 	CHECK(acts[0].audit);
 	conf.disconnect_scope = DS_ONLY_STAS_CONNECTIONS;
 	CHECK_INT(plan(&r, &w, 1, k, 5, 1), 0);
-	recon_free(&r);
+	recon_fini(&r);
 	conf_init(&conf);
 }
 
@@ -288,7 +288,7 @@ ncc_caps_attempts(void)
 	done(&r, &w, -ECONNREFUSED, 1000002);
 	done(&r, &w, -ECONNREFUSED, 1000003);
 	CHECK(r.v[0].state != CS_GAVE_UP);
-	recon_free(&r);
+	recon_fini(&r);
 	conf_init(&conf);
 }
 
@@ -311,7 +311,7 @@ removed_while_connecting(void)
 	/* the kernel had already deleted it: forgotten all the same */
 	recon_disconnect_done(&r, &a.cfg.id, -ENOENT, 11);
 	CHECK_INT(r.n, 0);
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 static void
@@ -336,7 +336,7 @@ last_known_config_owned(void)
 	    r.v[0].state == CS_LIVE && r.v[1].state == CS_DISCONNECTING);
 	recon_disconnect_done(&r, &acts[0].cfg.id, 0, 1);
 	CHECK_INT(r.n, 1);
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 static void
@@ -376,7 +376,7 @@ incomplete_desired_set_keeps_its_origin(void)
 	/* stafd answered without it: now it goes too */
 	CHECK_INT(plan(&r, NULL, 0, k, 2, 1), 1);
 	CHECK_STR(acts[0].device, "nvme1");
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 static void
@@ -397,7 +397,7 @@ repeated_identity_connects_once(void)
 	CHECK_INT(r.n, 2);
 	CHECK_INT(r.v[0].cfg.tun.val[TUN_KATO], 7);
 	CHECK(!r.v[0].discovered);
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 static void
@@ -431,7 +431,7 @@ thousands_of_controllers(void)
 		if (r.v[i].device[0] == '\0')
 			break;
 	CHECK_INT(i, N);
-	recon_free(&r);
+	recon_fini(&r);
 out:
 	free(w);
 	free(k);
@@ -458,7 +458,7 @@ connects_in_flight_are_capped(void)
 	done(&r, &w[0], 0, 2);
 	done(&r, &w[1], -ECONNREFUSED, 2);
 	CHECK_INT(plan(&r, w, N, NULL, 0, 3), 2);
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 /*
@@ -494,7 +494,7 @@ failed_disconnect_is_tried_again(void)
 	CHECK(r.n == 1 && r.v[0].state == CS_WAITING);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 20 + RETRY_SLOW_MS + 3), 1);
 	CHECK_INT(acts[0].kind, ACT_CONNECT);
-	recon_free(&r);
+	recon_fini(&r);
 }
 
 int

@@ -21,7 +21,7 @@ static struct host_conf host;
 static void
 setup(const char *text)
 {
-	conf_free(&conf);
+	conf_fini(&conf);
 	conf_init(&conf);
 	CHECK_INT(conf_parse(&conf, text, strlen(text), "test.conf"), 0);
 	memset(&host, 0, sizeof(host));
@@ -180,6 +180,6 @@ main(void)
 	TEST(names_to_resolve);
 	TEST(configured_set_from_table);
 	TEST(merge_and_repeats);
-	conf_free(&conf);
+	conf_fini(&conf);
 	return TEST_EXIT();
 }
