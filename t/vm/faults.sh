@@ -151,7 +151,7 @@ assert "6: /run/stacd made writable again" mount -o remount,rw /run/stacd
 # A reconcile pass with nothing changed: a synthetic uevent.
 echo change > "/sys/class/nvme/$(ctrl_for "$(nqn 02)")/uevent"
 assert "6: the state file is written on a later pass (a uevent)" \
-    wait_for 10 lkc_lists 1 4 ||
+    wait_for 5 lkc_lists 1 4 ||
     diag "6: $LKC: $(cat $LKC 2>&1 | tr '\n' ' ')"
 
 # ---------------------------------------- 1: target gone past ctrl-loss-tmo
@@ -267,6 +267,16 @@ BH_PID=$!
 listening() { netstat -ltn | grep -q ":$BH_PORT "; }
 assert "2: the black hole listens on port $BH_PORT" wait_for 5 listening
 opens() { grep -c '^open' /tmp/bh.log; }
+# at_bh: the controllers at the black hole's port, "nvmeN=STATE" each.
+at_bh() {
+	local c addr state
+	for c in /sys/class/nvme/nvme*; do
+		read -r addr 2>/dev/null < "$c/address" || continue
+		case ",$addr," in *",trsvcid=$BH_PORT,"*) ;; *) continue ;; esac
+		read -r state 2>/dev/null < "$c/state"
+		echo "${c##*/}=$state"
+	done
+}
 in_hang() { [ "$(opens)" -gt "$(grep -c '^close' /tmp/bh.log)" ]; }
 
 # The kernel alone first: how long the black-holed connect hangs, and how
@@ -358,12 +368,17 @@ diag "2: D-Bus: $n list_controllers calls, $bad failed, slowest ${max} ms, $duri
     "2: black hole: $(bh_times)"
 assert "2: D-Bus was called during the hangs" [ "$during" -ge 5 ]
 assert_eq "2: every list_controllers call answered" "$bad" 0
-assert "2: every answer within 3 s" [ "$max" -lt 3000 ]
+# The bound: well under the 10 s a black-holed connect holds the kernel,
+# with room for a loaded CI machine under TCG.
+assert "2: every answer within 5 s" [ "$max" -lt 5000 ]
 assert_match "2: list_controllers names the black-holed controller" \
     "$(cat /tmp/probe.out)" "*$BH*"
-n19() { [ "$(n_ctrls)" = 19 ]; }
-assert "2: 19 controllers in all, none left at the black hole" wait_for 5 n19 ||
-    diag "$(ls /sys/class/nvme)"
+assert_live "2: s01-s19 still all live, one controller each" 5 1 19
+# stacd keeps retrying: a black-holed connect may be in the kernel now,
+# its controller in "connecting"; it must never become live.
+bh_live() { at_bh | grep -q '=live$'; }
+assert_not "2: no live controller at the black hole" bh_live
+diag "2: at the black hole now: $(at_bh | tr '\n' ' ')"
 assert "2: stacd is still running" alive
 kill "$BH_PID" 2>/dev/null
 
@@ -371,7 +386,7 @@ assert "6: /run/ro made writable" mount -o remount,rw /run/ro
 LKC=/run/ro/stacd/last-known-config
 echo change > "/sys/class/nvme/$(ctrl_for "$(nqn 02)")/uevent"
 assert "6: a runtime directory that could not be created at start-up is created and the state file written on a later pass" \
-    wait_for 10 lkc_lists 1 19 || diag "6: $(ls -la /run/ro 2>&1 | tr '\n' ' ')"
+    wait_for 5 lkc_lists 1 19 || diag "6: $(ls -la /run/ro 2>&1 | tr '\n' ' ')"
 kill -TERM "$STACD_PID"
 wait "$STACD_PID"
 show_log
