@@ -6,7 +6,7 @@
 set -u
 make -s static >/dev/null || { echo "FAIL vm: make static"; exit 1; }
 rc=0
-for scenario in t/vm/connector.sh; do
+for scenario in t/vm/connector.sh t/vm/faults.sh; do
 	name=$(basename "$scenario" .sh)
 	out=$(t/vm/run.sh -t 400 "$scenario" 2>&1); r=$?
 	if [ $r = 77 ]; then

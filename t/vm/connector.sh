@@ -10,34 +10,6 @@
 
 P=nqn.2014-08.org.example.stacd
 S1=$P:s1 S2=$P:s2 S3=$P:s3 S4=$P:s4 S5=$P:s5 S6=$P:s6 S7=$P:s7 S8=$P:s8
-LOG=/tmp/stacd.log
-
-uptime_s() { cut -d' ' -f1 /proc/uptime; }
-connected() { ctrl_for "$@" >/dev/null; }
-gone() { ! ctrl_for "$@" >/dev/null; }
-count_all() { ls -d /sys/class/nvme/nvme* 2>/dev/null | wc -l; }
-
-stacd_start() {
-	/usr/sbin/stacd "$@" >> $LOG 2>&1 &
-	STACD_PID=$!
-	diag "stacd started (pid $STACD_PID) at $(uptime_s)s"
-}
-
-stacd_hup() {
-	kill -HUP $STACD_PID
-	sleep 0.5
-}
-
-write_conf() {
-	mkdir -p /etc/stas
-	cat > /etc/stas/stacd.conf
-}
-
-show_log() {
-	diag "--- stacd log ---"
-	sed 's/^/# /' $LOG
-}
-
 # ---------------------------------------------------------------- target
 for s in $S1 $S2 $S3 $S4 $S5 $S6 $S7 $S8; do
 	tgt_subsys $s 4 || not_ok "target: subsystem $s"
@@ -53,14 +25,11 @@ echo "::1 localhost6" >> /etc/hosts
 # ------------------------------------------ 2: a controller made before stacd
 pre=$(host_connect $S3 127.0.0.1 4420)
 assert_match "pre-existing controller for s3 made with nvmf-connect" "$pre" 'nvme[0-9]*'
-has_ns() { [ -n "$(ns_devs "$1")" ]; }
 wait_for 10 has_ns "$pre"
 pre_ns=$(ns_devs "$pre" | head -n 1)
 diag "s3 pre-existing: $pre namespace $pre_ns"
-# A reader holds the namespace open the whole time: it must never fail.
-( while dd if="$pre_ns" of=/dev/null bs=4096 count=1 2>/dev/null; do
-	sleep 0.2; done; echo "s3 reader stopped at $(uptime_s)s" > /tmp/reader.died ) &
-READER=$!
+# A reader reads the namespace the whole time: it must never fail.
+reader_start "$pre_ns"
 
 # ---------------------------------------------------------------- 1, 7, 8: start
 write_conf <<EOF2
@@ -101,9 +70,9 @@ assert "7: s8 (queue-size=5 ignored with a warning) connected" wait_for 15 conne
 assert_eq "7: nothing connected on the unreachable port" "$(ctrl_count $S8 127.0.0.1 4999)" 0
 assert_eq "7: nothing connected for the unknown NQN" "$(ctrl_count $P:unknown)" 0
 assert_eq "7: the smuggled entry was not connected" "$(ctrl_count $S4)" 0
-assert "7: the bad entries were reported" grep -q "trsvcid=4999\|4999" $LOG
+assert "7: the bad entries were reported" grep -q "trsvcid=4999\|4999" $STACD_LOG
 assert "7: the invalid value was reported with file:line" \
-    grep -q "stacd.conf:15: \[Controllers\] controller: queue-size" $LOG
+    grep -q "stacd.conf:15: \[Controllers\] controller: queue-size" $STACD_LOG
 assert "5: exclude= hides s5" [ "$(ctrl_count $S5)" = 0 ]
 assert_eq "2: s3 adopted, not duplicated" "$(ctrl_count $S3)" 1
 assert_eq "2: s3 is still the pre-existing controller" "$(ctrl_for $S3)" "$pre"
@@ -124,7 +93,7 @@ ctrl_delete $c7
 t0=$(uptime_s)
 sleep 8
 assert_eq "4: s7 stays down while the port is down" "$(ctrl_count $S7)" 0
-assert "4: stacd logged the refused retry" grep -q "4421.*connection refused" $LOG
+assert "4: stacd logged the refused retry" grep -q "4421.*connection refused" $STACD_LOG
 tgt_link 3 $S7
 sleep 30
 assert_eq "4: no retry before the 60 s period" "$(ctrl_count $S7)" 0
@@ -196,14 +165,9 @@ assert "6: s6 released earlier (no-disconnect) is left alone" connected $S6
 assert "6: s8 likewise" connected $S8
 assert "2: s3 namespace reader never failed" [ ! -e /tmp/reader.died ]
 assert "no bus: stacd said it runs on the configuration alone" \
-    grep -q "running on the configuration alone" $LOG
+    grep -q "running on the configuration alone" $STACD_LOG
 
 # ------------------------------- D-Bus: started before the bus, owns its name
-bus_owner() {
-	dbus-send --system --print-reply --dest=org.freedesktop.DBus \
-	    /org/freedesktop/DBus org.freedesktop.DBus.GetNameOwner \
-	    string:org.nvmexpress.stac
-}
 assert "the bus starts after stacd" dbus_start
 assert "stacd owns org.nvmexpress.stac once the bus appears" wait_for 40 bus_owner
 out=$(dbus-send --system --print-reply --dest=org.nvmexpress.stac \

@@ -192,11 +192,14 @@ ctrl_attr() { cat "/sys/class/nvme/$1/$2"; }
 # _ctrl_match DIR NQN [TRADDR SVCID]: true if the controller in DIR is for
 # NQN and, if given, at exactly that traddr and trsvcid.  The address
 # attribute looks like "traddr=127.0.0.1,trsvcid=4420,src_addr=127.0.0.1".
+# Shell builtins only: polls run this, and a fork costs milliseconds
+# under TCG.
 _ctrl_match() {
-	local addr
-	[ "$(cat "$1/subsysnqn" 2>/dev/null)" = "$2" ] || return 1
+	local nqn addr
+	read -r nqn 2>/dev/null < "$1/subsysnqn" && [ "$nqn" = "$2" ] || return 1
 	[ $# -ge 4 ] || return 0
-	addr=,$(cat "$1/address" 2>/dev/null),
+	read -r addr 2>/dev/null < "$1/address" || return 1
+	addr=,$addr,
 	case "$addr" in *",traddr=$3,"*) ;; *) return 1 ;; esac
 	case "$addr" in *",trsvcid=$4,"*) ;; *) return 1 ;; esac
 }
@@ -212,6 +215,18 @@ ctrl_for() {
 		found=0
 	done
 	return $found
+}
+
+# ctrl_table: "nvmeN SUBSYSNQN STATE", a line a controller (builtins only).
+ctrl_table() {
+	local c nqn state
+	for c in /sys/class/nvme/nvme*; do
+		[ -e "$c" ] || continue
+		nqn=? state=?
+		read -r nqn 2>/dev/null < "$c/subsysnqn"
+		read -r state 2>/dev/null < "$c/state"
+		echo "${c##*/} $nqn $state"
+	done
 }
 
 # ctrl_count NQN [TRADDR SVCID]: prints how many controllers there are.
@@ -255,4 +270,67 @@ dbus_start() {
 	mkdir -p /run/dbus
 	dbus-daemon --config-file=/etc/dbus-1/vm-system.conf --fork --nopidfile &&
 	    wait_for 5 test -S /run/dbus/system_bus_socket
+}
+
+# ---------------------------------------------------------------- stacd
+
+# Where stacd_start sends stacd's output (diagnostics only: assertions
+# are on kernel facts).
+STACD_LOG=/tmp/stacd.log
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+# connected NQN [TRADDR SVCID] / gone NQN [TRADDR SVCID]: is there a
+# matching controller?
+connected() { ctrl_for "$@" >/dev/null; }
+gone() { ! ctrl_for "$@" >/dev/null; }
+
+# count_all: how many controllers the kernel has, whatever they are.
+count_all() { ls -d /sys/class/nvme/nvme* 2>/dev/null | wc -l; }
+
+# has_ns NVMEN: the controller serves a namespace block device.
+has_ns() { [ -n "$(ns_devs "$1")" ]; }
+
+# stacd_start [ARG...]: the static stacd in the background, its pid in
+# STACD_PID.
+stacd_start() {
+	/usr/sbin/stacd "$@" >> $STACD_LOG 2>&1 &
+	STACD_PID=$!
+	diag "stacd started (pid $STACD_PID) at $(uptime_s)s"
+}
+
+stacd_hup() {
+	kill -HUP $STACD_PID
+	sleep 0.5
+}
+
+# write_conf: stdin becomes /etc/stas/stacd.conf.
+write_conf() {
+	mkdir -p /etc/stas
+	cat > /etc/stas/stacd.conf
+}
+
+# show_log: stacd's log as diagnostics, unprintable bytes (a log line may
+# quote a broken configuration) as '?'.
+show_log() {
+	diag "--- stacd log ---"
+	tr -c '\n -~' '?' < $STACD_LOG | sed 's/^/# /'
+}
+
+# reader_start DEV: reads the first block of DEV every 0.2 s in the
+# background (pid in READER), with O_DIRECT so that every read crosses
+# the fabric; the first failure leaves /tmp/reader.died.
+reader_start() {
+	rm -f /tmp/reader.died
+	( while dd if="$1" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null
+	do sleep 0.2; done
+	echo "reader of $1 stopped at $(uptime_s)s" > /tmp/reader.died ) &
+	READER=$!
+}
+
+# bus_owner: succeeds once some process owns org.nvmexpress.stac.
+bus_owner() {
+	dbus-send --system --print-reply --dest=org.freedesktop.DBus \
+	    /org/freedesktop/DBus org.freedesktop.DBus.GetNameOwner \
+	    string:org.nvmexpress.stac
 }
