@@ -59,6 +59,7 @@ struct ini_lexer {
 	char		 cont_key[INI_LINE_MAX];	/* key being continued */
 	size_t		 cont_indent;
 	bool		 cont_active;
+	unsigned	 bad_lines;	/* not INI syntax at all */
 };
 
 static char *
@@ -88,6 +89,7 @@ ini_section_line(struct ini_lexer *lx, char *content, unsigned line,
 		log_warnx("%s:%u: malformed section header \"%s\", the "
 		    "lines up to the next section are ignored", lx->fname,
 		    line, echo(content));
+		lx->bad_lines++;
 		lx->section[0] = '\0';
 		lx->in_section = true;
 		return 0;
@@ -114,17 +116,20 @@ ini_key_line(struct ini_lexer *lx, char *content, size_t indent,
 	if (eq == NULL) {
 		log_warnx("%s:%u: no \"=\" in \"%s\", line ignored",
 		    lx->fname, line, echo(content));
+		lx->bad_lines++;
 		return 0;
 	}
 	*eq = '\0';
 	key = trim(content);
 	if (*key == '\0') {
 		log_warnx("%s:%u: empty key, line ignored", lx->fname, line);
+		lx->bad_lines++;
 		return 0;
 	}
 	if (!lx->in_section) {
 		log_warnx("%s:%u: \"%s\" is outside any [section], ignored",
 		    lx->fname, line, echo(key));
+		lx->bad_lines++;
 		return 0;
 	}
 	for (p = key; *p; p++)
@@ -162,11 +167,12 @@ ini_line(struct ini_lexer *lx, char *text, unsigned line, ini_fn fn,
 /*
  * ini_parse - feed each item of buf to fn.  Lines with a NUL byte or of
  * more than INI_LINE_MAX bytes are refused with a warning.
+ * *bad gets the number of lines that are not INI syntax (each told).
  * Return: 0, or the first non-zero value fn returned.
  */
 static int
 ini_parse(const char *buf, size_t len, const char *fname, ini_fn fn,
-    void *ctx)
+    void *ctx, unsigned *bad)
 {
 	struct ini_lexer *lx;
 	char *text;
@@ -192,12 +198,14 @@ ini_parse(const char *buf, size_t len, const char *fname, ini_fn fn,
 			log_warnx("%s:%u: line too long (%zu bytes, max %d), "
 			    "ignored", fname, line, n, INI_LINE_MAX);
 			lx->cont_active = false;
+			lx->bad_lines++;
 			continue;
 		}
 		if (memchr(start, '\0', n) != NULL) {
 			log_warnx("%s:%u: line contains a NUL byte, ignored",
 			    fname, line);
 			lx->cont_active = false;
+			lx->bad_lines++;
 			continue;
 		}
 		memcpy(text, start, n);
@@ -205,6 +213,7 @@ ini_parse(const char *buf, size_t len, const char *fname, ini_fn fn,
 		r = ini_line(lx, text, line, fn, ctx);
 	}
 out:
+	*bad = lx ? lx->bad_lines : 0;
 	free(text);
 	free(lx);
 	return r;
@@ -1005,7 +1014,7 @@ conf_parse(struct conf *c, const char *buf, size_t len, const char *fname)
 	size_t i;
 	int k, r;
 
-	r = ini_parse(buf, len, fname, conf_item, &p);
+	r = ini_parse(buf, len, fname, conf_item, &p, &c->bad_lines);
 	if (r == 0)
 		resolve_scalars(&p);
 	for (k = 0; k < SK_COUNT; k++)
@@ -1362,11 +1371,12 @@ host_parse(struct host_conf *h, const char *buf, size_t len,
     const char *fname, const char *root)
 {
 	struct host_parser p;
+	unsigned bad;	/* the file's lines were told; sys.conf is read once */
 	int k, r = -1;
 
 	memset(&p, 0, sizeof(p));
 	memset(h, 0, sizeof(*h));
-	if (ini_parse(buf, len, fname, host_item, &p) != 0) {
+	if (ini_parse(buf, len, fname, host_item, &p, &bad) != 0) {
 		log_err("%s: out of memory", fname);
 		goto out;
 	}

@@ -90,6 +90,12 @@ struct conf {
 	size_t		n_ctrls, cap_ctrls;
 	struct exclude_conf *excludes;
 	size_t		n_excludes, cap_excludes;
+	/*
+	 * Lines that are not INI syntax (no "=", a broken section header,
+	 * a NUL byte...): a reload refuses such a file whole, since what
+	 * is left of it may be far less than the administrator meant.
+	 */
+	unsigned	bad_lines;
 };
 
 /* The host's identity, from sys.conf [Host] or /etc/nvme/host*. */

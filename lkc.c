@@ -107,6 +107,20 @@ mkdir_p(char *path)
 	return mkdir(path, 0700) < 0 && errno != EEXIST ? -errno : 0;
 }
 
+/* mkdir -p of the directory path is in. */
+static int
+make_parent(const char *path)
+{
+	char dir[PATH_BUF];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return -EINVAL;
+	*slash = '\0';
+	return mkdir_p(dir);
+}
+
 int
 lkc_locate(const char *root, const char *runtime_dir, char *path,
     size_t size)
@@ -159,7 +173,11 @@ lkc_save(struct lkc *l, const struct recon *r)
 		free(text);
 		return;
 	}
-	if ((err = lkc_write(l->path, text)) < 0) {
+	err = lkc_write(l->path, text);
+	/* Its directory could not be made at start-up (or was removed). */
+	if (err == -ENOENT && make_parent(l->path) == 0)
+		err = lkc_write(l->path, text);
+	if (err < 0) {
 		if (!l->failing)
 			log_warnx("cannot save %s: %s; trying again at every "
 			    "pass (until then a restart forgets which "

@@ -173,6 +173,10 @@ check_config(const struct options *o, const char *conf_path)
 	conf_init(&conf);
 	if (conf_load(&conf, conf_path) < 0)
 		usable = 0;
+	else if (conf.bad_lines)
+		log_warnx("%s: %u line%s not INI syntax: stacd would keep "
+		    "its running configuration on SIGHUP", conf_path,
+		    conf.bad_lines, conf.bad_lines == 1 ? " is" : "s are");
 	if (host_load(&host, o->root) < 0)
 		usable = 0;
 	printf("# stacd %s effective configuration of %s\n", STACD_VERSION,
@@ -798,6 +802,15 @@ reload(struct stacd *s)
 	conf_init(&fresh);
 	if (conf_load(&fresh, s->conf_path) < 0) {
 		log_err("reload: keeping the previous configuration");
+		conf_fini(&fresh);
+		return;
+	}
+	/* Half a file (an editor's crash, garbage) must not disconnect. */
+	if (fresh.bad_lines) {
+		log_err("reload: %s has %u line%s that %s not INI syntax; "
+		    "keeping the previous configuration", s->conf_path,
+		    fresh.bad_lines, fresh.bad_lines == 1 ? "" : "s",
+		    fresh.bad_lines == 1 ? "is" : "are");
 		conf_fini(&fresh);
 		return;
 	}

@@ -78,8 +78,7 @@ check "state file: the failed write is reported" \
     grep -q "cannot save $R/run/stacd/last-known-config" $T/log
 check "state file: ... once" \
     [ "$(grep -c 'cannot save' $T/log)" -eq 1 ]
-rm $R/run/stacd
-mkdir -m 700 $R/run/stacd
+rm $R/run/stacd		# stacd makes the directory itself now
 kill -HUP $PID
 check "state file: written at a later pass once it can be" \
     wait_for 5 test -s $R/run/stacd/last-known-config
@@ -111,6 +110,11 @@ hup_with_bad_conf "SIGHUP: a FIFO configuration is refused, not waited on" \
 kill -HUP $PID
 check "... and the loop still runs (the next SIGHUP is served)" \
     wait_for 5 sh -c "[ \$(grep -c 'configuration reloaded' $T/log) -ge 3 ]"
+
+# Garbage in place of the configuration: refused whole, not half-used.
+garbage() { head -c 4096 /dev/urandom > "$1"; }
+hup_with_bad_conf "SIGHUP: a garbage configuration is refused, previous one kept" \
+    'not INI syntax; keeping the previous configuration' garbage
 
 # SIGHUP with an unreadable configuration keeps the running one.
 hup_with_bad_conf \
