@@ -80,7 +80,7 @@ static int
 ini_section_line(struct ini_lexer *lx, char *content, unsigned line,
     ini_fn fn, void *ctx)
 {
-	struct ini_item it = { lx->fname, line, NULL, NULL, NULL };
+	struct ini_item it = { .fname = lx->fname, .line = line };
 	char *close = strrchr(content, ']');
 	char *name;
 
@@ -109,7 +109,7 @@ static int
 ini_key_line(struct ini_lexer *lx, char *content, size_t indent,
     unsigned line, ini_fn fn, void *ctx)
 {
-	struct ini_item it = { lx->fname, line, NULL, NULL, NULL };
+	struct ini_item it = { .fname = lx->fname, .line = line };
 	char *eq = strchr(content, '=');
 	char *key, *p;
 
@@ -147,7 +147,8 @@ static int
 ini_line(struct ini_lexer *lx, char *text, unsigned line, ini_fn fn,
     void *ctx)
 {
-	struct ini_item it = { lx->fname, line, lx->section, NULL, NULL };
+	struct ini_item it = { .fname = lx->fname, .line = line,
+	    .section = lx->section };
 	size_t indent = strspn(text, " \t");
 	char *content = trim(text);
 
@@ -756,7 +757,7 @@ ctrl_validate(const struct entry_ctx *e, struct ctrl_build *b)
 static int
 add_controller(struct conf_parser *p, unsigned line, const char *value)
 {
-	struct entry_ctx e = { p, line, "controller" };
+	struct entry_ctx e = { .p = p, .line = line, .what = "controller" };
 	struct conf *c = p->conf;
 	struct ctrl_build *b;
 	char *text = strdup(value);
@@ -835,7 +836,7 @@ excl_token(const struct entry_ctx *e, void *ctx, const char *key, char *value)
 static int
 add_exclude(struct conf_parser *p, unsigned line, const char *value)
 {
-	struct entry_ctx e = { p, line, "exclude" };
+	struct entry_ctx e = { .p = p, .line = line, .what = "exclude" };
 	struct conf *c = p->conf;
 	struct excl_build *b;
 	char *text = strdup(value);

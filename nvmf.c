@@ -217,7 +217,7 @@ nvmf_build_options(char *buf, size_t size, const struct ctrl_conf *cc,
     const struct conf *c, const struct host_conf *h, uint32_t supported,
     uint32_t *dropped)
 {
-	struct optbuf o = { buf, size, 0, 0 };
+	struct optbuf o = { .buf = buf, .size = size };
 	const struct ctrl_id *id = &cc->id;
 	enum trtype t = id->transport;
 

@@ -456,8 +456,8 @@ recon_plan(struct recon *r, const struct want *want, size_t n_want,
     const struct kctrl *obs, size_t n_obs, const struct recon_params *p,
     struct action **acts, size_t *n_acts, int64_t *next)
 {
-	struct actions a = { NULL, 0, 0, 0 };
-	struct kindex x = { NULL, NULL, NULL, obs, n_obs };
+	struct actions a = { .v = NULL };
+	struct kindex x = { .obs = obs, .n = n_obs };
 	struct tracked *v = NULL;
 	size_t n, i;
 

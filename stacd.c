@@ -246,8 +246,13 @@ struct stacd {
 static struct recon_params
 params(const struct stacd *s)
 {
-	struct recon_params p = { &s->conf, s->host.nqn, monotime_ms(),
-	    s->want_incomplete, !s->staf.answered };
+	struct recon_params p = {
+		.conf = &s->conf,
+		.host_nqn = s->host.nqn,
+		.now = monotime_ms(),
+		.names_pending = s->want_incomplete,
+		.discovery_unknown = !s->staf.answered,
+	};
 
 	return p;
 }

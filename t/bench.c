@@ -19,8 +19,8 @@
 #include "netlink.h"
 #include "nvmf.h"
 #include "reconcile.h"
+#include "fixtures.h"
 
-#define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555"
 
 static double
 now_s(void)

@@ -13,8 +13,8 @@
 #include "discovery.h"
 #include "field.h"
 #include "log.h"
+#include "fixtures.h"
 
-#define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555"
 
 static const char strict_conf[] =
     "[Global]\nignore-iface=true\nip-family=ipv4\n"

@@ -13,9 +13,9 @@
 #include "discovery.h"
 #include "field.h"
 #include "log.h"
+#include "fixtures.h"
 #include "test.h"
 
-#define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555"
 #define OTHERNQN "nqn.2014-08.org.nvmexpress:uuid:99999999-2222-3333-4444-555555555555"
 #define S1 "nqn.1988-11.com.dell:PowerStore:00:1a2b3c4d5e6f"
 #define S2 "nqn.2014-08.org.example:sub2"

@@ -6,25 +6,20 @@
 
 #include "lkc.h"
 #include "log.h"
+#include "fixtures.h"
 #include "test.h"
 
-#define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555"
 
+/* As stacd owns one: with its host-iface and the host NQN. */
 static struct ctrl_id
 id_tcp(const char *traddr)
 {
-	struct ctrl_id id;
+	struct ctrl_id id = fx_id_tcp(traddr, "nqn.x:y");
 
-	memset(&id, 0, sizeof(id));
-	id.transport = TRTYPE_TCP;
-	strcpy(id.traddr, traddr);
-	strcpy(id.trsvcid, "4420");
-	strcpy(id.subsysnqn, "nqn.x:y");
 	strcpy(id.host_iface, "eth0");
 	strcpy(id.host_nqn, HOSTNQN);
 	return id;
 }
-
 static void
 round_trip_keeps_origin_not_secrets(void)
 {

@@ -9,10 +9,9 @@
 #include "conf.h"
 #include "log.h"
 #include "nvmf.h"
+#include "fixtures.h"
 #include "test.h"
 
-#define HOSTNQN	"nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555"
-#define HOSTID	"11111111-2222-3333-4444-555555555555"
 #define K52	"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMw=="
 
 static const char kernel_61[] = "instance=-1,cntlid=-1,transport=%s,"
@@ -176,33 +175,18 @@ address_parsing(void)
 static struct kctrl
 kctrl_tcp(const char *traddr, const char *src)
 {
-	struct kctrl k;
+	struct kctrl k = fx_kctrl(0, "tcp", traddr, "nqn.x:y");
 
-	memset(&k, 0, sizeof(k));
-	strcpy(k.name, "nvme0");
-	strcpy(k.transport, "tcp");
-	strcpy(k.traddr, traddr);
-	strcpy(k.trsvcid, "4420");
-	strcpy(k.subsysnqn, "nqn.x:y");
-	strcpy(k.hostnqn, HOSTNQN);
-	strcpy(k.cntrltype, "io");
-	strcpy(k.src_addr, src);
+	k.state[0] = '\0';
+	snprintf(k.src_addr, sizeof(k.src_addr), "%s", src);
 	return k;
 }
 
 static struct ctrl_id
 id_tcp(const char *traddr)
 {
-	struct ctrl_id id;
-
-	memset(&id, 0, sizeof(id));
-	id.transport = TRTYPE_TCP;
-	strcpy(id.traddr, traddr);
-	strcpy(id.trsvcid, "4420");
-	strcpy(id.subsysnqn, "nqn.x:y");
-	return id;
+	return fx_id_tcp(traddr, "nqn.x:y");
 }
-
 static void
 matching_tcp(void)
 {

@@ -9,50 +9,18 @@
 
 #include "log.h"
 #include "reconcile.h"
+#include "fixtures.h"
 #include "test.h"
-
-#define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555"
 
 static struct conf conf;
 
 static struct recon_params
 at(int64_t now)
 {
-	struct recon_params p = { &conf, HOSTNQN, now, false, false };
+	struct recon_params p = { .conf = &conf, .host_nqn = HOSTNQN,
+	    .now = now };
 
 	return p;
-}
-
-static struct want
-want_tcp(const char *traddr, const char *nqn)
-{
-	struct want w;
-
-	memset(&w, 0, sizeof(w));
-	w.cfg.id.transport = TRTYPE_TCP;
-	snprintf(w.cfg.id.traddr, sizeof(w.cfg.id.traddr), "%s", traddr);
-	strcpy(w.cfg.id.trsvcid, "4420");
-	snprintf(w.cfg.id.subsysnqn, sizeof(w.cfg.id.subsysnqn), "%s", nqn);
-	return w;
-}
-
-static struct kctrl
-kernel_ctrl(int instance, const char *transport, const char *traddr,
-    const char *nqn)
-{
-	struct kctrl k;
-
-	memset(&k, 0, sizeof(k));
-	snprintf(k.name, sizeof(k.name), "nvme%d", instance);
-	k.instance = instance;
-	snprintf(k.transport, sizeof(k.transport), "%s", transport);
-	snprintf(k.traddr, sizeof(k.traddr), "%s", traddr);
-	strcpy(k.trsvcid, strcmp(transport, "pcie") ? "4420" : "");
-	snprintf(k.subsysnqn, sizeof(k.subsysnqn), "%s", nqn);
-	strcpy(k.hostnqn, HOSTNQN);
-	strcpy(k.state, "live");
-	strcpy(k.cntrltype, "io");
-	return k;
 }
 
 /* One pass; returns the number of actions and keeps them in acts. */
@@ -90,8 +58,8 @@ static void
 connect_once_then_nothing(void)
 {
 	struct recon r;
-	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
-	struct kctrl k = kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a");
+	struct want w = fx_want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl k = fx_kctrl(0, "tcp", "10.0.0.1", "nqn.x:a");
 
 	recon_init(&r);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 0), 1);
@@ -111,7 +79,7 @@ static void
 retry_schedule(void)
 {
 	struct recon r;
-	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct want w = fx_want_tcp("10.0.0.1", "nqn.x:a");
 
 	recon_init(&r);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 1000), 1);	/* immediately */
@@ -135,8 +103,8 @@ static void
 removed_device_comes_back_after_3s(void)
 {
 	struct recon r;
-	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
-	struct kctrl k = kernel_ctrl(4, "tcp", "10.0.0.1", "nqn.x:a");
+	struct want w = fx_want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl k = fx_kctrl(4, "tcp", "10.0.0.1", "nqn.x:a");
 
 	recon_init(&r);
 	plan(&r, &w, 1, NULL, 0, 0);
@@ -154,8 +122,8 @@ static void
 device_name_reused_by_another_controller(void)
 {
 	struct recon r;
-	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
-	struct kctrl other = kernel_ctrl(4, "tcp", "10.0.0.9", "nqn.x:zzz");
+	struct want w = fx_want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl other = fx_kctrl(4, "tcp", "10.0.0.9", "nqn.x:zzz");
 
 	recon_init(&r);
 	plan(&r, &w, 1, NULL, 0, 0);
@@ -169,11 +137,11 @@ static void
 existing_connection_adopted(void)
 {
 	struct recon r;
-	struct want w = want_tcp("::1", "nqn.x:a");
+	struct want w = fx_want_tcp("::1", "nqn.x:a");
 	struct kctrl k[3] = {
-		kernel_ctrl(7, "tcp", "0:0::1", "nqn.x:a"),
-		kernel_ctrl(2, "tcp", "::1", "nqn.x:b"),
-		kernel_ctrl(1, "pcie", "0000:01:00.0", "nqn.x:a"),
+		fx_kctrl(7, "tcp", "0:0::1", "nqn.x:a"),
+		fx_kctrl(2, "tcp", "::1", "nqn.x:b"),
+		fx_kctrl(1, "pcie", "0000:01:00.0", "nqn.x:a"),
 	};
 
 	recon_init(&r);
@@ -187,8 +155,8 @@ static void
 other_host_nqn_not_adopted(void)
 {
 	struct recon r;
-	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
-	struct kctrl k = kernel_ctrl(3, "tcp", "10.0.0.1", "nqn.x:a");
+	struct want w = fx_want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl k = fx_kctrl(3, "tcp", "10.0.0.1", "nqn.x:a");
 
 	strcpy(k.hostnqn, "nqn.2014-08.org.example:boot-host");
 	recon_init(&r);
@@ -210,8 +178,8 @@ removal_follows_disconnect_scope(void)
 		{ DS_ALL_MATCHING_TRTYPES, 1u << TRTYPE_TCP, 1 },
 		{ DS_ALL_MATCHING_TRTYPES, 1u << TRTYPE_RDMA, 0 },
 	};
-	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
-	struct kctrl k = kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a");
+	struct want w = fx_want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl k = fx_kctrl(0, "tcp", "10.0.0.1", "nqn.x:a");
 	struct recon r;
 	size_t i, n;
 
@@ -243,13 +211,13 @@ static void
 audit_removes_foreign_io_controllers(void)
 {
 	struct recon r;
-	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct want w = fx_want_tcp("10.0.0.1", "nqn.x:a");
 	struct kctrl k[5] = {
-		kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a"),	/* wanted */
-		kernel_ctrl(1, "tcp", "10.0.0.2", "nqn.x:b"),	/* foreign */
-		kernel_ctrl(2, "rdma", "10.0.0.3", "nqn.x:c"),	/* other type */
-		kernel_ctrl(3, "tcp", "10.0.0.4", DISCOVERY_NQN),
-		kernel_ctrl(4, "pcie", "0000:01:00.0", "nqn.x:d"),
+		fx_kctrl(0, "tcp", "10.0.0.1", "nqn.x:a"),	/* wanted */
+		fx_kctrl(1, "tcp", "10.0.0.2", "nqn.x:b"),	/* foreign */
+		fx_kctrl(2, "rdma", "10.0.0.3", "nqn.x:c"),	/* other type */
+		fx_kctrl(3, "tcp", "10.0.0.4", DISCOVERY_NQN),
+		fx_kctrl(4, "pcie", "0000:01:00.0", "nqn.x:d"),
 	};
 
 	strcpy(k[3].cntrltype, "discovery");
@@ -269,7 +237,7 @@ static void
 ncc_caps_attempts(void)
 {
 	struct recon r;
-	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct want w = fx_want_tcp("10.0.0.1", "nqn.x:a");
 
 	conf.ncc_attempts = 2;
 	w.discovered = w.ncc = true;
@@ -296,7 +264,7 @@ static void
 removed_while_connecting(void)
 {
 	struct recon r;
-	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
+	struct want w = fx_want_tcp("10.0.0.1", "nqn.x:a");
 	struct recon_params p = at(10);
 	struct action a;
 
@@ -318,11 +286,11 @@ static void
 last_known_config_owned(void)
 {
 	struct recon r;
-	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
-	struct want old = want_tcp("10.0.0.2", "nqn.x:b");
+	struct want w = fx_want_tcp("10.0.0.1", "nqn.x:a");
+	struct want old = fx_want_tcp("10.0.0.2", "nqn.x:b");
 	struct kctrl k[2] = {
-		kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a"),
-		kernel_ctrl(1, "tcp", "10.0.0.2", "nqn.x:b"),
+		fx_kctrl(0, "tcp", "10.0.0.1", "nqn.x:a"),
+		fx_kctrl(1, "tcp", "10.0.0.2", "nqn.x:b"),
 	};
 
 	recon_init(&r);
@@ -343,11 +311,11 @@ static void
 incomplete_desired_set_keeps_its_origin(void)
 {
 	struct recon r;
-	struct want conf_w = want_tcp("10.0.0.1", "nqn.x:a");
-	struct want disc_w = want_tcp("10.0.0.2", "nqn.x:b");
+	struct want conf_w = fx_want_tcp("10.0.0.1", "nqn.x:a");
+	struct want disc_w = fx_want_tcp("10.0.0.2", "nqn.x:b");
 	struct kctrl k[2] = {
-		kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a"),
-		kernel_ctrl(1, "tcp", "10.0.0.2", "nqn.x:b"),
+		fx_kctrl(0, "tcp", "10.0.0.1", "nqn.x:a"),
+		fx_kctrl(1, "tcp", "10.0.0.2", "nqn.x:b"),
 	};
 	struct recon_params p = at(0);
 	struct action *v;
@@ -384,9 +352,9 @@ repeated_identity_connects_once(void)
 {
 	struct recon r;
 	struct want w[3] = {
-		want_tcp("10.0.0.1", "nqn.x:a"),
-		want_tcp("10.0.0.1", "nqn.x:a"),
-		want_tcp("10.0.0.2", "nqn.x:a"),
+		fx_want_tcp("10.0.0.1", "nqn.x:a"),
+		fx_want_tcp("10.0.0.1", "nqn.x:a"),
+		fx_want_tcp("10.0.0.2", "nqn.x:a"),
 	};
 
 	w[0].cfg.tun.set = 1u << TUN_KATO;	/* the first one wins */
@@ -418,9 +386,9 @@ thousands_of_controllers(void)
 	for (i = 0; i < N; i++) {
 		snprintf(addr, sizeof(addr), "10.%zu.%zu.%zu", i >> 16,
 		    (i >> 8) & 255, i & 255);
-		w[i] = want_tcp(addr, "nqn.x:a");
+		w[i] = fx_want_tcp(addr, "nqn.x:a");
 		/* the kernel lists them in another order */
-		k[N - 1 - i] = kernel_ctrl((int)i, "tcp", addr, "nqn.x:a");
+		k[N - 1 - i] = fx_kctrl((int)i, "tcp", addr, "nqn.x:a");
 	}
 	recon_init(&r);
 	CHECK_INT(recon_plan(&r, w, N, k, N, &p, &v, &n, &next_due), 0);
@@ -449,7 +417,7 @@ connects_in_flight_are_capped(void)
 
 	for (i = 0; i < N; i++) {
 		snprintf(addr, sizeof(addr), "10.0.0.%zu", i + 1);
-		w[i] = want_tcp(addr, "nqn.x:a");
+		w[i] = fx_want_tcp(addr, "nqn.x:a");
 	}
 	recon_init(&r);
 	CHECK_INT(plan(&r, w, N, NULL, 0, 0), RECON_CONNECTS_MAX);
@@ -469,8 +437,8 @@ connects_in_flight_are_capped(void)
 static void
 failed_disconnect_is_tried_again(void)
 {
-	struct want w = want_tcp("10.0.0.1", "nqn.x:a");
-	struct kctrl k = kernel_ctrl(0, "tcp", "10.0.0.1", "nqn.x:a");
+	struct want w = fx_want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl k = fx_kctrl(0, "tcp", "10.0.0.1", "nqn.x:a");
 	struct recon r;
 
 	recon_init(&r);

@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "log.h"
+#include "fixtures.h"
 #include "test.h"
 #include "want.h"
 
-#define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555"
 #define NQN "nqn.2014-08.org.example:s"
 
 static struct conf conf;
@@ -134,13 +134,8 @@ configured_set_from_table(void)
 static struct want
 want_at(const char *traddr, bool discovered)
 {
-	struct want w;
+	struct want w = fx_want_tcp(traddr, NQN);
 
-	memset(&w, 0, sizeof(w));
-	w.cfg.id.transport = TRTYPE_TCP;
-	snprintf(w.cfg.id.traddr, sizeof(w.cfg.id.traddr), "%s", traddr);
-	strcpy(w.cfg.id.trsvcid, "4420");
-	strcpy(w.cfg.id.subsysnqn, NQN);
 	w.discovered = discovered;
 	return w;
 }

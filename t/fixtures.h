@@ -1,0 +1,64 @@
+/*
+ * t/fixtures.h - the identities and kernel controllers that the unit
+ * tests build their tables from: one host (t/root's), tcp controllers,
+ * and the kernel's view of one.
+ */
+#ifndef STACD_T_FIXTURES_H
+#define STACD_T_FIXTURES_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ctrl_id.h"
+#include "want.h"
+
+/* The host identity of t/root/etc/nvme. */
+#define HOSTNQN "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555"
+#define HOSTID	"11111111-2222-3333-4444-555555555555"
+
+/* A tcp controller on port 4420. */
+static inline struct ctrl_id
+fx_id_tcp(const char *traddr, const char *nqn)
+{
+	struct ctrl_id id;
+
+	memset(&id, 0, sizeof(id));
+	id.transport = TRTYPE_TCP;
+	snprintf(id.traddr, sizeof(id.traddr), "%s", traddr);
+	strcpy(id.trsvcid, "4420");
+	snprintf(id.subsysnqn, sizeof(id.subsysnqn), "%s", nqn);
+	return id;
+}
+
+/* The same, wanted (configured unless discovered is set afterwards). */
+static inline struct want
+fx_want_tcp(const char *traddr, const char *nqn)
+{
+	struct want w;
+
+	memset(&w, 0, sizeof(w));
+	w.cfg.id = fx_id_tcp(traddr, nqn);
+	return w;
+}
+
+/* A live I/O controller nvmeINSTANCE of HOSTNQN, as sysfs shows it. */
+static inline struct kctrl
+fx_kctrl(int instance, const char *transport, const char *traddr,
+    const char *nqn)
+{
+	struct kctrl k;
+
+	memset(&k, 0, sizeof(k));
+	snprintf(k.name, sizeof(k.name), "nvme%d", instance);
+	k.instance = instance;
+	snprintf(k.transport, sizeof(k.transport), "%s", transport);
+	snprintf(k.traddr, sizeof(k.traddr), "%s", traddr);
+	strcpy(k.trsvcid, strcmp(transport, "pcie") ? "4420" : "");
+	snprintf(k.subsysnqn, sizeof(k.subsysnqn), "%s", nqn);
+	strcpy(k.hostnqn, HOSTNQN);
+	strcpy(k.state, "live");
+	strcpy(k.cntrltype, "io");
+	return k;
+}
+
+#endif
