@@ -177,7 +177,7 @@ tracked_from_want(struct tracked *t, const struct want *w)
 }
 
 static struct tracked *
-merge(struct recon *r, const struct want *want, size_t n_want,
+merge(struct recon *r, const struct want *const *want, size_t n_want,
     const struct recon_params *p, size_t *n_out)
 {
 	const struct want **w;
@@ -191,8 +191,8 @@ merge(struct recon *r, const struct want *want, size_t n_want,
 		free(out);
 		return NULL;
 	}
-	for (i = 0; i < n_want; i++)
-		w[i] = &want[i];
+	if (n_want)
+		memcpy(w, want, n_want * sizeof(*w));
 	nw = want_sort_unique(w, n_want);
 	for (i = 0; i < nw || j < r->n;) {
 		int c = i == nw ? 1 : j == r->n ? -1 :
@@ -452,7 +452,7 @@ audit(const struct kindex *x, const struct recon_params *p,
 }
 
 int
-recon_plan(struct recon *r, const struct want *want, size_t n_want,
+recon_plan(struct recon *r, const struct want *const *want, size_t n_want,
     const struct kctrl *obs, size_t n_obs, const struct recon_params *p,
     struct action **acts, size_t *n_acts, int64_t *next)
 {

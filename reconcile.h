@@ -108,15 +108,16 @@ int	recon_seed_owned(struct recon *r, const struct ctrl_id *id,
 	    bool discovered);
 
 /*
- * recon_plan - one reconciliation pass.  want need not be sorted; the
- * first of equal identities wins (put configured before discovered).
+ * recon_plan - one reconciliation pass.  want, pointers into the desired
+ * set (which is not copied), need not be sorted; the first of equal
+ * identities wins (put configured before discovered).
  * obs is the kernel's controllers (any order).  Actions go to *acts (the
  * caller frees it); *next is the earliest deadline at which another pass
  * is due, or INT64_MAX.
  * Return: 0, or -ENOMEM (state unchanged).
  */
-int	recon_plan(struct recon *r, const struct want *want, size_t n_want,
-	    const struct kctrl *obs, size_t n_obs,
+int	recon_plan(struct recon *r, const struct want *const *want,
+	    size_t n_want, const struct kctrl *obs, size_t n_obs,
 	    const struct recon_params *p, struct action **acts,
 	    size_t *n_acts, int64_t *next);
 

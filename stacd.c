@@ -215,7 +215,8 @@ struct stacd {
 	struct want	*want;		/* from stacd.conf, rebuilt on change */
 	size_t		 n_want;
 	bool		 want_dirty;
-	struct want	*desired;	/* want, then stafd's: what is planned */
+	/* Pointers into want, then stafd's: rebuilt when either changes. */
+	const struct want **desired;
 	size_t		 n_desired;
 	bool		 desired_dirty;
 	bool		 want_incomplete;	/* a name not resolved yet */
@@ -539,6 +540,7 @@ reconcile(struct stacd *s)
 		free(s->want);
 		s->want = NULL;
 		s->n_want = 0;
+		s->desired_dirty = true;	/* it pointed into want */
 		if (names_sync(s) < 0 || want_from_conf(&s->conf, &s->host,
 		    &s->names, &s->want, &s->n_want, &s->want_incomplete) < 0) {
 			log_err("out of memory building the desired set");

@@ -144,17 +144,17 @@ want_from_conf(const struct conf *c, const struct host_conf *h,
 
 int
 want_merge(const struct want *conf, size_t n_conf, const struct want *disc,
-    size_t n_disc, struct want **out, size_t *n)
+    size_t n_disc, const struct want ***out, size_t *n)
 {
-	size_t total = n_conf + n_disc;
-	struct want *v = calloc(total ? total : 1, sizeof(*v));
+	size_t total = n_conf + n_disc, i;
+	const struct want **v = calloc(total ? total : 1, sizeof(*v));
 
 	if (v == NULL)
 		return -ENOMEM;
-	if (n_conf)
-		memcpy(v, conf, n_conf * sizeof(*v));
-	if (n_disc)
-		memcpy(v + n_conf, disc, n_disc * sizeof(*v));
+	for (i = 0; i < n_conf; i++)
+		v[i] = &conf[i];
+	for (i = 0; i < n_disc; i++)
+		v[n_conf + i] = &disc[i];
 	*out = v;
 	*n = total;
 	return 0;
@@ -169,7 +169,12 @@ want_ptr_cmp(const void *a, const void *b)
 	const struct want *y = *(const struct want *const *)b;
 	int c = ctrl_id_compare(&x->cfg.id, &y->cfg.id);
 
-	/* Equal identities keep input order: the first one wins. */
+	/*
+	 * Of equal identities a configured one wins over a discovered one;
+	 * within one origin (one array) the first one in memory wins.
+	 */
+	if (c == 0 && x->discovered != y->discovered)
+		return x->discovered ? 1 : -1;
 	return c ? c : (x > y) - (x < y);
 }
 

@@ -73,17 +73,20 @@ int	want_from_conf(const struct conf *c, const struct host_conf *h,
 	    bool *incomplete);
 
 /*
- * want_merge - the desired set: configured wants first, so that they win
- * over the same controller discovered, then the discovered ones.
- * Return: 0 with *out (free it) and *n, or -ENOMEM.
+ * want_merge - the desired set as pointers into the two parts (8 bytes
+ * an entry, nothing copied): configured wants, then discovered ones.
+ * The pointers are good until either part is rebuilt.
+ * Return: 0 with *out (free it, not what it points to) and *n, or
+ * -ENOMEM.
  */
 int	want_merge(const struct want *conf, size_t n_conf,
-	    const struct want *disc, size_t n_disc, struct want **out,
+	    const struct want *disc, size_t n_disc, const struct want ***out,
 	    size_t *n);
 
 /*
- * want_sort_unique - sort pointers to wants by identity and keep the
- * first (in memory order) of each identity.  Return: how many are left.
+ * want_sort_unique - sort pointers to wants by identity and keep one of
+ * each identity: a configured one before a discovered one, else the
+ * first in memory.  Return: how many are left.
  */
 size_t	want_sort_unique(const struct want **p, size_t n);
 

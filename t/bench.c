@@ -109,6 +109,7 @@ bench_reconcile(int n)
 	struct conf c;
 	struct recon r;
 	struct want *w;
+	const struct want **wp;
 	struct kctrl *k;
 	struct action *a;
 	size_t na;
@@ -124,28 +125,28 @@ bench_reconcile(int n)
 	p.now = 0;
 	p.names_pending = p.discovery_unknown = false;
 	make_sets(n, &w, &k);
+	wp = fx_ptrs(w, (size_t)n);
 	recon_init(&r);
 	t = now_s();
-	recon_plan(&r, w, (size_t)n, NULL, 0, &p, &a, &na, &next);
+	recon_plan(&r, wp, (size_t)n, NULL, 0, &p, &a, &na, &next);
 	t = now_s() - t;
 	free(a);
 	snprintf(what, sizeof(what), "recon_plan: first pass, %d to connect", n);
 	report(what, t, n, "ctrls");
-	for (i = 0; i < n; i++)
-		r.v[i].state = CS_WAITING;
 	recon_fini(&r);
 	recon_init(&r);
-	recon_plan(&r, w, (size_t)n, k, (size_t)n, &p, &a, &na, &next);
+	recon_plan(&r, wp, (size_t)n, k, (size_t)n, &p, &a, &na, &next);
 	free(a);
 	t = now_s();
 	for (i = 0; i < rounds; i++) {
-		recon_plan(&r, w, (size_t)n, k, (size_t)n, &p, &a, &na, &next);
+		recon_plan(&r, wp, (size_t)n, k, (size_t)n, &p, &a, &na, &next);
 		free(a);
 	}
 	t = (now_s() - t) / rounds;
 	snprintf(what, sizeof(what), "recon_plan: steady pass, %d connected", n);
 	report(what, t, n, "ctrls");
 	recon_fini(&r);
+	free(wp);
 	free(w);
 	free(k);
 }

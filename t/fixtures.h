@@ -7,6 +7,7 @@
 #define STACD_T_FIXTURES_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctrl_id.h"
@@ -39,6 +40,18 @@ fx_want_tcp(const char *traddr, const char *nqn)
 	memset(&w, 0, sizeof(w));
 	w.cfg.id = fx_id_tcp(traddr, nqn);
 	return w;
+}
+
+/* Pointers to w[0..n), as recon_plan() takes the desired set (free it). */
+static inline const struct want **
+fx_ptrs(const struct want *w, size_t n)
+{
+	const struct want **p = calloc(n ? n : 1, sizeof(*p));
+	size_t i;
+
+	for (i = 0; p && i < n; i++)
+		p[i] = &w[i];
+	return p;
 }
 
 /* A live I/O controller nvmeINSTANCE of HOSTNQN, as sysfs shows it. */

@@ -32,10 +32,12 @@ plan(struct recon *r, const struct want *w, size_t nw,
     const struct kctrl *k, size_t nk, int64_t now)
 {
 	struct recon_params p = at(now);
+	const struct want **wp = fx_ptrs(w, nw);
 	struct action *v;
 	size_t n;
 
-	CHECK_INT(recon_plan(r, w, nw, k, nk, &p, &v, &n, &next_due), 0);
+	CHECK_INT(recon_plan(r, wp, nw, k, nk, &p, &v, &n, &next_due), 0);
+	free(wp);
 	CHECK(n <= 64);
 	if (n > 64)
 		n = 64;
@@ -374,6 +376,7 @@ thousands_of_controllers(void)
 	enum { N = 5000 };
 	struct want *w = calloc(N, sizeof(*w));
 	struct kctrl *k = calloc(N, sizeof(*k));
+	const struct want **wp;
 	struct recon r;
 	struct recon_params p = at(0);
 	struct action *v;
@@ -391,7 +394,9 @@ thousands_of_controllers(void)
 		k[N - 1 - i] = fx_kctrl((int)i, "tcp", addr, "nqn.x:a");
 	}
 	recon_init(&r);
-	CHECK_INT(recon_plan(&r, w, N, k, N, &p, &v, &n, &next_due), 0);
+	wp = fx_ptrs(w, N);
+	CHECK_INT(recon_plan(&r, wp, N, k, N, &p, &v, &n, &next_due), 0);
+	free(wp);
 	CHECK_INT(n, 0);
 	free(v);
 	CHECK_INT(r.n, N);

@@ -140,31 +140,63 @@ want_at(const char *traddr, bool discovered)
 	return w;
 }
 
-/* Configured first: of two equal identities the configured one wins. */
+/*
+ * Configured first: of two equal identities the configured one wins,
+ * wherever the two arrays lie in memory.  Nothing is copied.
+ */
 static void
 merge_and_repeats(void)
 {
-	struct want c[2] = { want_at("10.0.0.1", false),
-	    want_at("10.0.0.2", false) };
-	struct want d[2] = { want_at("10.0.0.2", true),
-	    want_at("10.0.0.3", true) };
-	struct want *v;
-	size_t n;
+	struct want *c = calloc(2, sizeof(*c)), *d = calloc(2, sizeof(*d));
+	struct want *lo, *hi;
+	const struct want **v;
+	size_t n, round;
 
-	CHECK_INT(want_merge(c, 2, d, 2, &v, &n), 0);
-	CHECK_INT(n, 4);
-	CHECK_INT(want_drop_repeats(v, &n), 0);
-	CHECK_INT(n, 3);
-	if (n == 3) {
-		CHECK_STR(v[0].cfg.id.traddr, "10.0.0.1");
-		CHECK_STR(v[1].cfg.id.traddr, "10.0.0.2");
-		CHECK(!v[1].discovered);
-		CHECK_STR(v[2].cfg.id.traddr, "10.0.0.3");
+	for (round = 0; round < 2; round++) {
+		/* the discovered array first in memory, then the other way */
+		lo = c < d ? c : d;
+		hi = c < d ? d : c;
+		c = round ? lo : hi;
+		d = round ? hi : lo;
+		c[0] = want_at("10.0.0.1", false);
+		c[1] = want_at("10.0.0.2", false);
+		d[0] = want_at("10.0.0.2", true);
+		d[1] = want_at("10.0.0.3", true);
+		CHECK_INT(want_merge(c, 2, d, 2, &v, &n), 0);
+		CHECK_INT(n, 4);
+		CHECK(v[0] == &c[0] && v[3] == &d[1]);
+		n = want_sort_unique(v, n);
+		CHECK_INT(n, 3);
+		if (n == 3) {
+			CHECK_STR(v[0]->cfg.id.traddr, "10.0.0.1");
+			CHECK(v[1] == &c[1]);	/* not d[0] */
+			CHECK_STR(v[2]->cfg.id.traddr, "10.0.0.3");
+		}
+		free(v);
 	}
-	free(v);
 	CHECK_INT(want_merge(NULL, 0, NULL, 0, &v, &n), 0);
 	CHECK_INT(n, 0);
 	free(v);
+	free(c);
+	free(d);
+}
+
+/* Repeats within one array: the first stays, the order is kept. */
+static void
+repeats_dropped_in_order(void)
+{
+	struct want v[4] = { want_at("10.0.0.3", true),
+	    want_at("10.0.0.1", true), want_at("10.0.0.3", true),
+	    want_at("10.0.0.2", true) };
+	size_t n = 4;
+
+	v[2].ncc = true;		/* tells the second 10.0.0.3 apart */
+	CHECK_INT(want_drop_repeats(v, &n), 0);
+	CHECK_INT(n, 3);
+	CHECK_STR(v[0].cfg.id.traddr, "10.0.0.3");
+	CHECK(!v[0].ncc);
+	CHECK_STR(v[1].cfg.id.traddr, "10.0.0.1");
+	CHECK_STR(v[2].cfg.id.traddr, "10.0.0.2");
 }
 
 int
@@ -175,6 +207,7 @@ main(void)
 	TEST(names_to_resolve);
 	TEST(configured_set_from_table);
 	TEST(merge_and_repeats);
+	TEST(repeats_dropped_in_order);
 	conf_fini(&conf);
 	return TEST_EXIT();
 }
