@@ -176,6 +176,23 @@ tracked_from_want(struct tracked *t, const struct want *w)
 	}
 }
 
+/* How many identities the sorted wants and the tracked set have in all. */
+static size_t
+union_size(const struct want *const *w, size_t nw, const struct recon *r)
+{
+	size_t i = 0, j = 0, n = 0;
+
+	while (i < nw || j < r->n) {
+		int c = i == nw ? 1 : j == r->n ? -1 :
+		    ctrl_id_compare(&w[i]->cfg.id, &r->v[j].cfg.id);
+
+		i += c <= 0;
+		j += c >= 0;
+		n++;
+	}
+	return n;
+}
+
 static struct tracked *
 merge(struct recon *r, const struct want *const *want, size_t n_want,
     const struct recon_params *p, size_t *n_out)
@@ -184,16 +201,18 @@ merge(struct recon *r, const struct want *const *want, size_t n_want,
 	struct tracked *out;
 	size_t i = 0, j = 0, n = 0, nw = 0;
 
-	w = calloc(n_want ? n_want : 1, sizeof(*w));
-	out = calloc(n_want + r->n ? n_want + r->n : 1, sizeof(*out));
-	if (w == NULL || out == NULL) {
-		free(w);
-		free(out);
+	if ((w = calloc(n_want ? n_want : 1, sizeof(*w))) == NULL)
 		return NULL;
-	}
 	if (n_want)
 		memcpy(w, want, n_want * sizeof(*w));
 	nw = want_sort_unique(w, n_want);
+	/* Sized exactly: with thousands of controllers this is megabytes. */
+	n = union_size(w, nw, r);
+	if ((out = calloc(n ? n : 1, sizeof(*out))) == NULL) {
+		free(w);
+		return NULL;
+	}
+	n = 0;
 	for (i = 0; i < nw || j < r->n;) {
 		int c = i == nw ? 1 : j == r->n ? -1 :
 		    ctrl_id_compare(&w[i]->cfg.id, &r->v[j].cfg.id);
