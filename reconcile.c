@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "field.h"
 #include "log.h"
 #include "reconcile.h"
 #include "util.h"
