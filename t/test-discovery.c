@@ -148,20 +148,11 @@ static char logged[8192];
 static int
 run_logged(const char *text, struct want **w, size_t *n)
 {
-	FILE *tmp = tmpfile();
-	int saved = dup(STDERR_FILENO), r;
-	size_t len;
+	int r;
 
-	fflush(stderr);
-	dup2(fileno(tmp), STDERR_FILENO);
+	test_capture_begin();
 	r = run(text, w, n);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	len = fread(logged, 1, sizeof(logged) - 1, tmp);
-	logged[len] = '\0';
-	fclose(tmp);
+	test_capture_end(logged, sizeof(logged));
 	fputs(logged, stderr);
 	return r;
 }

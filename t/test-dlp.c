@@ -71,20 +71,11 @@ static int
 parse_logged(const struct page *pg, size_t len, const struct ctrl_id *dc,
     struct dlp_entry **v, size_t *n, uint64_t *gen)
 {
-	FILE *tmp = tmpfile();
-	int saved = dup(STDERR_FILENO), r;
-	size_t got;
+	int r;
 
-	fflush(stderr);
-	dup2(fileno(tmp), STDERR_FILENO);
+	test_capture_begin();
 	r = dlp_parse(pg->b, len, dc, "dc 10.0.0.100", v, n, gen);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	got = fread(logged, 1, sizeof(logged) - 1, tmp);
-	logged[got] = '\0';
-	fclose(tmp);
+	test_capture_end(logged, sizeof(logged));
 	return r;
 }
 

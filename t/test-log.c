@@ -14,20 +14,9 @@ static void
 flush_captured(struct log_limit *l, int64_t now, int64_t *next, char *buf,
     size_t size)
 {
-	FILE *tmp = tmpfile();
-	int saved = dup(STDERR_FILENO);
-	size_t n;
-
-	fflush(stderr);
-	dup2(fileno(tmp), STDERR_FILENO);
+	test_capture_begin();
 	log_limit_flush(l, now, next);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	n = fread(buf, 1, size - 1, tmp);
-	buf[n] = '\0';
-	fclose(tmp);
+	test_capture_end(buf, size);
 }
 
 static void

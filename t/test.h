@@ -12,6 +12,7 @@
 #undef NDEBUG
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 struct test_state {
 	int	failed_checks;	/* checks failed in the current TEST */
@@ -59,5 +60,40 @@ static struct test_state test_state;
 } while (0)
 
 #define TEST_EXIT() (test_state.failed_tests ? 1 : 0)
+
+/*
+ * What the code under test logs (stderr, with LOG_TO_STDERR):
+ * test_capture_begin(), the call, then test_capture_end(buf, size)
+ * puts the text in buf.
+ */
+struct test_capture {
+	FILE	*tmp;
+	int	 saved;
+};
+
+static struct test_capture test_capture;
+
+static inline void
+test_capture_begin(void)
+{
+	fflush(stderr);
+	test_capture.tmp = tmpfile();
+	test_capture.saved = dup(STDERR_FILENO);
+	dup2(fileno(test_capture.tmp), STDERR_FILENO);
+}
+
+static inline void
+test_capture_end(char *buf, size_t size)
+{
+	size_t n;
+
+	fflush(stderr);
+	dup2(test_capture.saved, STDERR_FILENO);
+	close(test_capture.saved);
+	rewind(test_capture.tmp);
+	n = fread(buf, 1, size - 1, test_capture.tmp);
+	buf[n] = '\0';
+	fclose(test_capture.tmp);
+}
 
 #endif
