@@ -20,205 +20,13 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "ini.h"
 #include "field.h"
 #include "log.h"
 #include "util.h"
 
-/*
- * What a warning may quote of the text: a DH-HMAC-CHAP or TLS secret
- * typed in the wrong place (no key, wrapped onto its own line) is not
- * repeated into the logs or --check's output.
- */
-static const char *
-echo(const char *text)
-{
-	return strcasestr(text, "DHHC-1:") || strcasestr(text, "NVMeTLSkey-1:") ?
-	    "<redacted>" : text;
-}
 
-#define INI_LINE_MAX	8192		/* longer lines are refused */
 #define CONF_FILE_MAX	(64u << 20)	/* 64 MiB: far above 100k entries */
-
-/* ------------------------------------------------------------------ */
-/* The INI lexer: lines -> (section, key, value, line) items.          */
-
-struct ini_item {
-	const char	*fname;
-	unsigned	 line;
-	const char	*section;	/* NULL before the first header */
-	const char	*key;		/* NULL for a section header item */
-	const char	*value;
-};
-
-typedef int (*ini_fn)(void *ctx, const struct ini_item *it);
-
-struct ini_lexer {
-	const char	*fname;
-	char		 section[INI_LINE_MAX];
-	bool		 in_section;
-	char		 cont_key[INI_LINE_MAX];	/* key being continued */
-	size_t		 cont_indent;
-	bool		 cont_active;
-	unsigned	 bad_lines;	/* not INI syntax at all */
-};
-
-static char *
-trim(char *s)
-{
-	char *end;
-
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\f' || *s == '\v')
-		s++;
-	end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
-	    end[-1] == '\r' || end[-1] == '\f' || end[-1] == '\v'))
-		*--end = '\0';
-	return s;
-}
-
-static int
-ini_section_line(struct ini_lexer *lx, char *content, unsigned line,
-    ini_fn fn, void *ctx)
-{
-	struct ini_item it = { .fname = lx->fname, .line = line };
-	char *close = strrchr(content, ']');
-	char *name;
-
-	if (close == NULL || close == content + 1) {
-		/* Its keys are ignored too: they belong to no known section. */
-		log_warnx("%s:%u: malformed section header \"%s\", the "
-		    "lines up to the next section are ignored", lx->fname,
-		    line, echo(content));
-		lx->bad_lines++;
-		lx->section[0] = '\0';
-		lx->in_section = true;
-		return 0;
-	}
-	if (close[1] != '\0')
-		log_warnx("%s:%u: text after \"]\" ignored: \"%s\"",
-		    lx->fname, line, echo(close + 1));
-	*close = '\0';
-	name = content + 1;
-	snprintf(lx->section, sizeof(lx->section), "%s", name);
-	lx->in_section = true;
-	it.section = lx->section;
-	return fn(ctx, &it);
-}
-
-static int
-ini_key_line(struct ini_lexer *lx, char *content, size_t indent,
-    unsigned line, ini_fn fn, void *ctx)
-{
-	struct ini_item it = { .fname = lx->fname, .line = line };
-	char *eq = strchr(content, '=');
-	char *key, *p;
-
-	if (eq == NULL) {
-		log_warnx("%s:%u: no \"=\" in \"%s\", line ignored",
-		    lx->fname, line, echo(content));
-		lx->bad_lines++;
-		return 0;
-	}
-	*eq = '\0';
-	key = trim(content);
-	if (*key == '\0') {
-		log_warnx("%s:%u: empty key, line ignored", lx->fname, line);
-		lx->bad_lines++;
-		return 0;
-	}
-	if (!lx->in_section) {
-		log_warnx("%s:%u: \"%s\" is outside any [section], ignored",
-		    lx->fname, line, echo(key));
-		lx->bad_lines++;
-		return 0;
-	}
-	for (p = key; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	snprintf(lx->cont_key, sizeof(lx->cont_key), "%s", key);
-	lx->cont_indent = indent;
-	lx->cont_active = true;
-	it.section = lx->section;
-	it.key = key;
-	it.value = trim(eq + 1);
-	return fn(ctx, &it);
-}
-
-static int
-ini_line(struct ini_lexer *lx, char *text, unsigned line, ini_fn fn,
-    void *ctx)
-{
-	struct ini_item it = { .fname = lx->fname, .line = line,
-	    .section = lx->section };
-	size_t indent = strspn(text, " \t");
-	char *content = trim(text);
-
-	if (*content == '\0' || *content == '#' || *content == ';')
-		return 0;	/* blank lines and comments keep a continuation */
-	if (indent > 0 && lx->cont_active && indent > lx->cont_indent) {
-		it.key = lx->cont_key;
-		it.value = content;
-		return fn(ctx, &it);
-	}
-	lx->cont_active = false;
-	if (*content == '[')
-		return ini_section_line(lx, content, line, fn, ctx);
-	return ini_key_line(lx, content, indent, line, fn, ctx);
-}
-
-/*
- * ini_parse - feed each item of buf to fn.  Lines with a NUL byte or of
- * more than INI_LINE_MAX bytes are refused with a warning.
- * *bad gets the number of lines that are not INI syntax (each told).
- * Return: 0, or the first non-zero value fn returned.
- */
-static int
-ini_parse(const char *buf, size_t len, const char *fname, ini_fn fn,
-    void *ctx, unsigned *bad)
-{
-	struct ini_lexer *lx;
-	char *text;
-	size_t pos = 0;
-	unsigned line = 0;
-	int r = 0;
-
-	lx = calloc(1, sizeof(*lx));
-	text = malloc(INI_LINE_MAX + 1);
-	if (lx == NULL || text == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
-	lx->fname = fname;
-	while (pos < len && r == 0) {
-		const char *start = buf + pos;
-		const char *nl = memchr(start, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - start) : len - pos;
-
-		pos += n + (nl != NULL);
-		line++;
-		if (n > INI_LINE_MAX) {
-			log_warnx("%s:%u: line too long (%zu bytes, max %d), "
-			    "ignored", fname, line, n, INI_LINE_MAX);
-			lx->cont_active = false;
-			lx->bad_lines++;
-			continue;
-		}
-		if (memchr(start, '\0', n) != NULL) {
-			log_warnx("%s:%u: line contains a NUL byte, ignored",
-			    fname, line);
-			lx->cont_active = false;
-			lx->bad_lines++;
-			continue;
-		}
-		memcpy(text, start, n);
-		text[n] = '\0';
-		r = ini_line(lx, text, line, fn, ctx);
-	}
-out:
-	*bad = lx ? lx->bad_lines : 0;
-	free(text);
-	free(lx);
-	return r;
-}
 
 /* ------------------------------------------------------------------ */
 /* Values                                                              */
@@ -420,7 +228,7 @@ warn_invalid(struct conf_parser *p, int k, const char *value,
 {
 	log_warnx("%s:%u: [%s] %s: invalid value \"%s\" (%s), using the "
 	    "default (%s)", p->fname, p->last_line[k], scalar_section(k),
-	    scalar_name(k), echo(value), why, dflt);
+	    scalar_name(k), log_redact(value), why, dflt);
 }
 
 static void
@@ -460,7 +268,7 @@ resolve_trtypes(struct conf_parser *p, int k)
 		else
 			log_warnx("%s:%u: [%s] %s: invalid item \"%s\" "
 			    "ignored", p->fname, p->last_line[k],
-			    scalar_section(k), scalar_name(k), echo(item));
+			    scalar_section(k), scalar_name(k), log_redact(item));
 	}
 	free(copy);
 	if (mask)
@@ -601,7 +409,7 @@ entry_tokens(const struct entry_ctx *e, char *text,
 
 	for (tok = strtok_r(text, ";", &save); tok;
 	    tok = strtok_r(NULL, ";", &save)) {
-		tok = trim(tok);
+		tok = ini_trim(tok);
 		if (*tok == '\0')
 			continue;
 		pos++;
@@ -612,13 +420,13 @@ entry_tokens(const struct entry_ctx *e, char *text,
 			continue;
 		}
 		*eq = '\0';
-		key = trim(tok);
+		key = ini_trim(tok);
 		if (*key == '\0') {
 			entry_warn(e, "field %d has no key, ignored", pos);
 			bad++;
 			continue;
 		}
-		fn(e, ctx, key, trim(eq + 1));
+		fn(e, ctx, key, ini_trim(eq + 1));
 	}
 	return bad;
 }
@@ -645,7 +453,7 @@ ctrl_token(const struct entry_ctx *e, void *ctx, const char *key, char *value)
 		b->fields |= IDF_TRANSPORT;
 		if (trtype_from_name(value) == TRTYPE_NONE) {
 			entry_warn(e, "transport \"%s\" is not tcp, rdma, fc "
-			    "or loop, entry dropped", echo(value));
+			    "or loop, entry dropped", log_redact(value));
 			b->bad = true;
 		}
 		b->cc.id.transport = trtype_from_name(value);
@@ -688,14 +496,14 @@ ctrl_token(const struct entry_ctx *e, void *ctx, const char *key, char *value)
 		    sizeof(why));
 		if (problem) {
 			entry_warn(e, "%s: invalid value \"%s\" (%s), the "
-			    "[Global] value applies", key, echo(value), problem);
+			    "[Global] value applies", key, log_redact(value), problem);
 			return;
 		}
 		b->cc.tun.set |= 1u << t;
 		b->cc.tun.val[t] = val;
 		return;
 	}
-	entry_warn(e, "unknown key \"%s\" ignored", echo(key));
+	entry_warn(e, "unknown key \"%s\" ignored", log_redact(key));
 }
 
 /* Check the identity fields against the transport; default trsvcid. */
@@ -747,7 +555,7 @@ ctrl_validate(const struct entry_ctx *e, struct ctrl_build *b)
 			continue;
 		if ((problem = field_problem(id_keys[i].field, t, v)) != NULL) {
 			entry_warn(e, "%s \"%s\" is invalid (%s), entry "
-			    "dropped", id_keys[i].name, echo(v), problem);
+			    "dropped", id_keys[i].name, log_redact(v), problem);
 			return false;
 		}
 	}
@@ -807,14 +615,14 @@ excl_token(const struct entry_ctx *e, void *ctx, const char *key, char *value)
 		b->ex.id.transport = trtype_from_name(value);
 		if (b->ex.id.transport == TRTYPE_NONE) {
 			entry_warn(e, "transport \"%s\" is not tcp, rdma, fc "
-			    "or loop", echo(value));
+			    "or loop", log_redact(value));
 			b->bad = true;
 		}
 		b->ex.fields |= IDF_TRANSPORT;
 		return;
 	}
 	if ((k = id_key_lookup(key)) == NULL) {
-		entry_warn(e, "key \"%s\" cannot be matched", echo(key));
+		entry_warn(e, "key \"%s\" cannot be matched", log_redact(key));
 		b->bad = true;
 		return;
 	}
@@ -822,7 +630,7 @@ excl_token(const struct entry_ctx *e, void *ctx, const char *key, char *value)
 	    strcmp(key, "subsysnqn") == 0)
 		return;
 	if (strlen(value) >= k->size || *value == '\0') {
-		entry_warn(e, "%s \"%s\" is %s", key, echo(value),
+		entry_warn(e, "%s \"%s\" is %s", key, log_redact(value),
 		    *value ? "too long" : "empty");
 		b->bad = true;
 		return;
@@ -934,7 +742,7 @@ conf_item(void *ctx, const struct ini_item *it)
 	}
 	if ((k = scalar_lookup(it->section, it->key)) < 0) {
 		log_warnx("%s:%u: [%s] unknown key \"%s\" ignored", it->fname,
-		    it->line, it->section, echo(it->key));
+		    it->line, it->section, log_redact(it->key));
 		return 0;
 	}
 	if ((copy = strdup(it->value)) == NULL)
@@ -1226,7 +1034,7 @@ host_item(void *ctx, const struct ini_item *it)
 			break;
 	if (k == HK_COUNT) {
 		log_warnx("%s:%u: [Host] unknown key \"%s\" ignored",
-		    it->fname, it->line, echo(it->key));
+		    it->fname, it->line, log_redact(it->key));
 		return 0;
 	}
 	if ((copy = strdup(it->value)) == NULL)

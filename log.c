@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <syslog.h>
 
 #include "log.h"
@@ -107,4 +108,16 @@ log_limit_allow(struct log_limit *l, int64_t now)
 	}
 	l->suppressed++;
 	return false;
+}
+
+/*
+ * What a warning may quote of the text: a DH-HMAC-CHAP or TLS secret
+ * typed in the wrong place (no key, wrapped onto its own line) is not
+ * repeated into the logs or --check's output.
+ */
+const char *
+log_redact(const char *text)
+{
+	return strcasestr(text, "DHHC-1:") || strcasestr(text, "NVMeTLSkey-1:") ?
+	    "<redacted>" : text;
 }

@@ -27,6 +27,13 @@ void	log_msg(int prio, const char *fmt, ...)
 #define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)
 
 /*
+ * What a warning may quote of untrusted text: "<redacted>" when it looks
+ * like a DH-HMAC-CHAP or TLS secret (typed in the wrong place, wrapped
+ * onto a line of its own), else the text.
+ */
+const char *log_redact(const char *text);
+
+/*
  * A budget for a message that anyone outside can make us repeat (a bad
  * D-Bus message, a failing connect): at most `burst` lines per window;
  * the rest are counted and summed up in one line when the window ends.
