@@ -24,6 +24,7 @@
 #include "bus.h"
 #include "conf.h"
 #include "discovery.h"
+#include "excl.h"
 #include "lkc.h"
 #include "log.h"
 #include "netlink.h"
@@ -158,6 +159,21 @@ print_host(const struct host_conf *h)
 	    h->symname[0] ? h->symname : "none");
 }
 
+/* --check: what nvme-cli 3's host-wide exclusion list holds. */
+static void
+print_exclusions(const char *root)
+{
+	struct excl_list l;
+	size_t i;
+
+	excl_init(&l);
+	excl_refresh(&l, root);
+	for (i = 0; i < l.n; i++)
+		printf("# host-wide exclusion: %s%s\n", l.v[i].origin,
+		    l.v[i].never ? " (excludes nothing)" : "");
+	excl_fini(&l);
+}
+
 /*
  * --check: like bgpd -n.  The configuration goes to stdout in stacd.conf
  * syntax (so it can be fed back), problems to stderr.
@@ -183,6 +199,7 @@ check_config(const struct options *o, const char *conf_path)
 	    conf_path);
 	if (usable)
 		print_host(&host);
+	print_exclusions(o->root);
 	conf_print(stdout, &conf, o->show_secrets);
 	conf_fini(&conf);
 	fflush(stdout);
@@ -221,6 +238,8 @@ struct stacd {
 	bool		 desired_dirty;
 	bool		 want_incomplete;	/* a name not resolved yet */
 	struct want_names names;	/* host names and their addresses */
+	struct excl_list excl;		/* nvme-cli 3's exclusions.conf */
+	size_t		 n_excluded;	/* by it, at the last rebuild */
 
 	struct worker_pool workers;
 	struct pollfd	 pfd[PFD_MAX];
@@ -526,6 +545,32 @@ job_done(struct stacd *s, struct job *j)
 	job_free(j);
 }
 
+/* What the host-wide exclusion list names leaves the desired set. */
+static void
+drop_excluded(struct stacd *s)
+{
+	char name[CTRL_ID_STR_MAX];
+	const struct excl_entry *e;
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n_desired; i++) {
+		const struct ctrl_id *id = &s->desired[i]->cfg.id;
+
+		if ((e = excl_match(&s->excl, id, id->host_nqn,
+		    s->host.id)) == NULL) {
+			s->desired[n++] = s->desired[i];
+			continue;
+		}
+		log_debug("%s: excluded by %s", ctrl_id_str(id, name,
+		    sizeof(name)), e->origin);
+	}
+	if (s->n_desired - n != s->n_excluded)
+		log_info("%zu controller%s excluded by exclusions.conf",
+		    s->n_desired - n, s->n_desired - n == 1 ? "" : "s");
+	s->n_excluded = s->n_desired - n;
+	s->n_desired = n;
+}
+
 /* One reconciliation pass: re-read reality, plan, act. */
 static void
 reconcile(struct stacd *s)
@@ -549,7 +594,10 @@ reconcile(struct stacd *s)
 		s->want_dirty = false;
 		s->desired_dirty = true;
 	}
-	/* Copied only when either part changed; configured ones first. */
+	/* Re-read when the files changed: an edit counts at the next pass. */
+	if (excl_refresh(&s->excl, s->opt.root))
+		s->desired_dirty = true;
+	/* Rebuilt only when either part changed; configured ones first. */
 	if (s->desired_dirty) {
 		free(s->desired);
 		s->desired = NULL;
@@ -559,6 +607,7 @@ reconcile(struct stacd *s)
 			log_err("out of memory building the desired set");
 			return;
 		}
+		drop_excluded(s);
 		s->desired_dirty = false;
 	}
 	p = params(s);
@@ -894,6 +943,7 @@ daemon_init(struct stacd *s)
 
 	conf_init(&s->conf);
 	recon_init(&s->recon);
+	excl_init(&s->excl);
 	if (conf_load(&s->conf, s->conf_path) < 0 ||
 	    host_load(&s->host, s->opt.root) < 0)
 		return -1;
@@ -954,6 +1004,7 @@ daemon_fini(struct stacd *s)
 	free(s->want);
 	free(s->desired);
 	want_names_fini(&s->names);
+	excl_fini(&s->excl);
 	lkc_fini(&s->lkc);
 }
 

@@ -34,7 +34,12 @@ cat > $R/etc/stas/stacd.conf <<EOF2
 [Controllers]
 controller=transport=tcp;traddr=::ffff:10.1.2.3;nqn=nqn.2014-08.org.example:a;kato=9
 controller=transport=tcp;traddr=10.1.2.4;trsvcid=4421;nqn=nqn.2014-08.org.example:b;dhchap-secret=DHHC-1:00:ia6zGodOr4SEG0Zzaw398rpY0wqipUWj4jWjUh4HWUz6aQ2n:
+controller=transport=tcp;traddr=10.1.2.5;nqn=nqn.2014-08.org.example:x
 EOF2
+# nvme-cli 3's host-wide exclusion list keeps x out (a drop-in).
+mkdir -p $R/etc/nvme/exclusions.conf.d
+printf '[exclusions]\nexclusion = traddr=::ffff:10.1.2.5;nqn=nqn.2014-08.org.example:x\n' \
+    > $R/etc/nvme/exclusions.conf.d/50-test.conf
 
 # The readiness listener: prints the first datagram it gets.
 $PY -c '
@@ -71,6 +76,16 @@ check "the bad reply was reported and a retry scheduled" \
     grep -q 'unexpected reply from /dev/nvme-fabrics; retrying in 3 s' $T/log
 check "retried 3 s later" wait_for 6 sh -c \
     "[ \$(sed 1d $R/dev/nvme-fabrics | grep -c example:a) -ge 2 ]"
+check "exclusions.conf.d: the excluded controller was never connected" \
+    sh -c "! grep -q example:x $R/dev/nvme-fabrics"
+check "exclusions.conf.d: ... and the log says so" \
+    grep -q '1 controller excluded by exclusions.conf' $T/log
+# The list is read again when it changes: without it x is connected.
+rm $R/etc/nvme/exclusions.conf.d/50-test.conf
+kill -HUP $PID
+check "exclusions.conf.d: an entry removed counts at the next pass" \
+    wait_for 5 grep -q 'nqn=nqn.2014-08.org.example:x,transport=tcp' \
+    $R/dev/nvme-fabrics
 
 # The state file: its failed write is said once, then retried at every
 # pass until it works (it used to be taken as written).
