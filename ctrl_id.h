@@ -64,6 +64,12 @@ struct kctrl {
 	char		hostnqn[NQN_MAX + 1];
 	char		state[32];		/* live, connecting, ... */
 	char		cntrltype[16];		/* io, discovery, "" (old kernel) */
+	/*
+	 * Another orchestrator's name when the ownership registry says it
+	 * owns the controller ("" when nobody or stacd does): never ours
+	 * to disconnect.
+	 */
+	char		foreign_owner[64];
 };
 
 /*

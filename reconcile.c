@@ -150,6 +150,10 @@ recon_set_state(struct tracked *t, enum ctrl_state s, const char *why)
 {
 	char name[CTRL_ID_STR_MAX];
 
+	if (s != CS_LIVE && s != CS_DISCONNECTING) {
+		t->claimed = false;	/* that device is not ours now */
+		t->foreign_owner[0] = '\0';
+	}
 	if (t->state != s && log_debug_enabled())
 		log_debug("%s: %s -> %s (%s)", ctrl_id_str(&t->cfg.id, name,
 		    sizeof(name)), recon_state_name(t->state),
@@ -355,9 +359,11 @@ match_all(struct tracked *v, size_t n, struct kindex *x,
 			continue;
 		k = find_device(x, v[i].device);
 		if (k && !x->claimed[k - x->obs] &&
-		    ctrl_id_matches(k, &v[i].cfg.id, p->host_nqn))
+		    ctrl_id_matches(k, &v[i].cfg.id, p->host_nqn)) {
 			x->claimed[k - x->obs] = true;
-		else
+			memcpy(v[i].foreign_owner, k->foreign_owner,
+			    sizeof(v[i].foreign_owner));
+		} else
 			lose_device(&v[i], p);
 	}
 	for (i = 0; i < n; i++) {
@@ -372,6 +378,8 @@ match_all(struct tracked *v, size_t n, struct kindex *x,
 		v[i].attempts = 0;
 		v[i].last_err = 0;
 		recon_set_state(&v[i], CS_LIVE, "adopted");
+		memcpy(v[i].foreign_owner, k->foreign_owner,
+		    sizeof(v[i].foreign_owner));
 		log_info("%s - adopted for %s %s %s", k->name,
 		    trtype_name(v[i].cfg.id.transport), v[i].cfg.id.traddr,
 		    v[i].cfg.id.subsysnqn);
@@ -405,7 +413,11 @@ drop_undesired(struct tracked *v, size_t n, const struct recon_params *p,
 		}
 		if (t->state != CS_LIVE)
 			continue;		/* nothing of ours to undo */
-		if (recon_may_disconnect(p->conf, t->cfg.id.transport)) {
+		if (t->foreign_owner[0])
+			log_info("%s - no longer wanted, connection kept: the "
+			    "registry says %s owns it", t->device,
+			    t->foreign_owner);
+		else if (recon_may_disconnect(p->conf, t->cfg.id.transport)) {
 			add_disconnect(a, t->device, t);
 			recon_set_state(t, CS_DISCONNECTING, "not wanted");
 			v[m++] = *t;
@@ -462,6 +474,7 @@ audit(const struct kindex *x, const struct recon_params *p,
 		enum trtype t = trtype_from_name(k->transport);
 
 		if (x->claimed[i] || !kctrl_is_io(k) || t == TRTYPE_NONE ||
+		    k->foreign_owner[0] ||
 		    !(p->conf->disconnect_trtypes & (1u << t)) ||
 		    strncmp(k->state, "deleting", 8) == 0)
 			continue;

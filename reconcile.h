@@ -54,6 +54,8 @@ struct tracked {
 	int		 last_err;	/* errno of the last failure, or 0 */
 	int64_t		 hold_until;	/* LIVE after a failed disconnect:
 					   kept, not tried again, before */
+	bool		 claimed;	/* LIVE: in the ownership registry */
+	char		 foreign_owner[64];	/* LIVE: its kctrl's */
 	char		 device[DEVNAME_MAX + 1];	/* LIVE, DISCONNECTING */
 };
 

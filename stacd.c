@@ -30,6 +30,7 @@
 #include "netlink.h"
 #include "nvmf.h"
 #include "reconcile.h"
+#include "registry.h"
 #include "stac_object.h"
 #include "stacd.h"
 #include "stafd_client.h"
@@ -240,6 +241,7 @@ struct stacd {
 	struct want_names names;	/* host names and their addresses */
 	struct excl_list excl;		/* nvme-cli 3's exclusions.conf */
 	size_t		 n_excluded;	/* by it, at the last rebuild */
+	bool		 registry_failing;	/* a claim failed (said once) */
 
 	struct worker_pool workers;
 	struct pollfd	 pfd[PFD_MAX];
@@ -524,6 +526,8 @@ disconnect_done(struct stacd *s, const struct job *j)
 	if (j->ours)
 		recon_disconnect_done(&s->recon, &j->id, j->result,
 		    monotime_ms());
+	if (j->ours && (j->result == 0 || j->result == -ENOENT))
+		registry_release(s->opt.root, j->device);
 	s->pass_due = true;
 }
 
@@ -571,6 +575,50 @@ drop_excluded(struct stacd *s)
 	s->n_desired = n;
 }
 
+/*
+ * The ownership registry: who else owns the kernel's controllers, and
+ * our claim on every controller we made or adopted that nobody else has.
+ */
+static void
+read_owners(struct stacd *s, struct kctrl *obs, size_t n)
+{
+	char owner[REGISTRY_OWNER_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (registry_owner(s->opt.root, obs[i].name, owner,
+		    sizeof(owner)) == 0 && owner[0] &&
+		    strcmp(owner, REGISTRY_OWNER) != 0)
+			snprintf(obs[i].foreign_owner,
+			    sizeof(obs[i].foreign_owner), "%s", owner);
+}
+
+static void
+claim_ours(struct stacd *s)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < s->recon.n; i++) {
+		struct tracked *t = &s->recon.v[i];
+
+		if (t->state != CS_LIVE || t->claimed || t->foreign_owner[0])
+			continue;
+		if ((r = registry_claim(s->opt.root, t->device)) == 0 ||
+		    r == -EBUSY) {
+			/* -EBUSY: another orchestrator was faster; its own. */
+			t->claimed = true;
+			s->registry_failing = false;
+			continue;
+		}
+		if (!s->registry_failing)
+			log_warnx("%s: cannot record it in the ownership "
+			    "registry: %s; trying again at every pass",
+			    t->device, strerror(-r));
+		s->registry_failing = true;
+	}
+}
+
 /* One reconciliation pass: re-read reality, plan, act. */
 static void
 reconcile(struct stacd *s)
@@ -615,6 +663,7 @@ reconcile(struct stacd *s)
 		log_err("cannot read /sys/class/nvme: %s", strerror(-n));
 		return;
 	}
+	read_owners(s, obs, (size_t)n);
 	if (recon_plan(&s->recon, s->desired, s->n_desired, obs, (size_t)n,
 	    &p, &acts, &n_acts, &s->next_pass) < 0)
 		log_err("out of memory planning the pass");
@@ -626,6 +675,7 @@ reconcile(struct stacd *s)
 			start_disconnect(s, &acts[i]);
 	}
 	free(acts);
+	claim_ours(s);
 	lkc_save(&s->lkc, &s->recon);
 	if (!s->ready) {
 		s->ready = true;
@@ -655,6 +705,9 @@ uevent_poke(void *ctx, const struct uevent *ev)
 
 	if (!uevent_is_nvme_ctrl(ev))
 		return;
+	/* With no udevd on the host, somebody has to clean up after it. */
+	if (strcmp(ev->action, "remove") == 0)
+		registry_forget(s->opt.root, ev->devname, ev->seqnum);
 	log_debug("%s - uevent %s%s%s", ev->devname, ev->action,
 	    ev->nvme_event[0] ? " " : "", ev->nvme_event);
 	/*

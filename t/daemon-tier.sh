@@ -142,6 +142,44 @@ check "SIGHUP: the new configuration is used at once" wait_for 5 \
     grep -q 'nqn=nqn.2014-08.org.example:c,transport=tcp,traddr=10.9.9.9' \
     $R/dev/nvme-fabrics
 check "still running after the reloads" kill -0 $PID
+
+# The ownership registry (nvme-cli 3): two live controllers the kernel
+# has, both configured; nvme7 is claimed, nvme8 is nbft's.
+mkctrl() { # NAME TRADDR NQN
+	d=$R/sys/class/nvme/$1
+	mkdir -p $d
+	echo tcp > $d/transport
+	echo "traddr=$2,trsvcid=4420" > $d/address
+	echo "$3" > $d/subsysnqn
+	cat $R/etc/nvme/hostnqn > $d/hostnqn
+	echo live > $d/state
+	echo io > $d/cntrltype
+	: > $d/delete_controller
+	: > $R/dev/$1
+}
+mkctrl nvme7 10.7.7.7 nqn.2014-08.org.example:ours
+mkctrl nvme8 10.8.8.8 nqn.2014-08.org.example:nbfts
+mkdir -p $R/run/nvme/registry/nvme8
+echo nbft > $R/run/nvme/registry/nvme8/owner
+echo 5 > $R/run/nvme/registry/nvme8/seqnum
+printf '[Controllers]\ncontroller=transport=tcp;traddr=10.7.7.7;nqn=nqn.2014-08.org.example:ours\ncontroller=transport=tcp;traddr=10.8.8.8;nqn=nqn.2014-08.org.example:nbfts\n' \
+    > $R/etc/stas/stacd.conf
+kill -HUP $PID
+check "registry: an adopted controller is claimed as stas's" \
+    wait_for 5 grep -qx stas $R/run/nvme/registry/nvme7/owner
+check "registry: ... with a seqnum" test -s $R/run/nvme/registry/nvme7/seqnum
+check "registry: nbft's entry is left as it was" \
+    grep -qx nbft $R/run/nvme/registry/nvme8/owner
+printf '[Controllers]\n' > $R/etc/stas/stacd.conf
+kill -HUP $PID
+check "registry: ours is disconnected when no longer wanted" \
+    wait_for 5 test -s $R/sys/class/nvme/nvme7/delete_controller
+check "registry: ... and its entry removed" \
+    wait_for 5 sh -c "! test -e $R/run/nvme/registry/nvme7"
+check "registry: nbft's is never disconnected, whatever the scope" \
+    sh -c "sleep 1; ! test -s $R/sys/class/nvme/nvme8/delete_controller"
+check "registry: ... and the log says why" \
+    grep -q 'nvme8 - no longer wanted, connection kept: the registry says nbft owns it' $T/log
 kill -TERM $PID
 wait $PID
 check "SIGTERM exits 0" [ $? -eq 0 ]

@@ -470,6 +470,38 @@ failed_disconnect_is_tried_again(void)
 	recon_fini(&r);
 }
 
+/*
+ * The ownership registry names another orchestrator: adopted (no
+ * duplicate), but never disconnected, by us or by the audit.
+ */
+static void
+foreign_owner_is_never_disconnected(void)
+{
+	struct want w = fx_want_tcp("10.0.0.1", "nqn.x:a");
+	struct kctrl k[2] = {
+		fx_kctrl(0, "tcp", "10.0.0.1", "nqn.x:a"),
+		fx_kctrl(1, "tcp", "10.0.0.2", "nqn.x:b"),
+	};
+	struct recon r;
+
+	strcpy(k[0].foreign_owner, "nbft");
+	strcpy(k[1].foreign_owner, "discoverd");
+	conf.disconnect_scope = DS_ALL_MATCHING_TRTYPES;
+	recon_init(&r);
+	CHECK_INT(plan(&r, &w, 1, k, 2, 0), 0);		/* adopted, no audit */
+	CHECK(r.n == 1 && r.v[0].state == CS_LIVE);
+	CHECK(r.n == 1 && strcmp(r.v[0].foreign_owner, "nbft") == 0);
+	CHECK_INT(plan(&r, NULL, 0, k, 2, 10), 0);	/* kept */
+	CHECK_INT(r.n, 0);
+	/* the same without the registry entry: disconnected */
+	k[0].foreign_owner[0] = '\0';
+	CHECK_INT(plan(&r, &w, 1, k, 2, 20), 0);
+	CHECK_INT(plan(&r, NULL, 0, k, 2, 30), 1);	/* not discoverd's */
+	CHECK_STR(acts[0].device, "nvme0");
+	recon_fini(&r);
+	conf_init(&conf);
+}
+
 int
 main(void)
 {
@@ -491,5 +523,6 @@ main(void)
 	TEST(thousands_of_controllers);
 	TEST(connects_in_flight_are_capped);
 	TEST(failed_disconnect_is_tried_again);
+	TEST(foreign_owner_is_never_disconnected);
 	return TEST_EXIT();
 }
