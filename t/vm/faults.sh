@@ -253,6 +253,43 @@ printf '%s\n' 'this is not an INI file' '[Controllers' '= = =' \
 assert "5: the reader of s02 never failed" [ ! -e /tmp/reader.died ]
 kill "$READER" 2>/dev/null
 
+# ------------------ 7: nvme-cli 3's ownership registry and exclusion list
+REG=/run/nvme/registry
+reg_owner() { cat "$REG/$(ctrl_for "$(nqn "$1")")/owner" 2>/dev/null; }
+gone_now() { ! ctrl_for "$(nqn "$1")" >/dev/null; }
+assert_eq "7: stacd claims what it connected (s02's owner)" \
+    "$(reg_owner 02)" stas
+c03=$(ctrl_for "$(nqn 03)") c04=$(ctrl_for "$(nqn 04)")
+echo nbft > "$REG/$c03/owner"
+# s03 and s04 leave the configuration: s04 is stas's, s03 now nbft's.
+{ conf_for 1 2; conf_for 5 19 | sed 1,4d; } | write_conf
+kill -HUP "$STACD_PID"
+assert "7: s04, stas's, is disconnected when no longer configured" \
+    wait_for 15 gone_now 04
+assert "7: ... and its registry entry is removed" \
+    wait_for 5 sh -c "! test -e $REG/$c04"
+assert_eq "7: s03, nbft's in the registry, is never disconnected" \
+    "$(ctrl_for "$(nqn 03)")" "$c03"
+assert "7: ... and its namespace is still readable" ns_reads "$(nqn 03)"
+grep -q "$c03 - no longer wanted, connection kept: the registry says nbft" \
+    $STACD_LOG && diag "7: stacd said why it kept $c03"
+# The host-wide exclusion list: s05 excluded, then allowed again.
+mkdir -p /etc/nvme
+printf '[exclusions]\nexclusion = transport=tcp;nqn=%s\n' "$(nqn 05)" \
+    > /etc/nvme/exclusions.conf
+echo change > "/sys/class/nvme/$(ctrl_for "$(nqn 06)")/uevent"
+assert "7: exclusions.conf: s05 is disconnected at the next pass" \
+    wait_for 15 gone_now 05
+snap=$(snapshot 6 19)
+rm /etc/nvme/exclusions.conf
+echo change > "/sys/class/nvme/$(ctrl_for "$(nqn 06)")/uevent"
+assert_live "7: exclusions.conf gone: s05 is connected again" 15 5 5
+assert_eq "7: s06-s19 untouched throughout" "$(snapshot 6 19)" "$snap"
+echo stas > "$REG/$c03/owner"
+cp /tmp/good.conf /etc/stas/stacd.conf
+kill -HUP "$STACD_PID"
+assert_live "7: the good stacd.conf back, s01-s19 all live" 30 1 19
+
 # ------------------------------------------------------ 2: the black hole
 # nc runs blackhole.sh per connection: it swallows the ICReq, answers
 # nothing and notes when the connection opened and closed.
