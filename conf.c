@@ -339,6 +339,7 @@ struct entry_ctx {
 	struct conf_parser	*p;
 	unsigned		 line;
 	const char		*what;	/* "controller" or "exclude" */
+	const char		*section;	/* for messages; NULL: ours */
 };
 
 static void
@@ -354,8 +355,8 @@ entry_warn(const struct entry_ctx *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_warnx("%s:%u: [Controllers] %s: %s", e->p->fname, e->line,
-	    e->what, msg);
+	log_warnx("%s:%u: [%s] %s: %s", e->p->fname, e->line,
+	    e->section ? e->section : SEC_CTRLS, e->what, msg);
 }
 
 /* The identity keys of an entry: name, field bit, struct offset, size. */
@@ -563,9 +564,11 @@ ctrl_validate(const struct entry_ctx *e, struct ctrl_build *b)
 }
 
 static int
-add_controller(struct conf_parser *p, unsigned line, const char *value)
+add_controller(struct conf_parser *p, unsigned line, const char *value,
+    const char *section)
 {
-	struct entry_ctx e = { .p = p, .line = line, .what = "controller" };
+	struct entry_ctx e = { .p = p, .line = line, .what = "controller",
+	    .section = section };
 	struct conf *c = p->conf;
 	struct ctrl_build *b;
 	char *text = strdup(value);
@@ -684,14 +687,14 @@ out:
 
 int
 conf_parse_controller(const char *value, const char *fname, unsigned line,
-    struct ctrl_conf *out)
+    const char *section, struct ctrl_conf *out)
 {
 	struct conf tmp;
 	struct conf_parser p = { .conf = &tmp, .fname = fname };
 	int r;
 
 	conf_init(&tmp);
-	r = add_controller(&p, line, value);
+	r = add_controller(&p, line, value, section);
 	if (r == 0 && tmp.n_ctrls != 1)
 		r = -EINVAL;
 	if (r == 0)
@@ -736,7 +739,7 @@ conf_item(void *ctx, const struct ini_item *it)
 		return 0;
 	if (strcmp(it->section, SEC_CTRLS) == 0) {
 		if (strcmp(it->key, "controller") == 0)
-			return add_controller(p, it->line, it->value);
+			return add_controller(p, it->line, it->value, NULL);
 		if (strcmp(it->key, "exclude") == 0)
 			return add_exclude(p, it->line, it->value);
 	}

@@ -56,6 +56,8 @@ struct ctrl_conf {
 	char		dhchap_secret[SECRET_MAX + 1];
 	char		dhchap_ctrl_secret[SECRET_MAX + 1];
 	struct tunables	tun;		/* overrides of [Global] */
+	bool		own_tunables;	/* tun is all: no [Global] (from
+					   nvme-fabrics.conf) */
 	unsigned	line;		/* where it was written */
 };
 
@@ -119,11 +121,12 @@ int	conf_parse(struct conf *c, const char *buf, size_t len,
 
 /*
  * conf_parse_controller - one `controller =` value on its own, validated
- * and defaulted as in stacd.conf; problems are logged as fname:line.
+ * and defaulted as in stacd.conf; problems are logged as fname:line
+ * [section] ([Controllers] when section is NULL).
  * Return: 0 with *out, -EINVAL when the entry is dropped, or -ENOMEM.
  */
 int	conf_parse_controller(const char *value, const char *fname,
-	    unsigned line, struct ctrl_conf *out);
+	    unsigned line, const char *section, struct ctrl_conf *out);
 
 /*
  * conf_load - read and parse a stacd.conf.  A file that does not exist

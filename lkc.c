@@ -60,7 +60,7 @@ lkc_parse(char *text, const char *fname, struct recon *r)
 		if (!discovered && strncmp(line, "configured ", TAG_LEN) != 0)
 			continue;	/* comments, and anything unknown */
 		/* Validated exactly like a controller= line of stacd.conf. */
-		if (conf_parse_controller(line + TAG_LEN, fname, lineno,
+		if (conf_parse_controller(line + TAG_LEN, fname, lineno, NULL,
 		    &cc) == 0 && recon_seed_owned(r, &cc.id, discovered) == 0)
 			n++;
 	}

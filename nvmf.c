@@ -179,8 +179,8 @@ opt_tunables(struct optbuf *o, const struct ctrl_conf *cc,
 
 	for (t = 0; t < TUN_COUNT; t++) {
 		enum nvmf_opt opt = tunable_opt[t];
-		const struct tunables *src = cc->tun.set & (1u << t) ?
-		    &cc->tun : &c->tun;
+		const struct tunables *src = cc->tun.set & (1u << t) ||
+		    cc->own_tunables ? &cc->tun : &c->tun;
 		int v = src->val[t];
 
 		if (!(src->set & (1u << t)) || !opt_allowed(opt, cc->id.transport))
