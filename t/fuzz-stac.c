@@ -485,7 +485,9 @@ check_out(const struct bus *b, struct run *run, struct ctx *cx)
 		check_message(&q, run, cx);
 		off += total;
 	}
-	for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
+	/* Nothing queued: b->out may still be NULL. */
+	for (i = 0; b->out_len && i < sizeof(secrets) / sizeof(secrets[0]);
+	    i++)
 		if (memmem(b->out, b->out_len, secrets[i],
 		    strlen(secrets[i])) != NULL &&
 		    memmem(run->msg, run->msg_len, secrets[i],
