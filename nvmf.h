@@ -49,9 +49,11 @@ uint32_t	 nvmf_legacy_supported(void);
 
 /*
  * nvmf_build_options - the option string for connecting cc with the
- * [Global] tunables of c and the host identity h, leaving out options the
- * kernel does not support (bit mask from nvmf_parse_supported()); every
- * string field is validated again here.
+ * [Global] tunables of c (unless cc->own_tunables) and the host identity
+ * h, leaving out the optional options the kernel does not support (bit
+ * mask from nvmf_parse_supported()); host_traddr and hostid, which every
+ * kernel stacd runs on has, are always sent.  Every string field is
+ * validated again here.
  * Return: length written, -EINVAL for a value that must not reach the
  * kernel, -ENOSPC when buf is too small.  *dropped gets the bit mask of
  * configured options left out for lack of kernel support.

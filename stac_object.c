@@ -685,6 +685,12 @@ properties_set(struct bus *b, const struct dw_msg *m,
 		    "'%s'", sig);
 		return;
 	}
+	/* Only the bus can tell who a caller is; without a sender, nobody. */
+	if (m->hdr.sender == NULL) {
+		reply_error(b, m, "AccessDenied", "the caller cannot be "
+		    "identified");
+		return;
+	}
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		reply_error(b, m, "NoMemory", "out of memory");
 		return;
@@ -693,8 +699,7 @@ properties_set(struct bus *b, const struct dw_msg *m,
 	p->value = dw_read_bool(&r);
 	p->serial = m->hdr.serial;
 	p->flags = m->hdr.flags;
-	snprintf(p->sender, sizeof(p->sender), "%s", m->hdr.sender ?
-	    m->hdr.sender : "");
+	snprintf(p->sender, sizeof(p->sender), "%s", m->hdr.sender);
 	p->set_tron = v->set_tron;
 	p->bus = b;
 	dw_msg_begin_call(&b->w, bus_serial(b), "org.freedesktop.DBus",

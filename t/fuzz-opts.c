@@ -360,6 +360,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				check_build(&c.ctrls[i], &c, &hosts[j],
 				    masks[m]);
 	}
-	conf_free(&c);
+	conf_fini(&c);
 	return 0;
 }
