@@ -3,7 +3,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,12 +171,6 @@ excl_parse(struct excl_list *l, const char *buf, size_t len,
 
 /* ---- the files ---- */
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* stamp = a hash of what identifies each file's content. */
 static void
 stamp_file(uint64_t *stamp, const char *path)
@@ -196,26 +189,6 @@ stamp_file(uint64_t *stamp, const char *path)
 		*stamp = (*stamp ^ (uint8_t)*path) * 1099511628211u;
 	for (i = 0; i < 4; i++)
 		*stamp = (*stamp ^ v[i]) * 1099511628211u;
-}
-
-/* The drop-ins of dir, sorted (at most EXCL_FILES_MAX); free each. */
-static size_t
-dropins(const char *dir, char **names)
-{
-	struct dirent *de;
-	size_t n = 0, len;
-	DIR *d = opendir(dir);
-
-	while (d && (de = readdir(d)) != NULL && n < EXCL_FILES_MAX) {
-		len = strlen(de->d_name);
-		if (len > 5 && strcmp(de->d_name + len - 5, ".conf") == 0 &&
-		    de->d_name[0] != '.' && (names[n] = strdup(de->d_name)))
-			n++;
-	}
-	if (d)
-		closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
-	return n;
 }
 
 static void
@@ -252,7 +225,7 @@ excl_refresh(struct excl_list *l, const char *root)
 		free(names);
 		return false;
 	}
-	n = dropins(dir, names);
+	n = dropin_names(dir, names, EXCL_FILES_MAX);
 	stamp_file(&stamp, top);
 	for (i = 0; i < n; i++)
 		if (path_under(path, sizeof(path), dir, "/%s", names[i]) == 0)

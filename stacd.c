@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "discovery.h"
 #include "excl.h"
+#include "fabconf.h"
 #include "lkc.h"
 #include "log.h"
 #include "netlink.h"
@@ -160,6 +161,26 @@ print_host(const struct host_conf *h)
 	    h->symname[0] ? h->symname : "none");
 }
 
+/*
+ * --check: the [Subsystem] paths of nvme-fabrics.conf, as comments (they
+ * are not stacd.conf's to read back), each with where it was written.
+ */
+static void
+print_fabrics(const char *root, const struct host_conf *h, bool secrets)
+{
+	struct fabconf f;
+	size_t i;
+
+	fabconf_init(&f);
+	if (fabconf_load(&f, root, h) == 0)
+		for (i = 0; i < f.n; i++) {
+			printf("# %s: controller=", f.origins[i]);
+			conf_print_ctrl(stdout, &f.ctrls[i], secrets);
+			putchar('\n');
+		}
+	fabconf_fini(&f);
+}
+
 /* --check: what nvme-cli 3's host-wide exclusion list holds. */
 static void
 print_exclusions(const char *root)
@@ -201,6 +222,8 @@ check_config(const struct options *o, const char *conf_path)
 	if (usable)
 		print_host(&host);
 	print_exclusions(o->root);
+	if (usable)
+		print_fabrics(o->root, &host, o->show_secrets);
 	conf_print(stdout, &conf, o->show_secrets);
 	conf_fini(&conf);
 	fflush(stdout);
@@ -240,6 +263,7 @@ struct stacd {
 	bool		 want_incomplete;	/* a name not resolved yet */
 	struct want_names names;	/* host names and their addresses */
 	struct excl_list excl;		/* nvme-cli 3's exclusions.conf */
+	struct fabconf	 fab;		/* nvme-cli 3's nvme-fabrics.conf */
 	size_t		 n_excluded;	/* by it, at the last rebuild */
 	bool		 registry_failing;	/* a claim failed (said once) */
 
@@ -315,8 +339,13 @@ names_sync(struct stacd *s)
 	size_t i;
 	int r;
 
-	if ((r = want_names_sync(&s->names, &s->conf)) <= 0)
-		return r;
+	int added;
+
+	if ((r = want_names_sync(&s->names, &s->conf)) < 0 ||
+	    (added = want_names_add(&s->names, s->fab.ctrls, s->fab.n)) < 0)
+		return -ENOMEM;
+	if (r + added == 0)
+		return 0;
 	for (i = 0; i < s->names.n; i++) {
 		struct want_name *n = &s->names.v[i];
 
@@ -634,7 +663,11 @@ reconcile(struct stacd *s)
 		s->want = NULL;
 		s->n_want = 0;
 		s->desired_dirty = true;	/* it pointed into want */
+		/* stacd.conf's first: of two entries for one controller, its
+		 * own wins (with its tunables). */
 		if (names_sync(s) < 0 || want_from_conf(&s->conf, &s->host,
+		    &s->names, &s->want, &s->n_want, &s->want_incomplete) < 0 ||
+		    want_from_ctrls(&s->conf, s->fab.ctrls, s->fab.n, &s->host,
 		    &s->names, &s->want, &s->n_want, &s->want_incomplete) < 0) {
 			log_err("out of memory building the desired set");
 			return;
@@ -898,6 +931,26 @@ apply_tron(const struct stacd *s)
 	log_set_debug(s->conf.tron || s->opt.tron);
 }
 
+/* nvme-cli 3's nvme-fabrics.conf (and .d/): at start and on SIGHUP. */
+static void
+load_fabrics(struct stacd *s)
+{
+	struct fabconf fresh;
+
+	fabconf_init(&fresh);
+	if (fabconf_load(&fresh, s->opt.root, &s->host) < 0) {
+		log_err("nvme-fabrics.conf: out of memory; keeping what was "
+		    "read before");
+		fabconf_fini(&fresh);
+		return;
+	}
+	if (fresh.n || s->fab.n)
+		log_info("nvme-fabrics.conf: %zu I/O controller paths",
+		    fresh.n);
+	fabconf_fini(&s->fab);
+	s->fab = fresh;
+}
+
 /*
  * SIGHUP: parse into a fresh configuration and swap only if the file
  * could be read.  Tunables apply to new connections; sys.conf stays.
@@ -925,6 +978,7 @@ reload(struct stacd *s)
 	}
 	conf_fini(&s->conf);
 	s->conf = fresh;
+	load_fabrics(s);
 	/* --tron wins for the life of the process (nvme-stas forgets it). */
 	apply_tron(s);
 	names_refresh(s);
@@ -1001,6 +1055,7 @@ daemon_init(struct stacd *s)
 	    host_load(&s->host, s->opt.root) < 0)
 		return -1;
 	apply_tron(s);
+	load_fabrics(s);
 	if ((fd = open_signals()) < 0) {
 		log_err("signalfd: %s", strerror(errno));
 		return -1;
@@ -1058,6 +1113,7 @@ daemon_fini(struct stacd *s)
 	free(s->desired);
 	want_names_fini(&s->names);
 	excl_fini(&s->excl);
+	fabconf_fini(&s->fab);
 	lkc_fini(&s->lkc);
 }
 

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -114,4 +115,30 @@ array_grow(void *v, size_t *cap, size_t need, size_t elem)
 		return NULL;
 	*cap = ncap;
 	return p;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t
+dropin_names(const char *dir, char **names, size_t max)
+{
+	struct dirent *de;
+	size_t n = 0, len;
+	DIR *d = opendir(dir);
+
+	while (d && (de = readdir(d)) != NULL && n < max) {
+		len = strlen(de->d_name);
+		if (len > 5 && de->d_name[0] != '.' &&
+		    strcmp(de->d_name + len - 5, ".conf") == 0 &&
+		    (names[n] = strdup(de->d_name)) != NULL)
+			n++;
+	}
+	if (d)
+		closedir(d);
+	qsort(names, n, sizeof(*names), name_cmp);
+	return n;
 }

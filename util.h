@@ -37,4 +37,11 @@ int	path_under(char *buf, size_t size, const char *root, const char *fmt,
  */
 void	*array_grow(void *v, size_t *cap, size_t need, size_t elem);
 
+/*
+ * dropin_names - the names of the *.conf files of dir (not hidden ones),
+ * sorted, at most max, in names (free each).  Return: how many; 0 when
+ * dir cannot be read.
+ */
+size_t	dropin_names(const char *dir, char **names, size_t max);
+
 #endif

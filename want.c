@@ -34,16 +34,17 @@ want_names_find(const struct want_names *names, const char *name)
 }
 
 int
-want_names_sync(struct want_names *names, const struct conf *c)
+want_names_add(struct want_names *names, const struct ctrl_conf *ctrls,
+    size_t n)
 {
 	struct want_name *v;
 	size_t i;
 	int added = 0;
 
-	for (i = 0; i < c->n_ctrls; i++) {
-		const char *name = c->ctrls[i].id.traddr;
+	for (i = 0; i < n; i++) {
+		const char *name = ctrls[i].id.traddr;
 
-		if (!want_needs_resolving(&c->ctrls[i].id) ||
+		if (!want_needs_resolving(&ctrls[i].id) ||
 		    want_names_find(names, name))
 			continue;
 		if ((v = array_grow(names->v, &names->cap, names->n + 1,
@@ -56,6 +57,12 @@ want_names_sync(struct want_names *names, const struct conf *c)
 		added++;
 	}
 	return added;
+}
+
+int
+want_names_sync(struct want_names *names, const struct conf *c)
+{
+	return want_names_add(names, c->ctrls, c->n_ctrls);
 }
 
 /* ---- the configured controllers ---- */
@@ -117,27 +124,38 @@ want_one(const struct conf *c, const struct host_conf *h,
 }
 
 int
-want_from_conf(const struct conf *c, const struct host_conf *h,
+want_from_ctrls(const struct conf *c, const struct ctrl_conf *ctrls,
+    size_t n_ctrls, const struct host_conf *h,
     const struct want_names *names, struct want **out, size_t *n,
     bool *incomplete)
 {
 	struct want *v;
-	size_t i, m = 0;
+	size_t i, m = *n;
 
-	*out = NULL;
-	*n = 0;
-	*incomplete = false;
-	if ((v = calloc(c->n_ctrls ? c->n_ctrls : 1, sizeof(*v))) == NULL)
+	if (n_ctrls > SIZE_MAX / sizeof(*v) - m - 1 ||
+	    (v = realloc(*out, (m + n_ctrls + 1) * sizeof(*v))) == NULL)
 		return -ENOMEM;
-	for (i = 0; i < c->n_ctrls; i++) {
+	for (i = 0; i < n_ctrls; i++) {
 		memset(&v[m], 0, sizeof(v[m]));
-		v[m].cfg = c->ctrls[i];
+		v[m].cfg = ctrls[i];
 		if (want_one(c, h, names, &v[m], incomplete))
 			m++;
 	}
 	*out = v;
 	*n = m;
 	return 0;
+}
+
+int
+want_from_conf(const struct conf *c, const struct host_conf *h,
+    const struct want_names *names, struct want **out, size_t *n,
+    bool *incomplete)
+{
+	*out = NULL;
+	*n = 0;
+	*incomplete = false;
+	return want_from_ctrls(c, c->ctrls, c->n_ctrls, h, names, out, n,
+	    incomplete);
 }
 
 /* ---- the merged set ---- */

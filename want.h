@@ -56,6 +56,10 @@ struct want_name *want_names_find(const struct want_names *names,
  */
 int	want_names_sync(struct want_names *names, const struct conf *c);
 
+/* The same for the controllers ctrls[0..n) (nvme-fabrics.conf's). */
+int	want_names_add(struct want_names *names, const struct ctrl_conf *ctrls,
+	    size_t n);
+
 /* Does this entry need a host name resolved (tcp/rdma, not an IP)? */
 bool	want_needs_resolving(const struct ctrl_id *id);
 
@@ -69,6 +73,17 @@ bool	want_needs_resolving(const struct ctrl_id *id);
  * Return: 0 with *out (free it) and *n, or -ENOMEM.
  */
 int	want_from_conf(const struct conf *c, const struct host_conf *h,
+	    const struct want_names *names, struct want **out, size_t *n,
+	    bool *incomplete);
+
+/*
+ * want_from_ctrls - the same for the controllers ctrls[0..n_ctrls) with
+ * c's rules (nvme-fabrics.conf's [Subsystem] paths), appended to *out
+ * (*n entries already there; *incomplete is only ever set).
+ * Return: 0, or -ENOMEM (*out and *n as they were).
+ */
+int	want_from_ctrls(const struct conf *c, const struct ctrl_conf *ctrls,
+	    size_t n_ctrls, const struct host_conf *h,
 	    const struct want_names *names, struct want **out, size_t *n,
 	    bool *incomplete);
 

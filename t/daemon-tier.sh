@@ -36,6 +36,16 @@ controller=transport=tcp;traddr=::ffff:10.1.2.3;nqn=nqn.2014-08.org.example:a;ka
 controller=transport=tcp;traddr=10.1.2.4;trsvcid=4421;nqn=nqn.2014-08.org.example:b;dhchap-secret=DHHC-1:00:ia6zGodOr4SEG0Zzaw398rpY0wqipUWj4jWjUh4HWUz6aQ2n:
 controller=transport=tcp;traddr=10.1.2.5;nqn=nqn.2014-08.org.example:x
 EOF2
+# nvme-cli 3's nvme-fabrics.conf: a [Subsystem] path with the cascade.
+cat > $R/etc/nvme/nvme-fabrics.conf <<EOF2
+[I/O Controller Defaults]
+keep-alive-tmo = 20
+[Subsystem]
+nqn = nqn.2014-08.org.example:fab
+keep-alive-tmo = 25
+controller = transport=tcp;traddr=10.1.2.6;trsvcid=4430;keep-alive-tmo=
+controller = transport=tcp;traddr=10.1.2.7;trsvcid=4430
+EOF2
 # nvme-cli 3's host-wide exclusion list keeps x out (a drop-in).
 mkdir -p $R/etc/nvme/exclusions.conf.d
 printf '[exclusions]\nexclusion = traddr=::ffff:10.1.2.5;nqn=nqn.2014-08.org.example:x\n' \
@@ -76,6 +86,12 @@ check "the bad reply was reported and a retry scheduled" \
     grep -q 'unexpected reply from /dev/nvme-fabrics; retrying in 3 s' $T/log
 check "retried 3 s later" wait_for 6 sh -c \
     "[ \$(sed 1d $R/dev/nvme-fabrics | grep -c example:a) -ge 2 ]"
+fab6=$(fabrics_lines | grep 'traddr=10.1.2.6' | head -n 1)
+fab7=$(fabrics_lines | grep 'traddr=10.1.2.7' | head -n 1)
+check "nvme-fabrics.conf: a [Subsystem] path is connected, an empty key resets" \
+    [ "$fab6" = "nqn=nqn.2014-08.org.example:fab,transport=tcp,traddr=10.1.2.6,trsvcid=4430,$host" ]
+check "nvme-fabrics.conf: the section's tunable over the defaults" \
+    [ "$fab7" = "nqn=nqn.2014-08.org.example:fab,transport=tcp,traddr=10.1.2.7,trsvcid=4430,$host,keep_alive_tmo=25" ]
 check "exclusions.conf.d: the excluded controller was never connected" \
     sh -c "! grep -q example:x $R/dev/nvme-fabrics"
 check "exclusions.conf.d: ... and the log says so" \

@@ -90,6 +90,12 @@ tunables_in_option_string(void)
 	CHECK_STR(buf, "nqn=nqn.x:z,transport=rdma,traddr=10.0.0.1,"
 	    "trsvcid=4420,hostnqn=" HOSTNQN ",hostid=" HOSTID
 	    ",keep_alive_tmo=30,ctrl_loss_tmo=-1");
+	/* nvme-fabrics.conf's: its own tunables only, [Global] not */
+	c.ctrls[1].own_tunables = true;
+	CHECK(nvmf_build_options(buf, sizeof(buf), &c.ctrls[1], &c, &host,
+	    nvmf_parse_supported(kernel_61), &dropped) > 0);
+	CHECK_STR(buf, "nqn=nqn.x:z,transport=rdma,traddr=10.0.0.1,"
+	    "trsvcid=4420,hostnqn=" HOSTNQN ",hostid=" HOSTID);
 	conf_fini(&c);
 }
 
