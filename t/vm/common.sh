@@ -4,8 +4,12 @@
 # which is gitignored and safe to delete at any time.
 #
 # Environment knobs:
-#   STACD_VM_KVER     kernel version to boot (default: newest /boot/vmlinuz-*
-#                     that has its modules in /lib/modules)
+#   STACD_VM_KVER     exact kernel version to boot (overrides the rest)
+#   STACD_VM_KERNEL   kernel series to boot, such as 6.1 or 6.12 (overrides
+#                     a scenario's "# vm: kernel" line); the newest
+#                     /boot/vmlinuz-SERIES.* that has its modules in
+#                     /lib/modules is used.  Default: 6.1, Debian 12's own
+#                     kernel, or else the newest kernel there is.
 #   STACD_VM_ACCEL    tcg (default) or kvm.  KVM is opt-in: on some hosts
 #                     /dev/kvm is kvm_pvm, which cannot run a stock kernel.
 
@@ -13,20 +17,27 @@ VM_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM_TOP=$(cd "$VM_SRC/../.." && pwd)
 VM_BUILD=$VM_TOP/build/vm
 
-# Prints the kernel version to use; fails if there is none.
+# vm_kver [SERIES]: prints the kernel version to use (see STACD_VM_KVER
+# and STACD_VM_KERNEL above; SERIES is the scenario's wish); fails if
+# there is none, or none of an explicitly asked series.
 vm_kver() {
-	local k v
+	local k v series=${STACD_VM_KERNEL:-${1:-}} pattern
 	if [ -n "${STACD_VM_KVER:-}" ]; then
 		echo "$STACD_VM_KVER"
 		return 0
 	fi
-	# sort -V so 6.10 beats 6.9; the kernel must come with its modules
-	for k in $(printf '%s\n' /boot/vmlinuz-* | sort -rV); do
-		v=${k#/boot/vmlinuz-}
-		if [ -f "/lib/modules/$v/modules.dep" ]; then
-			echo "$v"
-			return 0
-		fi
+	# 6.1 must not match 6.12: the series is followed by "." or "-".
+	for pattern in "${series:-6.1}[.-]*" ${series:+none} '*'; do
+		[ "$pattern" = none ] && return 1
+		# sort -V so 6.10 beats 6.9; the kernel must come with its modules
+		# shellcheck disable=SC2086 # $pattern is a glob
+		for k in $(printf '%s\n' /boot/vmlinuz-$pattern | sort -rV); do
+			v=${k#/boot/vmlinuz-}
+			if [ -f "/lib/modules/$v/modules.dep" ]; then
+				echo "$v"
+				return 0
+			fi
+		done
 	done
 	return 1
 }

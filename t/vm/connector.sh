@@ -32,13 +32,20 @@ diag "s3 pre-existing: $pre namespace $pre_ns"
 reader_start "$pre_ns"
 
 # ---------------------------------------------------------------- 1, 7, 8: start
+# s2's entry carries DH-HMAC-CHAP secrets and its target does not ask
+# for authentication.  Debian's 6.1 is built without NVMe authentication
+# (CONFIG_NVME_AUTH is not set) yet lists dhchap_secret and
+# dhchap_ctrl_secret among its options, and accepts and ignores them; a
+# kernel that does not list an option gets a connect without it, and
+# stacd warns once.
+KEY=$(dhchap_secret) CKEY=$(dhchap_secret)
 write_conf <<EOF2
 [Global]
 kato=10
 
 [Controllers]
 controller=transport=tcp;traddr=127.0.0.1;nqn=$S1
-controller=transport=tcp;traddr=::1;nqn=$S2;kato=7;nr-io-queues=1
+controller=transport=tcp;traddr=::1;nqn=$S2;kato=7;nr-io-queues=1;dhchap-secret=$KEY;dhchap-ctrl-secret=$CKEY
 controller=transport=tcp;traddr=127.0.0.1;nqn=$S3
 controller=transport=tcp;traddr=localhost;nqn=$S6
 controller=transport=tcp;traddr=127.0.0.1;trsvcid=4421;nqn=$S7
@@ -65,6 +72,25 @@ assert_eq "1: host NQN sent" "$(ctrl_attr $c1 hostnqn)" "$HOSTNQN"
 assert_eq "1: host ID sent with it" "$(ctrl_attr $c1 hostid)" "$HOSTID"
 wait_for 10 has_ns $c1
 assert "1: s1 namespace readable" dd if="$(ns_devs $c1 | head -n 1)" of=/dev/null bs=4096 count=1
+# warned OPTION: how often stacd said it left OPTION out of s2's connect.
+warned() {
+	grep -cF "$S2): the kernel does not support $1, connecting without it" $STACD_LOG
+}
+assert "9: s2 (with secrets, target without authentication) namespace readable" \
+    wait_for 10 ns_reads $S2
+case ",$(cat /dev/nvme-fabrics 2>/dev/null)," in
+*,dhchap_secret=*,dhchap_ctrl_secret=*)
+	diag "9: kernel $(uname -r) lists dhchap_secret and dhchap_ctrl_secret"
+	assert_eq "9: the kernel lists the secrets: none left out, no warning" \
+	    "$(warned dhchap_secret) $(warned dhchap_ctrl_secret)" "0 0" ;;
+*)
+	diag "9: kernel $(uname -r) lists no DH-HMAC-CHAP secrets"
+	assert_eq "9: one warning: dhchap_secret left out of s2's connect" \
+	    "$(warned dhchap_secret)" 1
+	assert_eq "9: one warning: dhchap_ctrl_secret left out too" \
+	    "$(warned dhchap_ctrl_secret)" 1 ;;
+esac
+n_warned=$(grep -c 'the kernel does not support dhchap' $STACD_LOG)
 assert "8: s6 given as host name 'localhost' connected" wait_for 15 connected $S6 127.0.0.1 4420
 assert "7: s8 (queue-size=5 ignored with a warning) connected" wait_for 15 connected $S8 127.0.0.1 4420
 assert_eq "7: nothing connected on the unreachable port" "$(ctrl_count $S8 127.0.0.1 4999)" 0
@@ -164,6 +190,9 @@ assert_eq "6: s4 (a host name) kept its controller across the restart" \
 assert "6: s6 released earlier (no-disconnect) is left alone" connected $S6
 assert "6: s8 likewise" connected $S8
 assert "2: s3 namespace reader never failed" [ ! -e /tmp/reader.died ]
+assert_eq "9: no more warnings about secrets since (restart, reloads)" \
+    "$(grep -c 'the kernel does not support dhchap' $STACD_LOG)" "$n_warned"
+assert_not "9: no secret in stacd's log" grep -q "DHHC-1\|${KEY#DHHC-1:00:}\|${CKEY#DHHC-1:00:}" $STACD_LOG
 assert "no bus: stacd said it runs on the configuration alone" \
     grep -q "running on the configuration alone" $STACD_LOG
 

@@ -96,18 +96,6 @@ free_instance() {
 	echo $i
 }
 
-# ns_reads NQN: the namespace reads back, with O_DIRECT (not from the
-# page cache), what the target wrote there.
-ns_reads() {
-	local c dev magic
-	c=$(ctrl_for "$1") || return 1
-	dev=$(ns_devs "$c" | head -n 1)
-	[ -n "$dev" ] || return 1
-	magic=$(ns_magic "$1")
-	[ "$(dd if="$dev" bs=4096 count=1 iflag=direct 2>/dev/null |
-	    head -c ${#magic})" = "$magic" ]
-}
-
 all_read() {
 	local i
 	for i in $(ids "$1" "$2"); do

@@ -144,11 +144,53 @@ tgt_subsys() {
 
 # tgt_port ID ipv4|ipv6 ADDR SVCID: a TCP port; it listens only once a
 # subsystem is linked to it (tgt_link).
-tgt_port() {
+tgt_port() { tgt_port_of "$1" tcp "$2" "$3" "$4"; }
+
+# tgt_port_of ID TRTYPE [ADRFAM [TRADDR [SVCID]]]: a port of any transport
+# (tcp, rdma, fc, loop); what is not given is left unset.
+tgt_port_of() {
 	local d=$NVMET/ports/$1
 	mkdir "$d" || return 1
-	_put tcp "$d/addr_trtype" && _put "$2" "$d/addr_adrfam" &&
-	    _put "$3" "$d/addr_traddr" && _put "$4" "$d/addr_trsvcid"
+	_put "$2" "$d/addr_trtype" || return 1
+	[ -z "${3:-}" ] || _put "$3" "$d/addr_adrfam" || return 1
+	[ -z "${4:-}" ] || _put "$4" "$d/addr_traddr" || return 1
+	[ -z "${5:-}" ] || _put "$5" "$d/addr_trsvcid"
+}
+
+# tgt_host NQN: the host entry (hosts/NQN) a subsystem can allow.
+tgt_host() {
+	[ -d "$NVMET/hosts/$1" ] || mkdir "$NVMET/hosts/$1"
+}
+
+# tgt_allow SUBNQN HOSTNQN: only that host may use the subsystem.
+tgt_allow() {
+	tgt_host "$2" &&
+	    _put 0 "$NVMET/subsystems/$1/attr_allow_any_host" &&
+	    ln -s "$NVMET/hosts/$2" "$NVMET/subsystems/$1/allowed_hosts/$2"
+}
+
+# tgt_host_auth HOSTNQN HOSTKEY [CTRLKEY [HASH [DHGROUP]]]: DH-HMAC-CHAP
+# for every subsystem that allows the host: its key, the key the
+# controller answers with for bidirectional authentication (empty: none),
+# the hash (default hmac(sha256)) and the DH group (default null).
+tgt_host_auth() {
+	local d=$NVMET/hosts/$1
+	tgt_host "$1" && _put "$2" "$d/dhchap_key" &&
+	    _put "${4:-hmac(sha256)}" "$d/dhchap_hash" &&
+	    _put "${5:-null}" "$d/dhchap_dhgroup" || return 1
+	[ -z "${3:-}" ] || _put "$3" "$d/dhchap_ctrl_key"
+}
+
+# dhchap_secret: a new random DH-HMAC-CHAP secret, as nvme gen-dhchap-key
+# makes them: "DHHC-1:00:" (no hash transformation), the base64 of 32
+# random bytes followed by their CRC-32 (little-endian), and ":".  gzip's
+# trailer is that CRC-32, little-endian, followed by the length.
+dhchap_secret() {
+	local f=/tmp/dhchap.$$
+	head -c 32 /dev/urandom > $f.key &&
+	    gzip -c < $f.key | tail -c 8 | head -c 4 > $f.crc &&
+	    printf 'DHHC-1:00:%s:\n' "$(cat $f.key $f.crc | base64 | tr -d '\n')"
+	rm -f $f.key $f.crc
 }
 
 # tgt_link PORTID NQN: exports NQN on the port (the first link enables it).
@@ -260,6 +302,18 @@ ns_devs() {
 		nvme*n*) [ -b "/dev/${d##*/}" ] && echo "/dev/${d##*/}" ;;
 		esac
 	done
+}
+
+# ns_reads NQN: the namespace reads back, with O_DIRECT (not from the
+# page cache), what the target wrote there.
+ns_reads() {
+	local c dev magic
+	c=$(ctrl_for "$1") || return 1
+	dev=$(ns_devs "$c" | head -n 1)
+	[ -n "$dev" ] || return 1
+	magic=$(ns_magic "$1")
+	[ "$(dd if="$dev" bs=4096 count=1 iflag=direct 2>/dev/null |
+	    head -c ${#magic})" = "$magic" ]
 }
 
 # ---------------------------------------------------------------- D-Bus

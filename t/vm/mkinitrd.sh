@@ -1,12 +1,16 @@
 #!/bin/bash
 # t/vm/mkinitrd.sh - build the initramfs for one VM test scenario.
 #
-# usage: t/vm/mkinitrd.sh [--dbus] [-k KVER] OUT.cpio.gz STACD_BINARY SCENARIO
-#                         [EXTRA_FILE:DEST ...]
+# usage: t/vm/mkinitrd.sh [--dbus] [-k KVER] [-m MODULE]... [-b PROGRAM]...
+#                         OUT.cpio.gz STACD_BINARY SCENARIO [EXTRA_FILE:DEST ...]
 #
 #   --dbus        also ship dbus-daemon, dbus-send, their shared libraries
 #                 and a permissive system bus config (/etc/dbus-1/vm-system.conf)
 #   -k KVER       kernel whose modules to ship (default: see common.sh)
+#   -m MODULE     one more module for /init to load at boot, with what it
+#                 depends on (modules.dep), from KVER's tree
+#   -b PROGRAM    one more host program (absolute path), with its shared
+#                 libraries, at the same path in the image
 #   STACD_BINARY  installed as /usr/sbin/stacd; it must be static, as the
 #                 image has no libc.  "-" installs a placeholder that fails.
 #   SCENARIO      busybox ash script run by /init after sourcing lib.sh
@@ -14,23 +18,29 @@
 #
 # The image is two concatenated gzip'd cpio archives, which the kernel
 # unpacks one over the other:
-#   base  busybox, kernel modules (+ modules.dep), optional D-Bus; it only
-#         depends on the kernel and on this script, so it is cached in
-#         build/vm/base-KVER[-dbus].cpio.gz and reused across scenarios;
+#   base  busybox, kernel modules (+ modules.dep), optional D-Bus and
+#         programs; it only depends on the kernel, on this script and on
+#         those options, so it is cached in build/vm/base-KVER[-SUM][-dbus]
+#         .cpio.gz (SUM: a checksum of the -m and -b lists) and reused
+#         across scenarios;
 #   run   /init, lib.sh, the scenario, stacd, nvmf-connect, extras: small,
 #         rebuilt every time.
 set -euo pipefail
 
 . "$(dirname "$0")/common.sh"
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 DBUS=0
 KVER=
+MORE_MODULES=
+PROGRAMS=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--dbus) DBUS=1; shift ;;
 	-k) KVER=$2; shift 2 ;;
+	-m) MORE_MODULES="$MORE_MODULES $2"; shift 2 ;;
+	-b) PROGRAMS="$PROGRAMS $2"; shift 2 ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
 	-?*) echo "mkinitrd: unknown option $1" >&2; usage ;;
@@ -78,16 +88,30 @@ pack() {
 # them up by name at init time, which no dependency records; crc32c is
 # only for hdr_digest / data_digest.
 MODULES="configfs crct10dif_generic crc64_rocksoft_generic crc32c_generic
-	nvme-core nvme-fabrics nvme-tcp nvmet nvmet-tcp null_blk"
+	nvme-core nvme-fabrics nvme-tcp nvmet nvmet-tcp null_blk$MORE_MODULES"
+for m in $MORE_MODULES; do
+	modprobe -S "$KVER" --show-depends "$m" >/dev/null 2>&1 ||
+	    { echo "mkinitrd: kernel $KVER has no module $m" >&2; exit 1; }
+done
+for p in $PROGRAMS; do
+	case "$p" in
+	/*) [ -x "$p" ] || { echo "mkinitrd: no program $p on this machine" >&2; exit 1; } ;;
+	*) echo "mkinitrd: -b wants an absolute path, got $p" >&2; exit 1 ;;
+	esac
+done
 
 # ---------------------------------------------------------------- base layer
-if [ $DBUS = 1 ]; then BASE=$VM_BUILD/base-$KVER-dbus.cpio.gz
-else BASE=$VM_BUILD/base-$KVER.cpio.gz; fi
+BASE=$VM_BUILD/base-$KVER
+[ -z "$MORE_MODULES$PROGRAMS" ] ||
+    BASE=$BASE-$(echo "$MORE_MODULES|$PROGRAMS" | cksum | cut -d' ' -f1)
+if [ $DBUS = 1 ]; then BASE=$BASE-dbus.cpio.gz; else BASE=$BASE.cpio.gz; fi
 
 base_is_fresh() {
 	local dep
 	[ -s "$BASE" ] || return 1
-	for dep in "$0" "$VM_SRC/common.sh" "$BUSYBOX" "$MODDIR/modules.dep"; do
+	# shellcheck disable=SC2086 # the programs are a list
+	for dep in "$0" "$VM_SRC/common.sh" "$BUSYBOX" "$MODDIR/modules.dep" \
+	    $PROGRAMS; do
 		[ "$BASE" -nt "$dep" ] || return 1
 	done
 }
@@ -150,6 +174,7 @@ build_base() {
 	# /dev/console already, and /init mounts devtmpfs.
 	mknod -m 600 "$B/dev/console" c 5 1 2>/dev/null || true
 
+	for app in $PROGRAMS; do copy_elf "$app"; done
 	if [ $DBUS = 1 ]; then
 		command -v dbus-daemon >/dev/null ||
 		    { echo "mkinitrd: --dbus: dbus-daemon not installed" >&2; exit 1; }

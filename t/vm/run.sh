@@ -9,6 +9,10 @@
 # A scenario can state what its image needs in header lines:
 #   # vm: dbus                 same as -d
 #   # vm: file SRC:/DEST       copy SRC (relative to the repo top) into the image
+#   # vm: kernel SERIES        boot the newest kernel of SERIES (6.1, 6.12);
+#                              STACD_VM_KERNEL overrides it (see common.sh)
+#   # vm: modules M...         more modules loaded at boot, with their deps
+#   # vm: program /PATH...     host programs to ship with their libraries
 #
 # Builds build/vm/NAME.cpio.gz with stacd from $STACD_VM_STACD, else
 # ./stacd.static if it exists, else a placeholder; boots it with the serial
@@ -27,7 +31,7 @@ while getopts t:dh opt; do
 	case $opt in
 	t) TIMEOUT=$OPTARG ;;
 	d) DBUS=--dbus ;;
-	*) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	*) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -43,6 +47,12 @@ while read -r _ _ _ spec; do
 	*) EXTRA+=("$VM_TOP/$spec") ;;
 	esac
 done < <(grep '^# vm: file ' "$SCENARIO" || true)
+WANT_KERNEL=$(sed -n 's/^# vm: kernel  *\([^ ]*\).*/\1/p' "$SCENARIO" | tail -n 1)
+MKINITRD_OPTS=()
+# shellcheck disable=SC2013 # words, not lines
+for m in $(sed -n 's/^# vm: modules //p' "$SCENARIO"); do MKINITRD_OPTS+=(-m "$m"); done
+# shellcheck disable=SC2013
+for p in $(sed -n 's/^# vm: program //p' "$SCENARIO"); do MKINITRD_OPTS+=(-b "$p"); done
 
 skip() {
 	echo "SKIP: vm tier: $*"
@@ -54,7 +64,8 @@ elapsed() { echo "$(now) - $1" | bc; }
 # ---------------------------------------------------------------- prerequisites
 QEMU=$(command -v qemu-system-x86_64 || true)
 [ -n "$QEMU" ] || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
-KVER=$(vm_kver) || skip "no /boot/vmlinuz-* with modules in /lib/modules (apt-get install linux-image-amd64)"
+want=${STACD_VM_KERNEL:-$WANT_KERNEL}
+KVER=$(vm_kver "$WANT_KERNEL") || skip "no /boot/vmlinuz-${want:-*}* with modules in /lib/modules (as root: sh t/deps.sh)"
 [ -r "/boot/vmlinuz-$KVER" ] || skip "/boot/vmlinuz-$KVER is missing or not readable by $(id -un)"
 for tool in busybox cpio modprobe depmod bc; do
 	command -v $tool >/dev/null 2>&1 ||
@@ -78,7 +89,7 @@ IMAGE=$VM_BUILD/$NAME.cpio.gz
 LOG=$VM_BUILD/$NAME.log
 mkdir -p "$VM_BUILD"
 t0=$(now)
-"$VM_SRC/mkinitrd.sh" $DBUS -k "$KVER" "$IMAGE" "$STACD" "$SCENARIO" ${EXTRA[@]+"${EXTRA[@]}"}
+"$VM_SRC/mkinitrd.sh" $DBUS -k "$KVER" ${MKINITRD_OPTS[@]+"${MKINITRD_OPTS[@]}"} "$IMAGE" "$STACD" "$SCENARIO" ${EXTRA[@]+"${EXTRA[@]}"}
 t_image=$(elapsed "$t0")
 KERNEL=$(vm_vmlinux "$KVER")
 
@@ -116,6 +127,6 @@ if [ $done = 0 ]; then
 	echo "# vm: $NAME: no VM-DONE; last lines of $LOG:"
 	tr -d '\r' < "$LOG" | tail -n 15 | sed 's/^/#   /'
 fi
-printf '# vm: %s: %d ok, %d not ok; image %.1fs, boot+scenario %.1fs (%s)\n' \
-    "$NAME" "$n_ok" "$n_fail" "$t_image" "$t_boot" "${STACD_VM_ACCEL:-tcg}"
+printf '# vm: %s: %d ok, %d not ok; image %.1fs, boot+scenario %.1fs (%s, %s)\n' \
+    "$NAME" "$n_ok" "$n_fail" "$t_image" "$t_boot" "${STACD_VM_ACCEL:-tcg}" "$KVER"
 [ "$n_ok" -gt 0 ] && [ "$n_fail" = 0 ] && [ $done = 1 ]
