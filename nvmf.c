@@ -629,7 +629,9 @@ nvmf_strerror(int err)
 	case EKEYREJECTED:
 		return "DH-HMAC-CHAP authentication failed";
 	case ENOKEY:
-		return "no TLS pre-shared key";
+		/* 6.12 says so for DH-HMAC-CHAP too ("qid 0: no key"). */
+		return "no key: the target requires authentication (DH-HMAC-"
+		    "CHAP or TLS) and none was given";
 	case EOPNOTSUPP:
 		return "operation not supported";
 	case ENOENT:

@@ -380,8 +380,9 @@ match_all(struct tracked *v, size_t n, struct kindex *x,
 		recon_set_state(&v[i], CS_LIVE, "adopted");
 		memcpy(v[i].foreign_owner, k->foreign_owner,
 		    sizeof(v[i].foreign_owner));
-		log_info("%s - adopted for %s %s %s", k->name,
-		    trtype_name(v[i].cfg.id.transport), v[i].cfg.id.traddr,
+		log_info("%s - adopted for %s%s%s %s", k->name,
+		    trtype_name(v[i].cfg.id.transport),
+		    v[i].cfg.id.traddr[0] ? " " : "", v[i].cfg.id.traddr,
 		    v[i].cfg.id.subsysnqn);
 	}
 }
