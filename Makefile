@@ -45,6 +45,10 @@ ASAN	= $(B)/asan
 LIBFUZZ	= $(B)/libfuzzer
 lib_objs = $(addprefix $(1)/,$(LIB_SRCS:.c=.o))
 
+# Objects of the test programs are intermediate for make: keep them (no
+# rebuilds, and no "rm" after the summary line of make check).
+.SECONDARY:
+
 .PHONY: all static check deps unit dev test fuzz bench install uninstall clean demo update-golden lint-man
 
 all: stacd
