@@ -277,6 +277,36 @@ echo stas > "$REG/$c03/owner"
 cp /tmp/good.conf /etc/stas/stacd.conf
 kill -HUP "$STACD_PID"
 assert_live "7: the good stacd.conf back, s01-s19 all live" 30 1 19
+# A controller deleted behind stacd's back: its remove uevent clears the
+# stale entry, so the one made again is claimed anew (a newer seqnum).
+c06=$(ctrl_for "$(nqn 06)")
+seq0=$(cat "$REG/$c06/seqnum" 2>/dev/null)
+ctrl_delete "$c06"
+assert_live "7: s06, deleted behind stacd's back, is connected again" 15 6 6
+seq1=$(cat "$REG/$(ctrl_for "$(nqn 06)")/seqnum" 2>/dev/null)
+assert "7: ... and claimed anew in the registry (seqnum $seq0 -> $seq1)" \
+    [ -n "$seq0" ] && [ -n "$seq1" ] && [ "$seq1" -gt "$seq0" ]
+# nvme-cli 3's nvme-fabrics.conf: a [Subsystem] of its own (s20), with
+# its file's defaults, and no [Global] of stacd.conf (that has none
+# here, so the kernel's default would show as 5).
+S20=$(nqn 20)
+tgt_subsys "$S20" 1 && tgt_link 1 "$S20" || not_ok "target: subsystem s20"
+cat > /etc/nvme/nvme-fabrics.conf <<EOF2
+[I/O Controller Defaults]
+keep-alive-tmo = 12
+[Subsystem]
+nqn = $S20
+controller = transport=tcp;traddr=127.0.0.1;trsvcid=4420
+EOF2
+kill -HUP "$STACD_PID"
+assert "7: nvme-fabrics.conf: its [Subsystem] is connected" \
+    wait_for 15 ns_reads "$S20"
+assert_eq "7: ... with the file's keep-alive-tmo" \
+    "$(ctrl_attr "$(ctrl_for "$S20")" kato)" 12
+rm /etc/nvme/nvme-fabrics.conf
+kill -HUP "$STACD_PID"
+assert "7: ... and disconnected once the file no longer names it" \
+    wait_for 15 gone_now 20
 
 # ------------------------------------------------------ 2: the black hole
 # nc runs blackhole.sh per connection: it swallows the ICReq, answers
