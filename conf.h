@@ -58,6 +58,7 @@ struct ctrl_conf {
 	struct tunables	tun;		/* overrides of [Global] */
 	bool		own_tunables;	/* tun is all: no [Global] (from
 					   nvme-fabrics.conf) */
+	bool		discovery_ctrl;	/* a discovery controller */
 	unsigned	line;		/* where it was written */
 };
 

@@ -73,6 +73,16 @@ kctrl_is_io(const struct kctrl *k)
 	return strcmp(k->subsysnqn, DISCOVERY_NQN) != 0;
 }
 
+bool
+kctrl_is_discovery(const struct kctrl *k)
+{
+	if (strcmp(k->transport, "pcie") == 0 || k->transport[0] == '\0')
+		return false;
+	if (k->cntrltype[0])
+		return strcmp(k->cntrltype, "discovery") == 0;
+	return strcmp(k->subsysnqn, DISCOVERY_NQN) == 0;
+}
+
 /* ---- matching ---- */
 
 /* Parse an IP literal into 16 bytes, IPv4 as IPv4-mapped IPv6. */

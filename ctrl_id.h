@@ -81,6 +81,9 @@ bool		 ip_equal(const char *a, const char *b);
 /* True for an I/O controller of a fabrics transport. */
 bool		 kctrl_is_io(const struct kctrl *k);
 
+/* True for a discovery controller of a fabrics transport. */
+bool		 kctrl_is_discovery(const struct kctrl *k);
+
 /*
  * ctrl_id_matches - may the kernel controller k serve identity id (for a
  * host whose NQN is host_nqn)?  nvme-stas's adoption rules (transport,

@@ -16,6 +16,7 @@
 #define DLP_ENTRY_SIZE		1024
 #define DLP_RECORDS_MAX		1024	/* entries taken from one page */
 #define DLP_GENCTR_RETRIES	10	/* as nvme-cli */
+#define DLP_AEN_CHANGE		"0x70f002"	/* NVME_AEN= of a change */
 
 enum dlp_subtype {
 	DLP_REFERRAL = 1,	/* another discovery controller */

@@ -58,15 +58,17 @@ struct level {
 /* What one file (and the main file under it) says at file level. */
 struct file_scope {
 	struct level	 defaults;	/* [I/O Controller Defaults] */
+	struct level	 dc_defaults;	/* [Discovery Controller Defaults] */
 	struct level	 host;		/* [Host] keys */
 	char		*hostnqn, *hostid;
 	unsigned	 host_line;
 	bool		 own_host;	/* this file has a [Host] */
 };
 
-/* A [Subsystem] section being read. */
+/* A [Subsystem] or [Discovery Controller] section being read. */
 struct section {
 	unsigned	 line;
+	bool		 dc;		/* [Discovery Controller] */
 	char		*nqn;
 	struct level	 own;
 	char		**paths;	/* controller = values */
@@ -208,7 +210,7 @@ append(char *buf, size_t size, const char *name, const char *value)
 /* One composed controller value, checked as stacd.conf's are. */
 static int
 fabconf_add(struct fabconf *f, const char *value, const char *fname,
-    unsigned line)
+    unsigned line, bool dc)
 {
 	struct ctrl_conf *cv;
 	char (*ov)[FABCONF_ORIGIN_MAX];
@@ -222,10 +224,11 @@ fabconf_add(struct fabconf *f, const char *value, const char *fname,
 	    sizeof(*ov))) == NULL)
 		return -ENOMEM;
 	f->origins = ov;
-	if ((r = conf_parse_controller(value, fname, line, "Subsystem",
-	    &f->ctrls[f->n])) < 0)
+	if ((r = conf_parse_controller(value, fname, line, dc ?
+	    "Discovery Controller" : "Subsystem", &f->ctrls[f->n])) < 0)
 		return r;
 	f->ctrls[f->n].own_tunables = true;
+	f->ctrls[f->n].discovery_ctrl = dc;
 	snprintf(f->origins[f->n], sizeof(f->origins[f->n]), "%s:%u", fname,
 	    line);
 	f->n++;
@@ -242,6 +245,7 @@ add_path(struct parser *p, const struct section *s, const char *line_text,
 	char *text = strdup(line_text), *tok, *save = NULL, *eq, *buf = NULL;
 	const char *vals[4], *v;
 	size_t i, k;
+	bool trsvcid_given = false;
 	int r = 0, t;
 
 	memset(&path, 0, sizeof(path));
@@ -272,6 +276,7 @@ add_path(struct parser *p, const struct section *s, const char *line_text,
 		}
 		for (k = 0; k < N_PATH && strcmp(tok, path_keys[k]); k++)
 			;
+		trsvcid_given |= k == 2;
 		if (k == N_PATH) {
 			log_warnx("%s:%u: [Subsystem] controller: key \"%s\" "
 			    "does not belong on a controller line, ignored",
@@ -285,7 +290,7 @@ add_path(struct parser *p, const struct section *s, const char *line_text,
 	for (i = 0; i < N_TUN; i++) {
 		vals[0] = path.tun[i];
 		vals[1] = s->own.tun[i];
-		vals[2] = fs->defaults.tun[i];
+		vals[2] = s->dc ? fs->dc_defaults.tun[i] : fs->defaults.tun[i];
 		if ((v = cascade(vals, 3)) == NULL)
 			continue;
 		if (tun_keys[i].stacd == NULL) {
@@ -318,7 +323,11 @@ add_path(struct parser *p, const struct section *s, const char *line_text,
 		    k == SK_SECRET ? "dhchap-secret" : "dhchap-ctrl-secret", v))
 			goto toolong;
 	}
-	if ((r = fabconf_add(p->f, buf, p->fname, line)) == -EINVAL)
+	/* The discovery port, not the I/O one, unless one is given. */
+	if (s->dc && !trsvcid_given && strstr(buf, "transport=tcp") &&
+	    !append(buf, ENTRY_MAX, "trsvcid", "8009"))
+		goto toolong;
+	if ((r = fabconf_add(p->f, buf, p->fname, line, s->dc)) == -EINVAL)
 		r = 0;		/* told; the other paths stay */
 	goto out;
 toolong:
@@ -338,6 +347,9 @@ emit_section(struct parser *p, struct section *s)
 	size_t i;
 	int r = 0;
 
+	/* A discovery controller's NQN is the well-known one by default. */
+	if (s->dc && s->nqn == NULL && set_str(&s->nqn, DISCOVERY_NQN) < 0)
+		return -ENOMEM;
 	if (s->nqn == NULL || *s->nqn == '\0')
 		log_warnx("%s:%u: [Subsystem] without nqn: its %zu "
 		    "controllers are skipped", p->fname, s->line, s->n_paths);
@@ -420,6 +432,8 @@ scope_item(void *ctx, const struct ini_item *it)
 	}
 	if (strcmp(it->section, "I/O Controller Defaults") == 0)
 		r = level_set(&fs->defaults, it, false);
+	else if (strcmp(it->section, "Discovery Controller Defaults") == 0)
+		r = level_set(&fs->dc_defaults, it, false);
 	else if (strcmp(it->section, "Host") == 0) {
 		if (strcmp(it->key, "hostnqn") == 0)
 			r = set_str(&fs->hostnqn, it->value);
@@ -440,20 +454,22 @@ file_item(void *ctx, const struct ini_item *it)
 	struct parser *p = ctx;
 	int r = 0;
 
-	if (it->section && strcmp(it->section, "Subsystem") != 0 &&
+	bool endpoint = it->section && (strcmp(it->section, "Subsystem") == 0 ||
+	    strcmp(it->section, "Discovery Controller") == 0);
+
+	if (it->section && !endpoint &&
 	    (it->key || strcmp(it->section, "Host") == 0) &&
 	    (r = scope_item(ctx, it)) < 0)
 		return r;
 	if (it->key == NULL) {
-		if ((r = end_section(p)) == 0 && it->section &&
-		    strcmp(it->section, "Subsystem") == 0) {
+		if ((r = end_section(p)) == 0 && endpoint) {
 			p->in_sec = true;
 			p->sec.line = it->line;
+			p->sec.dc = strcmp(it->section, "Subsystem") != 0;
 		} else if (r == 0 && it->section &&
 		    strcmp(it->section, "Host") != 0 &&
 		    strcmp(it->section, "I/O Controller Defaults") != 0 &&
-		    strcmp(it->section, "Discovery Controller Defaults") != 0 &&
-		    strcmp(it->section, "Discovery Controller") != 0)
+		    strcmp(it->section, "Discovery Controller Defaults") != 0)
 			log_warnx("%s:%u: unknown section [%s] ignored",
 			    it->fname, it->line, it->section);
 	} else if (p->in_sec) {
@@ -493,6 +509,7 @@ static void
 scope_fini(struct file_scope *fs)
 {
 	level_fini(&fs->defaults);
+	level_fini(&fs->dc_defaults);
 	level_fini(&fs->host);
 	free(fs->hostnqn);
 	free(fs->hostid);
@@ -532,6 +549,7 @@ static int
 scope_copy(struct file_scope *to, const struct file_scope *from)
 {
 	if (level_copy(&to->defaults, &from->defaults) < 0 ||
+	    level_copy(&to->dc_defaults, &from->dc_defaults) < 0 ||
 	    level_copy(&to->host, &from->host) < 0 ||
 	    (from->hostnqn && set_str(&to->hostnqn, from->hostnqn) < 0) ||
 	    (from->hostid && set_str(&to->hostid, from->hostid) < 0))

@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
+#include <sys/ioctl.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
@@ -212,6 +214,22 @@ opt_secret(struct optbuf *o, enum nvmf_opt opt, const char *secret,
 	opt_str(o, opt_names[opt], FIELD_DHCHAP_SECRET, TRTYPE_NONE, secret);
 }
 
+/*
+ * A persistent discovery controller: keep-alive explicit (the kernel
+ * gives a discovery controller none), and the discovery flag where the
+ * kernel lists it (TP 8013: a unique discovery NQN needs it).
+ */
+static void
+opt_discovery(struct optbuf *o, const struct ctrl_conf *cc,
+    uint32_t supported)
+{
+	if (!(cc->tun.set & (1u << TUN_KATO)))
+		opt_add(o, ",%s=%d", opt_names[OPT_KEEP_ALIVE_TMO],
+		    NVMF_DC_KATO);
+	if (supported & (1u << OPT_DISCOVERY))
+		opt_add(o, ",%s", opt_names[OPT_DISCOVERY]);
+}
+
 int
 nvmf_build_options(char *buf, size_t size, const struct ctrl_conf *cc,
     const struct conf *c, const struct host_conf *h, uint32_t supported,
@@ -254,6 +272,8 @@ nvmf_build_options(char *buf, size_t size, const struct ctrl_conf *cc,
 	opt_secret(&o, OPT_DHCHAP_CTRL_SECRET, cc->dhchap_ctrl_secret,
 	    supported, dropped);
 	opt_tunables(&o, cc, c, supported, dropped);
+	if (cc->discovery_ctrl)
+		opt_discovery(&o, cc, supported);
 	if (o.err) {
 		buf[0] = '\0';
 		return o.err;
@@ -580,6 +600,46 @@ nvmf_connect(const char *root, const char *opts)
 out:
 	close(fd);
 	return r;
+}
+
+/* The admin passthru command of <linux/nvme_ioctl.h>, under our name. */
+struct passthru_cmd {
+	uint8_t		opcode, flags;
+	uint16_t	rsvd1;
+	uint32_t	nsid, cdw2, cdw3;
+	uint64_t	metadata, addr;
+	uint32_t	metadata_len, data_len;
+	uint32_t	cdw10, cdw11, cdw12, cdw13, cdw14, cdw15;
+	uint32_t	timeout_ms, result;
+};
+
+#define NVME_IOCTL_ADMIN_CMD	0xC0484E41u	/* _IOWR('N', 0x41, 72) */
+#define NVME_ADMIN_GET_LOG_PAGE	0x02
+#define NVME_LOG_DISCOVERY	0x70
+
+int
+nvmf_log_page_read(void *ctx, void *buf, size_t len, uint64_t off, int rae)
+{
+	const int *fd = ctx;
+	struct passthru_cmd c;
+	uint32_t numd;
+	int r;
+
+	if (len == 0 || len % 4 || len > UINT32_MAX || off % 4)
+		return -EINVAL;
+	numd = (uint32_t)(len / 4 - 1);
+	memset(&c, 0, sizeof(c));
+	c.opcode = NVME_ADMIN_GET_LOG_PAGE;
+	c.addr = (uint64_t)(uintptr_t)buf;
+	c.data_len = (uint32_t)len;
+	c.cdw10 = NVME_LOG_DISCOVERY | (rae ? 1u << 15 : 0) |
+	    (numd & 0xffff) << 16;
+	c.cdw11 = numd >> 16;
+	c.cdw12 = (uint32_t)off;
+	c.cdw13 = (uint32_t)(off >> 32);
+	if ((r = ioctl(*fd, NVME_IOCTL_ADMIN_CMD, &c)) < 0)
+		return -errno;
+	return r > 0 ? -EIO : 0;	/* > 0: an NVMe status */
 }
 
 int

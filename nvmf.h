@@ -14,6 +14,7 @@
 #include "ctrl_id.h"
 
 #define NVMF_OPTS_MAX	4096	/* the kernel reads at most a page */
+#define NVMF_DC_KATO	30	/* keep-alive of a persistent DC (nvme-cli) */
 
 /* Kernel options stacd may send; bits of nvmf_supported(). */
 enum nvmf_opt {
@@ -109,6 +110,16 @@ int		 nvmf_connect(const char *root, const char *opts);
  * Return: 0, or -errno.
  */
 int		 nvmf_disconnect(const char *root, const char *name);
+
+/*
+ * nvmf_log_page_read - a dlp_read_fn: len bytes of the discovery log page
+ * at off from the controller whose /dev/nvmeN is open as *(int *)ctx
+ * (Get Log Page 0x70 through the admin passthru ioctl; rae keeps the
+ * discovery-change event armed).
+ * Return: 0, -EIO for an NVMe error status, or -errno.
+ */
+int		 nvmf_log_page_read(void *ctx, void *buf, size_t len,
+		    uint64_t off, int rae);
 
 /* A one-line explanation of a connect errno for the log. */
 const char	*nvmf_strerror(int err);

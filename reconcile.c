@@ -154,6 +154,9 @@ recon_set_state(struct tracked *t, enum ctrl_state s, const char *why)
 		t->claimed = false;	/* that device is not ours now */
 		t->foreign_owner[0] = '\0';
 	}
+	/* A discovery controller just live: read what it has. */
+	t->dlp_due = s == CS_LIVE && t->cfg.discovery_ctrl &&
+	    (t->state != CS_LIVE || t->dlp_due);
 	if (t->state != s && log_debug_enabled())
 		log_debug("%s: %s -> %s (%s)", ctrl_id_str(&t->cfg.id, name,
 		    sizeof(name)), recon_state_name(t->state),
@@ -289,8 +292,9 @@ struct kindex {
 
 /* The first unclaimed kernel controller that can serve id, or NULL. */
 static const struct kctrl *
-find_match(struct kindex *x, const struct ctrl_id *id, const char *host_nqn)
+find_match(struct kindex *x, const struct ctrl_conf *cc, const char *host_nqn)
 {
+	const struct ctrl_id *id = &cc->id;
 	struct kkey key = { trtype_name(id->transport), id->trsvcid,
 	    id->subsysnqn };
 	size_t lo = 0, hi = x->n, i;
@@ -306,7 +310,8 @@ find_match(struct kindex *x, const struct ctrl_id *id, const char *host_nqn)
 	for (i = lo; i < x->n && kctrl_key_cmp(x->by_key[i], &key) == 0; i++) {
 		const struct kctrl *k = x->by_key[i];
 
-		if (!x->claimed[k - x->obs] && kctrl_is_io(k) &&
+		if (!x->claimed[k - x->obs] && (cc->discovery_ctrl ?
+		    kctrl_is_discovery(k) : kctrl_is_io(k)) &&
 		    ctrl_id_matches(k, id, host_nqn))
 			return k;
 	}
@@ -368,7 +373,7 @@ match_all(struct tracked *v, size_t n, struct kindex *x,
 	}
 	for (i = 0; i < n; i++) {
 		if (v[i].state == CS_LIVE || v[i].state == CS_DISCONNECTING ||
-		    (k = find_match(x, &v[i].cfg.id, p->host_nqn)) == NULL)
+		    (k = find_match(x, &v[i].cfg, p->host_nqn)) == NULL)
 			continue;
 		x->claimed[k - x->obs] = true;
 		/* An in-flight connect's half-made controller: just claim it. */

@@ -55,6 +55,10 @@ struct tracked {
 	int64_t		 hold_until;	/* LIVE after a failed disconnect:
 					   kept, not tried again, before */
 	bool		 claimed;	/* LIVE: in the ownership registry */
+	bool		 dlp_due;	/* a discovery controller's log page
+					   is to be read (LIVE, an event) */
+	bool		 dlp_busy;	/* ... and being read */
+	bool		 dlp_read;	/* it was read since start-up */
 	char		 foreign_owner[64];	/* LIVE: its kctrl's */
 	char		 device[DEVNAME_MAX + 1];	/* LIVE, DISCONNECTING */
 };

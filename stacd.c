@@ -24,6 +24,7 @@
 #include "bus.h"
 #include "conf.h"
 #include "discovery.h"
+#include "dlp.h"
 #include "excl.h"
 #include "fabconf.h"
 #include "lkc.h"
@@ -174,7 +175,8 @@ print_fabrics(const char *root, const struct host_conf *h, bool secrets)
 	fabconf_init(&f);
 	if (fabconf_load(&f, root, h) == 0)
 		for (i = 0; i < f.n; i++) {
-			printf("# %s: controller=", f.origins[i]);
+			printf("# %s: %scontroller=", f.origins[i],
+			    f.ctrls[i].discovery_ctrl ? "discovery " : "");
 			conf_print_ctrl(stdout, &f.ctrls[i], secrets);
 			putchar('\n');
 		}
@@ -264,6 +266,10 @@ struct stacd {
 	struct want_names names;	/* host names and their addresses */
 	struct excl_list excl;		/* nvme-cli 3's exclusions.conf */
 	struct fabconf	 fab;		/* nvme-cli 3's nvme-fabrics.conf */
+	/* Own discovery: what the discovery controllers' log pages list. */
+	struct want	*own;
+	size_t		 n_own;
+	bool		 own_active;	/* no stafd: stacd reads them itself */
 	size_t		 n_excluded;	/* by it, at the last rebuild */
 	bool		 registry_failing;	/* a claim failed (said once) */
 
@@ -289,6 +295,23 @@ struct stacd {
 	struct lkc	 lkc;		/* the last-known-config file */
 };
 
+/*
+ * Own discovery: while a configured discovery controller has not been
+ * read since start-up (not reachable yet, say), what was discovered is
+ * not known, and nothing discovered is disconnected.
+ */
+static bool
+own_unknown(const struct stacd *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->recon.n; i++)
+		if (s->recon.v[i].desired && s->recon.v[i].cfg.discovery_ctrl &&
+		    !s->recon.v[i].dlp_read)
+			return true;
+	return false;
+}
+
 static struct recon_params
 params(const struct stacd *s)
 {
@@ -297,7 +320,8 @@ params(const struct stacd *s)
 		.host_nqn = s->host.nqn,
 		.now = monotime_ms(),
 		.names_pending = s->want_incomplete,
-		.discovery_unknown = !s->staf.answered,
+		.discovery_unknown = s->own_active ? own_unknown(s) :
+		    !s->staf.answered,
 	};
 
 	return p;
@@ -560,6 +584,119 @@ disconnect_done(struct stacd *s, const struct job *j)
 	s->pass_due = true;
 }
 
+/* FNV-1a of a discovery controller's identity: its entries' tag. */
+static uint32_t
+dc_tag(const struct ctrl_id *dc)
+{
+	char name[CTRL_ID_STR_MAX];
+	const char *p;
+	uint32_t h = 2166136261u;
+
+	for (p = ctrl_id_str(dc, name, sizeof(name)); *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	for (p = dc->host_nqn; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return h;
+}
+
+/* An NVM entry of a log page as a discovered controller, if wanted. */
+static bool
+entry_want(struct stacd *s, const struct dlp_entry *e, uint32_t tag,
+    struct want *w)
+{
+	unsigned fam;
+
+	memset(w, 0, sizeof(*w));
+	w->cfg.id = e->id;
+	w->discovered = true;
+	w->ncc = (e->eflags & DLP_EFLAGS_NCC) != 0;
+	w->dc = tag;
+	if (w->cfg.id.host_nqn[0] == '\0')
+		memcpy(w->cfg.id.host_nqn, s->host.nqn, sizeof(s->host.nqn));
+	if (conf_excluded(&s->conf, &w->cfg.id))
+		return false;
+	fam = strchr(w->cfg.id.traddr, ':') ? IPF_V6 : IPF_V4;
+	return !(w->cfg.id.transport == TRTYPE_TCP ||
+	    w->cfg.id.transport == TRTYPE_RDMA) || (fam & s->conf.ip_family);
+}
+
+/*
+ * A discovery controller's log page read: its NVM subsystem entries
+ * replace what it listed before.  Referrals are not followed yet.
+ */
+static void
+log_page_done(struct stacd *s, const struct job *j)
+{
+	struct tracked *t = recon_find(&s->recon, &j->id);
+	char id[CTRL_ID_STR_MAX], name[CTRL_ID_STR_MAX + 48];
+	struct dlp_entry *e = NULL;
+	struct want *v;
+	uint32_t tag = dc_tag(&j->id);
+	uint64_t gen;
+	size_t n = 0, i, m = 0;
+
+	if (t)
+		t->dlp_busy = false;
+	snprintf(name, sizeof(name), "%s %s", j->device, ctrl_id_str(&j->id,
+	    id, sizeof(id)));
+	if (j->result < 0 || dlp_parse(j->page, j->page_len, &j->id, name, &e,
+	    &n, &gen) < 0) {
+		log_warnx("%s: cannot read its discovery log page: %s; keeping "
+		    "what it listed before", name, j->result < 0 ?
+		    strerror(-j->result) : "bad header");
+		free(e);
+		return;
+	}
+	if (t)
+		t->dlp_read = true;
+	/* Its entries out, the new ones in. */
+	for (i = 0; i < s->n_own; i++)
+		if (s->own[i].dc != tag)
+			s->own[m++] = s->own[i];
+	s->n_own = m;
+	if ((v = realloc(s->own, (m + n + 1) * sizeof(*v))) == NULL) {
+		log_err("%s: out of memory", name);
+		free(e);
+		return;
+	}
+	s->own = v;
+	for (i = 0; i < n; i++) {
+		if (e[i].subtype == DLP_REFERRAL)
+			log_debug("%s: referral to %s %s not followed", name,
+			    e[i].id.traddr, e[i].id.trsvcid);
+		if (e[i].subtype == DLP_NVM && entry_want(s, &e[i], tag,
+		    &s->own[s->n_own]))
+			s->n_own++;
+	}
+	log_info("%s: discovery log page (generation %llu): %zu entries, %zu "
+	    "I/O controllers", name, (unsigned long long)gen, n, s->n_own - m);
+	free(e);
+	s->desired_dirty = true;
+	s->pass_due = true;
+}
+
+/* Discovery controllers that are live and due a read of their page. */
+static void
+start_log_pages(struct stacd *s)
+{
+	struct job *j;
+	size_t i;
+
+	for (i = 0; i < s->recon.n; i++) {
+		struct tracked *t = &s->recon.v[i];
+
+		if (t->state != CS_LIVE || !t->dlp_due || t->dlp_busy)
+			continue;
+		if ((j = new_job(s, JOB_LOG_PAGE)) == NULL)
+			return;
+		memcpy(j->device, t->device, sizeof(j->device));
+		j->id = t->cfg.id;
+		t->dlp_due = false;
+		t->dlp_busy = true;
+		worker_submit(&s->workers, j);
+	}
+}
+
 /* The one way a job ends, whether its worker ran or not. */
 static void
 job_done(struct stacd *s, struct job *j)
@@ -574,8 +711,32 @@ job_done(struct stacd *s, struct job *j)
 	case JOB_RESOLVE:
 		resolve_done(s, j);
 		break;
+	case JOB_LOG_PAGE:
+		log_page_done(s, j);
+		break;
 	}
 	job_free(j);
+}
+
+/*
+ * stafd, when it is on the bus, is the source of discovered controllers;
+ * else stacd connects the discovery controllers of nvme-fabrics.conf and
+ * reads their log pages itself.  Until the bus has said whether stafd is
+ * there, neither (no double discovery at start-up).
+ */
+static void
+check_own_discovery(struct stacd *s)
+{
+	bool on = !staf_present(&s->staf) && (s->bus.fd < 0 ||
+	    s->staf.looked);
+
+	if (on == s->own_active)
+		return;
+	s->own_active = on;
+	s->desired_dirty = true;
+	log_info("discovery: %s", on ? "stacd reads the discovery log pages "
+	    "itself (no stafd on the bus)" : "stafd is on the bus: its log "
+	    "pages are used, stacd's own discovery is idle");
 }
 
 /* What the host-wide exclusion list names leaves the desired set. */
@@ -584,10 +745,16 @@ drop_excluded(struct stacd *s)
 {
 	char name[CTRL_ID_STR_MAX];
 	const struct excl_entry *e;
-	size_t i, n = 0;
+	size_t i, n = 0, idle = 0;
 
 	for (i = 0; i < s->n_desired; i++) {
 		const struct ctrl_id *id = &s->desired[i]->cfg.id;
+
+		/* Discovery controllers only for stacd's own discovery. */
+		if (s->desired[i]->cfg.discovery_ctrl && !s->own_active) {
+			idle++;
+			continue;
+		}
 
 		if ((e = excl_match(&s->excl, id, id->host_nqn,
 		    s->host.id)) == NULL) {
@@ -597,10 +764,11 @@ drop_excluded(struct stacd *s)
 		log_debug("%s: excluded by %s", ctrl_id_str(id, name,
 		    sizeof(name)), e->origin);
 	}
-	if (s->n_desired - n != s->n_excluded)
+	if (s->n_desired - n - idle != s->n_excluded)
 		log_info("%zu controller%s excluded by exclusions.conf",
-		    s->n_desired - n, s->n_desired - n == 1 ? "" : "s");
-	s->n_excluded = s->n_desired - n;
+		    s->n_desired - n - idle, s->n_desired - n - idle == 1 ?
+		    "" : "s");
+	s->n_excluded = s->n_desired - n - idle;
 	s->n_desired = n;
 }
 
@@ -678,12 +846,14 @@ reconcile(struct stacd *s)
 	/* Re-read when the files changed: an edit counts at the next pass. */
 	if (excl_refresh(&s->excl, s->opt.root))
 		s->desired_dirty = true;
+	check_own_discovery(s);
 	/* Rebuilt only when either part changed; configured ones first. */
 	if (s->desired_dirty) {
 		free(s->desired);
 		s->desired = NULL;
 		s->n_desired = 0;
-		if (want_merge(s->want, s->n_want, s->staf.disc, s->staf.n_disc,
+		if (want_merge(s->want, s->n_want, s->own_active ? s->own :
+		    s->staf.disc, s->own_active ? s->n_own : s->staf.n_disc,
 		    &s->desired, &s->n_desired) < 0) {
 			log_err("out of memory building the desired set");
 			return;
@@ -709,6 +879,7 @@ reconcile(struct stacd *s)
 	}
 	free(acts);
 	claim_ours(s);
+	start_log_pages(s);
 	lkc_save(&s->lkc, &s->recon);
 	if (!s->ready) {
 		s->ready = true;
@@ -732,6 +903,18 @@ on_signal(struct stacd *s)
 }
 
 static void
+log_page_due(struct stacd *s, const char *device)
+{
+	size_t i;
+
+	for (i = 0; i < s->recon.n; i++)
+		if (s->recon.v[i].state == CS_LIVE &&
+		    s->recon.v[i].cfg.discovery_ctrl &&
+		    strcmp(s->recon.v[i].device, device) == 0)
+			s->recon.v[i].dlp_due = true;
+}
+
+static void
 uevent_poke(void *ctx, const struct uevent *ev)
 {
 	struct stacd *s = ctx;
@@ -741,6 +924,10 @@ uevent_poke(void *ctx, const struct uevent *ev)
 	/* With no udevd on the host, somebody has to clean up after it. */
 	if (strcmp(ev->action, "remove") == 0)
 		registry_forget(s->opt.root, ev->devname, ev->seqnum);
+	/* A discovery controller's page changed, or it was away. */
+	if (strcmp(ev->nvme_aen, DLP_AEN_CHANGE) == 0 ||
+	    strcmp(ev->nvme_event, "rediscover") == 0)
+		log_page_due(s, ev->devname);
 	log_debug("%s - uevent %s%s%s", ev->devname, ev->action,
 	    ev->nvme_event[0] ? " " : "", ev->nvme_event);
 	/*
@@ -959,6 +1146,7 @@ static void
 reload(struct stacd *s)
 {
 	struct conf fresh;
+	size_t i;
 
 	s->reload = false;
 	conf_init(&fresh);
@@ -987,6 +1175,9 @@ reload(struct stacd *s)
 	s->want_dirty = true;
 	s->pass_due = true;
 	recon_kick(&s->recon, monotime_ms());
+	for (i = 0; i < s->recon.n; i++)
+		if (s->recon.v[i].cfg.discovery_ctrl)
+			s->recon.v[i].dlp_due = s->recon.v[i].state == CS_LIVE;
 	log_info("configuration reloaded from %s", s->conf_path);
 }
 
@@ -1113,6 +1304,7 @@ daemon_fini(struct stacd *s)
 	free(s->desired);
 	want_names_fini(&s->names);
 	excl_fini(&s->excl);
+	free(s->own);
 	fabconf_fini(&s->fab);
 	lkc_fini(&s->lkc);
 }

@@ -137,6 +137,11 @@ name_owner_reply(void *ctx, const struct dw_msg *m, void *arg)
 	const char *owner;
 
 	(void)ctx;
+	/* Whether stafd is there is known now: a pass decides who discovers. */
+	if (m) {
+		((struct staf_client *)arg)->looked = true;
+		((struct staf_client *)arg)->changed = true;
+	}
 	if (m == NULL || m->hdr.type != DW_MSG_METHOD_RETURN ||
 	    strcmp(m->hdr.signature, "s") != 0)
 		return;		/* NameHasNoOwner: NameOwnerChanged will tell */

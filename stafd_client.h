@@ -31,6 +31,7 @@ struct staf_client {
 	const struct host_conf	*host;
 	char		 owner[DW_NAME_MAX + 1];	/* "" when absent */
 	bool		 answered;	/* since start-up: its set is known */
+	bool		 looked;	/* the bus told whether it is there */
 	bool		 call_pending;
 	bool		 changed;	/* new discovered set: reconcile */
 	int		 soak_ms;	/* the next debounce interval */

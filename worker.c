@@ -12,7 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dlp.h"
 #include "nvmf.h"
+#include "util.h"
 #include "worker.h"
 
 #define WORKER_STACK	(256 * 1024)	/* getaddrinfo needs some room */
@@ -74,6 +76,7 @@ job_free(struct job *job)
 {
 	if (job) {
 		free(job->opts);
+		free(job->page);
 		free(job);
 	}
 }
@@ -117,6 +120,23 @@ resolve(struct job *job)
 	return r;
 }
 
+/* The whole discovery log page of job->device (a blocking ioctl). */
+static int
+read_log_page(struct job *job)
+{
+	char path[PATH_BUF];
+	int fd, r;
+
+	if ((r = path_under(path, sizeof(path), job->root, "/dev/%s",
+	    job->device)) < 0)
+		return r;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	r = dlp_fetch(nvmf_log_page_read, &fd, &job->page, &job->page_len);
+	close(fd);
+	return r;
+}
+
 static void
 worker_run(struct job *job)
 {
@@ -130,6 +150,9 @@ worker_run(struct job *job)
 		break;
 	case JOB_RESOLVE:
 		job->result = resolve(job);
+		break;
+	case JOB_LOG_PAGE:
+		job->result = read_log_page(job);
 		break;
 	}
 }

@@ -17,6 +17,7 @@ enum job_kind {
 	JOB_CONNECT,
 	JOB_DISCONNECT,
 	JOB_RESOLVE,
+	JOB_LOG_PAGE,		/* a discovery controller's log page */
 };
 
 struct job {
@@ -25,8 +26,10 @@ struct job {
 	/* JOB_CONNECT */
 	struct ctrl_id	 id;
 	char		*opts;		/* malloc'ed, freed by job_free() */
-	/* JOB_DISCONNECT (id too, when ours) */
+	/* JOB_DISCONNECT (id too, when ours), JOB_LOG_PAGE (id: the DC) */
 	char		 device[DEVNAME_MAX + 1];
+	uint8_t		*page;		/* JOB_LOG_PAGE: what was read */
+	size_t		 page_len;
 	bool		 ours;		/* not an audit: ours until gone */
 	/* JOB_RESOLVE: name -> its first IPv4 address, else first IPv6 */
 	char		 name[TRADDR_MAX + 1];

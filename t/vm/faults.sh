@@ -446,4 +446,43 @@ assert "6: a runtime directory that could not be created at start-up is created 
     wait_for 5 lkc_lists 1 19 || diag "6: $(ls -la /run/ro 2>&1 | tr '\n' ' ')"
 kill -TERM "$STACD_PID"
 wait "$STACD_PID"
+
+# ------------------------------- 8: own discovery (nvme-fabrics.conf DCs)
+# No stafd on the bus: stacd connects the discovery controller of
+# nvme-fabrics.conf itself (nvmet serves one on every port) and connects
+# what its log page lists: s02-s19 on port 1.
+for i in $(ids 1 20); do
+	for c in $(ctrl_for "$(nqn "$i")"); do ctrl_delete "$c"; done
+done
+wait_for 20 none_left
+printf '[Controllers]\n' | write_conf
+cat > /etc/nvme/nvme-fabrics.conf <<EOF2
+[Discovery Controller]
+controller = transport=tcp;traddr=127.0.0.1;trsvcid=4420
+EOF2
+t0=$(uptime_s)
+stacd_start
+is_dc() { for c in /sys/class/nvme/nvme*; do
+	[ "$(cat "$c/cntrltype" 2>/dev/null)" = discovery ] &&
+	    [ "$(cat "$c/state")" = live ] && return 0; done; return 1; }
+assert "8: the discovery controller is connected (cntrltype discovery)" \
+    wait_for 20 is_dc
+dc=$(for c in /sys/class/nvme/nvme*; do
+	[ "$(cat "$c/cntrltype" 2>/dev/null)" = discovery ] && basename "$c"
+done | head -n 1)
+assert_eq "8: ... persistently: keep-alive 30 s" "$(ctrl_attr "$dc" kato)" 30
+assert_live "8: every subsystem of its log page is connected (s02-s19)" \
+    60 2 19
+diag "8: s02-s19 live $(since "$t0")s after the start"
+assert "8: their namespaces are readable" all_read 2 19
+# A subsystem linked later: the discovery-change event brings it.
+S21=$(nqn 21)
+tgt_subsys "$S21" 1 || not_ok "target: subsystem s21"
+t0=$(uptime_s)
+tgt_link 1 "$S21"
+assert "8: a subsystem linked later is connected (discovery-change event)" \
+    wait_for 30 ns_reads "$S21"
+diag "8: s21 live $(since "$t0")s after it was linked to the port"
+kill -TERM "$STACD_PID"
+wait "$STACD_PID"
 show_log
