@@ -720,14 +720,20 @@ job_done(struct stacd *s, struct job *j)
 
 /*
  * stafd, when it is on the bus, is the source of discovered controllers;
- * else stacd connects the discovery controllers of nvme-fabrics.conf and
- * reads their log pages itself.  Until the bus has said whether stafd is
- * there, neither (no double discovery at start-up).
+ * else, when nvme-fabrics.conf names discovery controllers, stacd
+ * connects them and reads their log pages itself.  Until the bus has
+ * said whether stafd is there, neither (no double discovery at start-up).
  */
 static void
 check_own_discovery(struct stacd *s)
 {
-	bool on = !staf_present(&s->staf) && (s->bus.fd < 0 ||
+	bool on = false;
+	size_t i;
+
+	/* Without discovery controllers of its own, stafd's last set stays. */
+	for (i = 0; i < s->fab.n && !on; i++)
+		on = s->fab.ctrls[i].discovery_ctrl;
+	on = on && !staf_present(&s->staf) && (s->bus.fd < 0 ||
 	    s->staf.looked);
 
 	if (on == s->own_active)
