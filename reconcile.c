@@ -175,6 +175,7 @@ tracked_from_want(struct tracked *t, const struct want *w)
 	t->desired = true;
 	t->discovered = w->discovered;
 	t->ncc = w->ncc;
+	t->dc_depth = w->dc_depth;
 	/* NCC cleared: the controller is reachable again, start over. */
 	if (was_ncc && !t->ncc && t->state == CS_GAVE_UP) {
 		t->attempts = 0;

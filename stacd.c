@@ -233,6 +233,7 @@ check_config(const struct options *o, const char *conf_path)
 }
 
 #define NAME_RETRY_MS	60000	/* a host name that did not resolve */
+#define REFERRAL_DEPTH_MAX 4	/* hops from a configured discovery ctrl */
 #define BUS_RETRY_MIN_MS	1000	/* reconnect to the bus: 1 s, 2 s, ... */
 #define BUS_RETRY_MAX_MS	30000
 #define UEVENT_SOAK_MS	50	/* one connect makes several uevents */
@@ -620,9 +621,95 @@ entry_want(struct stacd *s, const struct dlp_entry *e, uint32_t tag,
 	    w->cfg.id.transport == TRTYPE_RDMA) || (fam & s->conf.ip_family);
 }
 
+/* Is dc one of the discovery controllers stacd knows of already? */
+static bool
+dc_known(const struct stacd *s, const struct ctrl_id *dc)
+{
+	size_t i;
+
+	/* The configured ones as wanted: host NQN and address filled in. */
+	for (i = 0; i < s->n_want; i++)
+		if (s->want[i].cfg.discovery_ctrl &&
+		    ctrl_id_compare(&s->want[i].cfg.id, dc) == 0)
+			return true;
+	for (i = 0; i < s->n_own; i++)
+		if (s->own[i].cfg.discovery_ctrl &&
+		    ctrl_id_compare(&s->own[i].cfg.id, dc) == 0)
+			return true;
+	return false;
+}
+
 /*
- * A discovery controller's log page read: its NVM subsystem entries
- * replace what it listed before.  Referrals are not followed yet.
+ * A referral: another discovery controller to connect and read, within
+ * REFERRAL_DEPTH_MAX hops, never one already known (a loop, or the
+ * referring controller itself).  s->own has room for it.
+ */
+static void
+add_referral(struct stacd *s, const struct dlp_entry *e, uint32_t tag,
+    int depth, const char *from)
+{
+	char name[CTRL_ID_STR_MAX];
+	struct want *w = &s->own[s->n_own];
+
+	memset(w, 0, sizeof(*w));
+	w->cfg.id = e->id;
+	w->cfg.discovery_ctrl = true;
+	w->discovered = true;
+	w->dc = tag;
+	w->dc_depth = depth;
+	if (w->cfg.id.host_nqn[0] == '\0')
+		memcpy(w->cfg.id.host_nqn, s->host.nqn, sizeof(s->host.nqn));
+	ctrl_id_str(&w->cfg.id, name, sizeof(name));
+	if (e->eflags & DLP_EFLAGS_DUPRETINFO) {
+		log_debug("%s: referral %s returns what another does: not "
+		    "followed", from, name);
+		return;
+	}
+	if (depth > REFERRAL_DEPTH_MAX) {
+		log_warnx("%s: referral %s is more than %d hops away: not "
+		    "followed", from, name, REFERRAL_DEPTH_MAX);
+		return;
+	}
+	if (dc_known(s, &w->cfg.id)) {
+		log_debug("%s: referral %s is known already", from, name);
+		return;
+	}
+	log_info("%s: following the referral to %s", from, name);
+	s->n_own++;
+}
+
+/*
+ * What a referral listed goes when the referral itself is no longer
+ * listed: entries whose discovery controller is gone, level by level.
+ */
+static void
+forget_orphans(struct stacd *s)
+{
+	size_t i, k, m;
+	bool found, dropped = true;
+
+	while (dropped) {
+		dropped = false;
+		for (i = m = 0; i < s->n_own; i++) {
+			found = false;
+			for (k = 0; k < s->n_want && !found; k++)
+				found = s->want[k].cfg.discovery_ctrl &&
+				    dc_tag(&s->want[k].cfg.id) == s->own[i].dc;
+			for (k = 0; k < s->n_own && !found; k++)
+				found = s->own[k].cfg.discovery_ctrl &&
+				    dc_tag(&s->own[k].cfg.id) == s->own[i].dc;
+			if (found)
+				s->own[m++] = s->own[i];
+			else
+				dropped = true;
+		}
+		s->n_own = m;
+	}
+}
+
+/*
+ * A discovery controller's log page read: its NVM subsystem entries and
+ * referrals replace what it listed before.
  */
 static void
 log_page_done(struct stacd *s, const struct job *j)
@@ -662,15 +749,17 @@ log_page_done(struct stacd *s, const struct job *j)
 	s->own = v;
 	for (i = 0; i < n; i++) {
 		if (e[i].subtype == DLP_REFERRAL)
-			log_debug("%s: referral to %s %s not followed", name,
-			    e[i].id.traddr, e[i].id.trsvcid);
-		if (e[i].subtype == DLP_NVM && entry_want(s, &e[i], tag,
+			add_referral(s, &e[i], tag, t ? t->dc_depth + 1 : 1,
+			    name);
+		else if (e[i].subtype == DLP_NVM && entry_want(s, &e[i], tag,
 		    &s->own[s->n_own]))
 			s->n_own++;
 	}
 	log_info("%s: discovery log page (generation %llu): %zu entries, %zu "
-	    "I/O controllers", name, (unsigned long long)gen, n, s->n_own - m);
+	    "I/O controllers and referrals", name, (unsigned long long)gen, n,
+	    s->n_own - m);
 	free(e);
+	forget_orphans(s);
 	s->desired_dirty = true;
 	s->pass_due = true;
 }
@@ -848,6 +937,9 @@ reconcile(struct stacd *s)
 		}
 		s->want_dirty = false;
 		s->desired_dirty = true;
+		/* A discovery controller no longer configured: what it and
+		 * its referrals listed goes too. */
+		forget_orphans(s);
 	}
 	/* Re-read when the files changed: an edit counts at the next pass. */
 	if (excl_refresh(&s->excl, s->opt.root))

@@ -22,6 +22,7 @@ struct want {
 	bool		 ncc;		/* its entry has EFLAGS.NCC set */
 	uint32_t	 dc;		/* discovered: which discovery
 					   controller listed it (a hash) */
+	int		 dc_depth;	/* a referral: hops from stacd's own */
 };
 
 /*

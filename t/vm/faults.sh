@@ -483,6 +483,28 @@ tgt_link 1 "$S21"
 assert "8: a subsystem linked later is connected (discovery-change event)" \
     wait_for 30 ns_reads "$S21"
 diag "8: s21 live $(since "$t0")s after it was linked to the port"
+# Referrals: port 1 refers to port 3 (which serves s22), port 3 back to
+# port 1 (a loop, not followed twice).
+S22=$(nqn 22)
+tgt_subsys "$S22" 1 && tgt_port 3 ipv4 127.0.0.1 4422 && tgt_link 3 "$S22" ||
+    not_ok "target: port 3 with s22"
+referral() { # FROM-PORT NAME TRSVCID
+	local d=$NVMET/ports/$1/referrals/$2
+	mkdir "$d" && echo tcp > "$d/addr_trtype" &&
+	    echo ipv4 > "$d/addr_adrfam" && echo 127.0.0.1 > "$d/addr_traddr" &&
+	    echo "$3" > "$d/addr_trsvcid" && echo 1 > "$d/enable"
+}
+t0=$(uptime_s)
+referral 3 back 4420 && referral 1 to3 4422 || not_ok "target: referrals"
+assert "8: a referral is followed: s22 (only at port 3) is connected" \
+    wait_for 30 ns_reads "$S22"
+diag "8: s22 live $(since "$t0")s after the referral was made"
+dcs() { local c n=0; for c in /sys/class/nvme/nvme*; do
+	[ "$(cat "$c/cntrltype" 2>/dev/null)" = discovery ] && n=$((n + 1))
+done; echo $n; }
+sleep 2
+assert_eq "8: the referral loop ends: two discovery controllers, no more" \
+    "$(dcs)" 2
 kill -TERM "$STACD_PID"
 wait "$STACD_PID"
 show_log
