@@ -505,6 +505,14 @@ done; echo $n; }
 sleep 2
 assert_eq "8: the referral loop ends: two discovery controllers, no more" \
     "$(dcs)" 2
+# s21 leaves the log page (the host withdrawn: the kernel keeps the
+# connection itself, so only stacd can take it down): disconnected under
+# the default disconnect-scope, the others untouched.
+snap=$(snapshot 2 19)
+echo 0 > "$NVMET/subsystems/$S21/attr_allow_any_host"
+assert "8: a subsystem that leaves the log page is disconnected" \
+    wait_for 30 gone_now 21
+assert_eq "8: ... and nothing else is (s02-s19)" "$(snapshot 2 19)" "$snap"
 kill -TERM "$STACD_PID"
 wait "$STACD_PID"
 show_log
