@@ -685,6 +685,18 @@ out:
 	return r;
 }
 
+bool
+conf_keeps(const struct conf *c, const struct ctrl_id *id)
+{
+	/* Canonical: an IPv6 literal, and only one, has a ':'. */
+	unsigned fam = strchr(id->traddr, ':') ? IPF_V6 : IPF_V4;
+
+	if (conf_excluded(c, id))
+		return false;
+	return !(id->transport == TRTYPE_TCP || id->transport == TRTYPE_RDMA) ||
+	    (fam & c->ip_family);
+}
+
 int
 conf_parse_controller(const char *value, const char *fname, unsigned line,
     const char *section, struct ctrl_conf *out)

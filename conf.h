@@ -149,6 +149,13 @@ void	conf_print_id(FILE *out, const struct ctrl_id *id);
 /* Print one controller entry's value ("transport=tcp;traddr=..."). */
 void	conf_print_ctrl(FILE *out, const struct ctrl_conf *cc, bool secrets);
 
+/*
+ * conf_keeps - may id (its address already canonical) be connected: no
+ * `exclude =` entry matches it, and a tcp/rdma address is of an enabled
+ * ip-family.
+ */
+bool	conf_keeps(const struct conf *c, const struct ctrl_id *id);
+
 /* True when some `exclude =` entry matches id (nvme-stas "minimal match"). */
 bool	conf_excluded(const struct conf *c, const struct ctrl_id *id);
 

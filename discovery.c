@@ -424,18 +424,11 @@ static void
 keep_previous(struct disc *d, const struct dc *ctx)
 {
 	size_t i, kept = 0;
-	unsigned fam;
 
 	for (i = 0; i < d->n_prev && !d->full && !d->err; i++) {
 		const struct want *w = &d->prev[i];
 
-		if (w->dc != ctx->key || conf_excluded(d->conf, &w->cfg.id))
-			continue;
-		/* Kept wants are canonical: an IPv6 literal has a ':'. */
-		fam = strchr(w->cfg.id.traddr, ':') ? IPF_V6 : IPF_V4;
-		if ((w->cfg.id.transport == TRTYPE_TCP ||
-		    w->cfg.id.transport == TRTYPE_RDMA) &&
-		    !(fam & d->conf->ip_family))
+		if (w->dc != ctx->key || !conf_keeps(d->conf, &w->cfg.id))
 			continue;
 		add_want(d, w);
 		kept++;

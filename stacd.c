@@ -605,8 +605,6 @@ static bool
 entry_want(struct stacd *s, const struct dlp_entry *e, uint32_t tag,
     struct want *w)
 {
-	unsigned fam;
-
 	memset(w, 0, sizeof(*w));
 	w->cfg.id = e->id;
 	w->discovered = true;
@@ -614,11 +612,7 @@ entry_want(struct stacd *s, const struct dlp_entry *e, uint32_t tag,
 	w->dc = tag;
 	if (w->cfg.id.host_nqn[0] == '\0')
 		memcpy(w->cfg.id.host_nqn, s->host.nqn, sizeof(s->host.nqn));
-	if (conf_excluded(&s->conf, &w->cfg.id))
-		return false;
-	fam = strchr(w->cfg.id.traddr, ':') ? IPF_V6 : IPF_V4;
-	return !(w->cfg.id.transport == TRTYPE_TCP ||
-	    w->cfg.id.transport == TRTYPE_RDMA) || (fam & s->conf.ip_family);
+	return conf_keeps(&s->conf, &w->cfg.id);
 }
 
 /* Is dc one of the discovery controllers stacd knows of already? */

@@ -131,7 +131,7 @@ bench_reconcile(int n)
 	recon_plan(&r, wp, (size_t)n, NULL, 0, &p, &a, &na, &next);
 	t = now_s() - t;
 	free(a);
-	snprintf(what, sizeof(what), "recon_plan: first pass, %d to connect", n);
+	snprintf(what, sizeof(what), "recon_plan: first pass, %d wanted", n);
 	report(what, t, n, "ctrls");
 	recon_fini(&r);
 	recon_init(&r);
