@@ -182,15 +182,18 @@ assert "auth: a wrong secret is logged naming the controller and the kernel's re
 diag "auth: no key: stacd said: $(grep -m 1 "^warning: .*$A4.*connect failed" $STACD_LOG)"
 
 # Then every 60 s: nothing until 50 s after the second attempt, the
-# third about 60 s after it.
+# third about 60 s after it. The 60 s run from the end of the failed
+# attempt, and an attempt can wait out the admin timeout (10 s, set
+# above) when the kernel's connect mutex is held by another connect,
+# so the gap between the starts is 60 to 60 + 10 s, plus TCG slack.
 while awk -v t="$second_bad" '{ exit !($1 < t + 50) }' /proc/uptime; do sleep 1; done
 assert_eq "auth: no third attempt within 50 s of the second" "$(n_attempts "$A6")" 2
-assert "auth: the third attempt comes" wait_for 25 tried "$A6" 3
+assert "auth: the third attempt comes" wait_for 30 tried "$A6" 3
 set -- $(nvmet_ctrls "$A6")
 gap=$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.1f", b - a }')
 diag "auth: wrong secret: third attempt ${gap}s after the second"
 assert "auth: the third attempt came about 60 s after the second" \
-    awk -v g="$gap" 'BEGIN { exit !(g >= 58 && g < 70) }'
+    awk -v g="$gap" 'BEGIN { exit !(g >= 58 && g < 76) }'
 
 # A wrong controller key last: when the host finds the controller's
 # answer wrong, nvmet may tear the queue down before it completes the
