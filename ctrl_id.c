@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "ctrl_id.h"
+#include "util.h"
 
 static const char *const trtype_names[TRTYPE_COUNT] = {
 	[TRTYPE_NONE] = "",
@@ -177,4 +178,17 @@ ctrl_id_matches(const struct kctrl *k, const struct ctrl_id *id,
 		break;
 	}
 	return false;
+}
+
+uint32_t
+ctrl_id_hash(const struct ctrl_id *id)
+{
+	uint32_t h = fnv1a_field(FNV1A_SEED, trtype_name(id->transport));
+
+	h = fnv1a_field(h, id->traddr);
+	h = fnv1a_field(h, id->trsvcid);
+	h = fnv1a_field(h, id->subsysnqn);
+	h = fnv1a_field(h, id->host_traddr);
+	h = fnv1a_field(h, id->host_iface);
+	return fnv1a_field(h, id->host_nqn);
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "stacd.h"
 
@@ -44,6 +45,9 @@ int		 ctrl_id_compare(const struct ctrl_id *a, const struct ctrl_id *b);
  */
 #define CTRL_ID_STR_MAX	1024
 const char	*ctrl_id_str(const struct ctrl_id *id, char *buf, size_t size);
+
+/* A 32-bit key of all 7 fields (FNV-1a): which controller listed what. */
+uint32_t	 ctrl_id_hash(const struct ctrl_id *id);
 
 
 const char	*trtype_name(enum trtype t);

@@ -388,7 +388,7 @@ add_entry(struct disc *d, const struct entry *e, const struct json_node *dlpe)
 	add_want(d, &w);
 }
 
-/* FNV-1a over the identity of a discovery controller as stafd gives it. */
+/* A key of a discovery controller's identity as stafd gives it. */
 static uint32_t
 dc_key(const struct json_node *dc)
 {
@@ -396,16 +396,11 @@ dc_key(const struct json_node *dc)
 		"transport", "traddr", "trsvcid", "subsysnqn", "host-traddr",
 		"host-iface", "host-nqn"
 	};
-	uint32_t h = 2166136261u;
-	const char *v;
+	uint32_t h = FNV1A_SEED;
 	size_t k;
 
-	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		v = json_string(json_object_get(dc, keys[k]));
-		for (; v && *v; v++)
-			h = (h ^ (uint8_t)*v) * 16777619u;
-		h = (h ^ 0xff) * 16777619u;	/* field separator */
-	}
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		h = fnv1a_field(h, json_string(json_object_get(dc, keys[k])));
 	return h;
 }
 

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "netlink.h"
 #include "nvmf.h"
+#include "owndisc.h"
 #include "reconcile.h"
 #include "registry.h"
 #include "stac_object.h"
@@ -233,7 +234,6 @@ check_config(const struct options *o, const char *conf_path)
 }
 
 #define NAME_RETRY_MS	60000	/* a host name that did not resolve */
-#define REFERRAL_DEPTH_MAX 4	/* hops from a configured discovery ctrl */
 #define BUS_RETRY_MIN_MS	1000	/* reconnect to the bus: 1 s, 2 s, ... */
 #define BUS_RETRY_MAX_MS	30000
 #define UEVENT_SOAK_MS	50	/* one connect makes several uevents */
@@ -268,8 +268,7 @@ struct stacd {
 	struct excl_list excl;		/* nvme-cli 3's exclusions.conf */
 	struct fabconf	 fab;		/* nvme-cli 3's nvme-fabrics.conf */
 	/* Own discovery: what the discovery controllers' log pages list. */
-	struct want	*own;
-	size_t		 n_own;
+	struct owndisc	 own;		/* what its own discovery found */
 	bool		 own_active;	/* no stafd: stacd reads them itself */
 	size_t		 n_excluded;	/* by it, at the last rebuild */
 	bool		 registry_failing;	/* a claim failed (said once) */
@@ -585,122 +584,6 @@ disconnect_done(struct stacd *s, const struct job *j)
 	s->pass_due = true;
 }
 
-/* FNV-1a of a discovery controller's identity: its entries' tag. */
-static uint32_t
-dc_tag(const struct ctrl_id *dc)
-{
-	char name[CTRL_ID_STR_MAX];
-	const char *p;
-	uint32_t h = 2166136261u;
-
-	for (p = ctrl_id_str(dc, name, sizeof(name)); *p; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	for (p = dc->host_nqn; *p; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	return h;
-}
-
-/* An NVM entry of a log page as a discovered controller, if wanted. */
-static bool
-entry_want(struct stacd *s, const struct dlp_entry *e, uint32_t tag,
-    struct want *w)
-{
-	memset(w, 0, sizeof(*w));
-	w->cfg.id = e->id;
-	w->discovered = true;
-	w->ncc = (e->eflags & DLP_EFLAGS_NCC) != 0;
-	w->dc = tag;
-	if (w->cfg.id.host_nqn[0] == '\0')
-		memcpy(w->cfg.id.host_nqn, s->host.nqn, sizeof(s->host.nqn));
-	return conf_keeps(&s->conf, &w->cfg.id);
-}
-
-/* Is dc one of the discovery controllers stacd knows of already? */
-static bool
-dc_known(const struct stacd *s, const struct ctrl_id *dc)
-{
-	size_t i;
-
-	/* The configured ones as wanted: host NQN and address filled in. */
-	for (i = 0; i < s->n_want; i++)
-		if (s->want[i].cfg.discovery_ctrl &&
-		    ctrl_id_compare(&s->want[i].cfg.id, dc) == 0)
-			return true;
-	for (i = 0; i < s->n_own; i++)
-		if (s->own[i].cfg.discovery_ctrl &&
-		    ctrl_id_compare(&s->own[i].cfg.id, dc) == 0)
-			return true;
-	return false;
-}
-
-/*
- * A referral: another discovery controller to connect and read, within
- * REFERRAL_DEPTH_MAX hops, never one already known (a loop, or the
- * referring controller itself).  s->own has room for it.
- */
-static void
-add_referral(struct stacd *s, const struct dlp_entry *e, uint32_t tag,
-    int depth, const char *from)
-{
-	char name[CTRL_ID_STR_MAX];
-	struct want *w = &s->own[s->n_own];
-
-	memset(w, 0, sizeof(*w));
-	w->cfg.id = e->id;
-	w->cfg.discovery_ctrl = true;
-	w->discovered = true;
-	w->dc = tag;
-	w->dc_depth = depth;
-	if (w->cfg.id.host_nqn[0] == '\0')
-		memcpy(w->cfg.id.host_nqn, s->host.nqn, sizeof(s->host.nqn));
-	ctrl_id_str(&w->cfg.id, name, sizeof(name));
-	if (e->eflags & DLP_EFLAGS_DUPRETINFO) {
-		log_debug("%s: referral %s returns what another does: not "
-		    "followed", from, name);
-		return;
-	}
-	if (depth > REFERRAL_DEPTH_MAX) {
-		log_warnx("%s: referral %s is more than %d hops away: not "
-		    "followed", from, name, REFERRAL_DEPTH_MAX);
-		return;
-	}
-	if (dc_known(s, &w->cfg.id)) {
-		log_debug("%s: referral %s is known already", from, name);
-		return;
-	}
-	log_info("%s: following the referral to %s", from, name);
-	s->n_own++;
-}
-
-/*
- * What a referral listed goes when the referral itself is no longer
- * listed: entries whose discovery controller is gone, level by level.
- */
-static void
-forget_orphans(struct stacd *s)
-{
-	size_t i, k, m;
-	bool found, dropped = true;
-
-	while (dropped) {
-		dropped = false;
-		for (i = m = 0; i < s->n_own; i++) {
-			found = false;
-			for (k = 0; k < s->n_want && !found; k++)
-				found = s->want[k].cfg.discovery_ctrl &&
-				    dc_tag(&s->want[k].cfg.id) == s->own[i].dc;
-			for (k = 0; k < s->n_own && !found; k++)
-				found = s->own[k].cfg.discovery_ctrl &&
-				    dc_tag(&s->own[k].cfg.id) == s->own[i].dc;
-			if (found)
-				s->own[m++] = s->own[i];
-			else
-				dropped = true;
-		}
-		s->n_own = m;
-	}
-}
-
 /*
  * A discovery controller's log page read: its NVM subsystem entries and
  * referrals replace what it listed before.
@@ -711,10 +594,9 @@ log_page_done(struct stacd *s, const struct job *j)
 	struct tracked *t = recon_find(&s->recon, &j->id);
 	char id[CTRL_ID_STR_MAX], name[CTRL_ID_STR_MAX + 48];
 	struct dlp_entry *e = NULL;
-	struct want *v;
-	uint32_t tag = dc_tag(&j->id);
 	uint64_t gen;
-	size_t n = 0, i, m = 0;
+	size_t n = 0;
+	int taken;
 
 	if (t)
 		t->dlp_busy = false;
@@ -728,32 +610,19 @@ log_page_done(struct stacd *s, const struct job *j)
 		free(e);
 		return;
 	}
-	if (t)
-		t->dlp_read = true;
-	/* Its entries out, the new ones in. */
-	for (i = 0; i < s->n_own; i++)
-		if (s->own[i].dc != tag)
-			s->own[m++] = s->own[i];
-	s->n_own = m;
-	if ((v = realloc(s->own, (m + n + 1) * sizeof(*v))) == NULL) {
+	if ((taken = owndisc_page(&s->own, &j->id, t ? t->dc_depth : 0, e, n,
+	    s->want, s->n_want, &s->conf, s->host.nqn, name)) < 0) {
 		log_err("%s: out of memory", name);
 		free(e);
 		return;
 	}
-	s->own = v;
-	for (i = 0; i < n; i++) {
-		if (e[i].subtype == DLP_REFERRAL)
-			add_referral(s, &e[i], tag, t ? t->dc_depth + 1 : 1,
-			    name);
-		else if (e[i].subtype == DLP_NVM && entry_want(s, &e[i], tag,
-		    &s->own[s->n_own]))
-			s->n_own++;
-	}
-	log_info("%s: discovery log page (generation %llu): %zu entries, %zu "
+	if (t)
+		t->dlp_read = true;
+	log_info("%s: discovery log page (generation %llu): %zu entries, %d "
 	    "I/O controllers and referrals", name, (unsigned long long)gen, n,
-	    s->n_own - m);
+	    taken);
 	free(e);
-	forget_orphans(s);
+	owndisc_forget_orphans(&s->own, s->want, s->n_want);
 	s->desired_dirty = true;
 	s->pass_due = true;
 }
@@ -933,7 +802,7 @@ reconcile(struct stacd *s)
 		s->desired_dirty = true;
 		/* A discovery controller no longer configured: what it and
 		 * its referrals listed goes too. */
-		forget_orphans(s);
+		owndisc_forget_orphans(&s->own, s->want, s->n_want);
 	}
 	/* Re-read when the files changed: an edit counts at the next pass. */
 	if (excl_refresh(&s->excl, s->opt.root))
@@ -944,8 +813,8 @@ reconcile(struct stacd *s)
 		free(s->desired);
 		s->desired = NULL;
 		s->n_desired = 0;
-		if (want_merge(s->want, s->n_want, s->own_active ? s->own :
-		    s->staf.disc, s->own_active ? s->n_own : s->staf.n_disc,
+		if (want_merge(s->want, s->n_want, s->own_active ? s->own.v :
+		    s->staf.disc, s->own_active ? s->own.n : s->staf.n_disc,
 		    &s->desired, &s->n_desired) < 0) {
 			log_err("out of memory building the desired set");
 			return;
@@ -1333,6 +1202,7 @@ daemon_init(struct stacd *s)
 
 	conf_init(&s->conf);
 	recon_init(&s->recon);
+	owndisc_init(&s->own);
 	excl_init(&s->excl);
 	if (conf_load(&s->conf, s->conf_path) < 0 ||
 	    host_load(&s->host, s->opt.root) < 0)
@@ -1396,7 +1266,7 @@ daemon_fini(struct stacd *s)
 	free(s->desired);
 	want_names_fini(&s->names);
 	excl_fini(&s->excl);
-	free(s->own);
+	owndisc_fini(&s->own);
 	fabconf_fini(&s->fab);
 	lkc_fini(&s->lkc);
 }

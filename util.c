@@ -142,3 +142,11 @@ dropin_names(const char *dir, char **names, size_t max)
 	qsort(names, n, sizeof(*names), name_cmp);
 	return n;
 }
+
+uint32_t
+fnv1a_field(uint32_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return (h ^ 0xff) * 16777619u;
+}

@@ -6,6 +6,7 @@
 #define STACD_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define PATH_BUF	4096	/* any path stacd builds */
 
@@ -43,5 +44,13 @@ void	*array_grow(void *v, size_t *cap, size_t need, size_t elem);
  * dir cannot be read.
  */
 size_t	dropin_names(const char *dir, char **names, size_t max);
+
+/*
+ * fnv1a_field - FNV-1a over the string s (NULL hashes as ""), then a
+ * separator byte, on from h (FNV1A_SEED to start): a key over several
+ * fields in which "ab","c" and "a","bc" differ.
+ */
+#define FNV1A_SEED	2166136261u
+uint32_t fnv1a_field(uint32_t h, const char *s);
 
 #endif
