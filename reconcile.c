@@ -157,6 +157,10 @@ recon_set_state(struct tracked *t, enum ctrl_state s, const char *why)
 	/* A discovery controller just live: read what it has. */
 	t->dlp_due = s == CS_LIVE && t->cfg.discovery_ctrl &&
 	    (t->state != CS_LIVE || t->dlp_due);
+	if (s != CS_LIVE) {
+		t->dlp_fails = 0;	/* a new connection starts afresh */
+		t->dlp_retry_at = 0;
+	}
 	if (t->state != s && log_debug_enabled())
 		log_debug("%s: %s -> %s (%s)", ctrl_id_str(&t->cfg.id, name,
 		    sizeof(name)), recon_state_name(t->state),

@@ -59,6 +59,8 @@ struct tracked {
 					   is to be read (LIVE, an event) */
 	bool		 dlp_busy;	/* ... and being read */
 	bool		 dlp_read;	/* it was read since start-up */
+	int		 dlp_fails;	/* reads failed in a row */
+	int64_t		 dlp_retry_at;	/* LIVE: read again then; 0: none */
 	int		 dc_depth;	/* a referral: hops from stacd's own */
 	char		 foreign_owner[64];	/* LIVE: its kctrl's */
 	char		 device[DEVNAME_MAX + 1];	/* LIVE, DISCONNECTING */

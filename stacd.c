@@ -270,6 +270,7 @@ struct stacd {
 	/* Own discovery: what the discovery controllers' log pages list. */
 	struct owndisc	 own;		/* what its own discovery found */
 	bool		 own_active;	/* no stafd: stacd reads them itself */
+	int64_t		 dlp_next;	/* a log page read to retry; 0: none */
 	size_t		 n_excluded;	/* by it, at the last rebuild */
 	bool		 registry_failing;	/* a claim failed (said once) */
 
@@ -588,6 +589,33 @@ disconnect_done(struct stacd *s, const struct job *j)
  * A discovery controller's log page read: its NVM subsystem entries and
  * referrals replace what it listed before.
  */
+/*
+ * A log page that could not be read (the controller did not answer, the
+ * page kept changing, its header was short): what the controller listed
+ * before stays, and the page is read again on the connect schedule, 3 s
+ * and then every 60 s, until a read works or the controller goes.
+ */
+static void
+log_page_failed(struct stacd *s, struct tracked *t, const char *name,
+    int err)
+{
+	int delay;
+
+	if (t == NULL || t->state != CS_LIVE) {
+		log_warnx("%s: cannot read its discovery log page: %s; keeping "
+		    "what it listed before", name, strerror(-err));
+		return;
+	}
+	t->dlp_fails++;
+	delay = t->dlp_fails == 1 ? RETRY_FAST_MS : RETRY_SLOW_MS;
+	t->dlp_retry_at = monotime_ms() + delay;
+	s->pass_due = true;	/* start_log_pages() learns the deadline */
+	log_warnx("%s: cannot read its discovery log page: %s; keeping what "
+	    "it listed before, reading it again in %d s", name,
+	    err == -EAGAIN ? "it kept changing while read" :
+	    err == -EBADMSG ? "malformed" : strerror(-err), delay / 1000);
+}
+
 static void
 log_page_done(struct stacd *s, const struct job *j)
 {
@@ -604,9 +632,8 @@ log_page_done(struct stacd *s, const struct job *j)
 	    id, sizeof(id)));
 	if (j->result < 0 || dlp_parse(j->page, j->page_len, &j->id, name, &e,
 	    &n, &gen) < 0) {
-		log_warnx("%s: cannot read its discovery log page: %s; keeping "
-		    "what it listed before", name, j->result < 0 ?
-		    strerror(-j->result) : "bad header");
+		log_page_failed(s, t, name, j->result < 0 ? j->result :
+		    -EBADMSG);
 		free(e);
 		return;
 	}
@@ -616,8 +643,11 @@ log_page_done(struct stacd *s, const struct job *j)
 		free(e);
 		return;
 	}
-	if (t)
+	if (t) {
 		t->dlp_read = true;
+		t->dlp_fails = 0;
+		t->dlp_retry_at = 0;
+	}
 	log_info("%s: discovery log page (generation %llu): %zu entries, %d "
 	    "I/O controllers and referrals", name, (unsigned long long)gen, n,
 	    taken);
@@ -627,23 +657,36 @@ log_page_done(struct stacd *s, const struct job *j)
 	s->pass_due = true;
 }
 
-/* Discovery controllers that are live and due a read of their page. */
+/*
+ * Discovery controllers that are live and due a read of their page (an
+ * event, or a retry that came due); s->dlp_next is the next retry.
+ */
 static void
 start_log_pages(struct stacd *s)
 {
+	int64_t now = monotime_ms();
 	struct job *j;
 	size_t i;
 
+	s->dlp_next = 0;
 	for (i = 0; i < s->recon.n; i++) {
 		struct tracked *t = &s->recon.v[i];
 
-		if (t->state != CS_LIVE || !t->dlp_due || t->dlp_busy)
+		if (t->state != CS_LIVE || t->dlp_busy)
 			continue;
-		if ((j = new_job(s, JOB_LOG_PAGE)) == NULL)
-			return;
+		if (t->dlp_retry_at && t->dlp_retry_at <= now)
+			t->dlp_due = true;
+		else if (t->dlp_retry_at && !t->dlp_due) {
+			if (s->dlp_next == 0 || t->dlp_retry_at < s->dlp_next)
+				s->dlp_next = t->dlp_retry_at;
+			continue;
+		}
+		if (!t->dlp_due || (j = new_job(s, JOB_LOG_PAGE)) == NULL)
+			continue;
 		memcpy(j->device, t->device, sizeof(j->device));
 		j->id = t->cfg.id;
 		t->dlp_due = false;
+		t->dlp_retry_at = 0;
 		t->dlp_busy = true;
 		worker_submit(&s->workers, j);
 	}
@@ -1154,6 +1197,10 @@ timers(struct stacd *s)
 		s->uevent_pass_at = 0;
 		s->pass_due = true;
 	}
+	if (s->dlp_next && s->dlp_next <= now) {
+		s->dlp_next = 0;
+		s->pass_due = true;
+	}
 	staf_run(&s->staf, &s->bus, now);
 	log_limit_flush(&s->connect_fails, now, NULL);
 }
@@ -1171,6 +1218,8 @@ poll_timeout(struct stacd *s)
 		next = s->staf.due;
 	if (s->uevent_pass_at && s->uevent_pass_at < next)
 		next = s->uevent_pass_at;
+	if (s->dlp_next && s->dlp_next < next)
+		next = s->dlp_next;
 	log_limit_flush(&s->connect_fails, now, &next);
 	if (s->pass_due || next <= now || worker_ready(&s->workers))
 		return 0;

@@ -196,6 +196,23 @@ check "registry: nbft's is never disconnected, whatever the scope" \
     sh -c "sleep 1; ! test -s $R/sys/class/nvme/nvme8/delete_controller"
 check "registry: ... and the log says why" \
     grep -q 'nvme8 - no longer wanted, connection kept: the registry says nbft owns it' $T/log
+# Own discovery (no bus here): a discovery controller the kernel has, whose
+# log page cannot be read (/dev/nvme9 is a plain file: the ioctl fails).
+# What it listed stays, and the page is read again 3 s later, then every
+# 60 s.
+mkctrl nvme9 10.9.9.1 nqn.2014-08.org.nvmexpress.discovery
+echo "traddr=10.9.9.1,trsvcid=8009" > $R/sys/class/nvme/nvme9/address
+echo discovery > $R/sys/class/nvme/nvme9/cntrltype
+printf '[Discovery Controller]\ncontroller = transport=tcp;traddr=10.9.9.1\n' \
+    >> $R/etc/nvme/nvme-fabrics.conf
+kill -HUP $PID
+DLP_FAIL='nvme9 (tcp, 10.9.9.1, 8009, nqn.2014-08.org.nvmexpress.discovery.*): cannot read its discovery log page: .*; keeping what it listed before, reading it again in'
+check "own discovery: a log page that cannot be read is read again in 3 s" \
+    wait_for 5 grep -q "$DLP_FAIL 3 s" $T/log
+check "own discovery: ... and after a second failure, in 60 s" \
+    wait_for 6 grep -q "$DLP_FAIL 60 s" $T/log
+check "own discovery: the discovery controller is kept" \
+    sh -c "! test -s $R/sys/class/nvme/nvme9/delete_controller"
 kill -TERM $PID
 wait $PID
 check "SIGTERM exits 0" [ $? -eq 0 ]
