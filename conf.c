@@ -157,6 +157,7 @@ enum scalar_key {
 	SK_TRON,
 	SK_IGNORE_IFACE,
 	SK_IP_FAMILY,
+	SK_DISCOVERY,
 	SK_DISCONNECT_SCOPE,
 	SK_DISCONNECT_TRTYPES,
 	SK_NCC_ATTEMPTS,
@@ -171,6 +172,7 @@ static const struct scalar_def {
 	[SK_TRON]		= { SEC_GLOBAL, "tron" },
 	[SK_IGNORE_IFACE]	= { SEC_GLOBAL, "ignore-iface" },
 	[SK_IP_FAMILY]		= { SEC_GLOBAL, "ip-family" },
+	[SK_DISCOVERY]		= { SEC_GLOBAL, "discovery" },
 	[SK_DISCONNECT_SCOPE]	= { SEC_IOC, "disconnect-scope" },
 	[SK_DISCONNECT_TRTYPES]	= { SEC_IOC, "disconnect-trtypes" },
 	[SK_NCC_ATTEMPTS]	= { SEC_IOC, "connect-attempts-on-ncc" },
@@ -195,6 +197,12 @@ struct conf_parser {
 	const char	*fname;
 	char		*last[SK_COUNT];
 	unsigned	 last_line[SK_COUNT];
+};
+
+static const char *const dm_names[] = {
+	[DM_AUTO] = "auto",
+	[DM_OWN] = "own",
+	[DM_STAFD] = "stafd",
 };
 
 static const char *const ds_names[] = {
@@ -306,6 +314,14 @@ resolve_scalar(struct conf_parser *p, int k)
 		} else
 			warn_invalid(p, k, v, "not ipv4, ipv6, ipv4+ipv6 or "
 			    "ipv6+ipv4", "ipv4+ipv6");
+		return;
+	case SK_DISCOVERY:
+		for (i = 0; i < sizeof(dm_names) / sizeof(dm_names[0]); i++)
+			if (strcmp(v, dm_names[i]) == 0) {
+				c->discovery = (enum discovery_mode)i;
+				return;
+			}
+		warn_invalid(p, k, v, "not auto, own or stafd", "auto");
 		return;
 	case SK_DISCONNECT_SCOPE:
 		for (i = 0; i < sizeof(ds_names) / sizeof(ds_names[0]); i++)
@@ -959,8 +975,9 @@ conf_print(FILE *out, const struct conf *c, bool secrets)
 			fprintf(out, "#%s= (not set: kernel default)\n",
 			    tunable_defs[t].name);
 	}
-	fprintf(out, "ignore-iface=%s\nip-family=%s\n",
-	    c->ignore_iface ? "true" : "false", ip_family_name(c));
+	fprintf(out, "ignore-iface=%s\nip-family=%s\ndiscovery=%s\n",
+	    c->ignore_iface ? "true" : "false", ip_family_name(c),
+	    dm_names[c->discovery]);
 
 	fprintf(out, "\n[%s]\ndisconnect-scope=%s\ndisconnect-trtypes=", SEC_IOC,
 	    ds_names[c->disconnect_scope]);

@@ -50,6 +50,13 @@ enum disconnect_scope {
 	DS_NO_DISCONNECT,
 };
 
+/* Who reads the discovery log pages ([Global] discovery=). */
+enum discovery_mode {
+	DM_AUTO,		/* stafd when it is on the bus, else stacd */
+	DM_OWN,			/* stacd always; stafd is not asked */
+	DM_STAFD,		/* stafd only; stacd never discovers */
+};
+
 /* A `controller =` entry, validated and defaulted. */
 struct ctrl_conf {
 	struct ctrl_id	id;
@@ -84,6 +91,7 @@ struct conf {
 	bool		ignore_iface;
 	unsigned	ip_family;		/* IPF_V4 | IPF_V6 */
 	bool		ip_family_v6_first;	/* "ipv6+ipv4" was written */
+	enum discovery_mode discovery;
 	struct tunables	tun;
 	enum disconnect_scope disconnect_scope;
 	unsigned	disconnect_trtypes;	/* bits 1 << enum trtype */

@@ -271,6 +271,7 @@ struct stacd {
 	struct owndisc	 own;		/* what its own discovery found */
 	bool		 own_active;	/* no stafd: stacd reads them itself */
 	int64_t		 dlp_next;	/* a log page read to retry; 0: none */
+	enum discovery_mode mode_logged;	/* the source logged for it */
 	size_t		 n_excluded;	/* by it, at the last rebuild */
 	bool		 registry_failing;	/* a claim failed (said once) */
 
@@ -322,7 +323,7 @@ params(const struct stacd *s)
 		.now = monotime_ms(),
 		.names_pending = s->want_incomplete,
 		.discovery_unknown = s->own_active ? own_unknown(s) :
-		    !s->staf.answered,
+		    s->conf.discovery != DM_OWN && !s->staf.answered,
 	};
 
 	return p;
@@ -714,30 +715,61 @@ job_done(struct stacd *s, struct job *j)
 }
 
 /*
- * stafd, when it is on the bus, is the source of discovered controllers;
- * else, when nvme-fabrics.conf names discovery controllers, stacd
- * connects them and reads their log pages itself.  Until the bus has
- * said whether stafd is there, neither (no double discovery at start-up).
+ * Who reads the log pages ([Global] discovery=).  auto: stafd, when it
+ * is on the bus; else, when nvme-fabrics.conf (or another source) names
+ * discovery controllers, stacd connects them and reads their log pages
+ * itself.  Until the bus has said whether stafd is there, neither (no
+ * double discovery at start-up).  own: stacd whenever it has discovery
+ * controllers, and stafd is never asked.  stafd: never stacd.
  */
 static void
 check_own_discovery(struct stacd *s)
 {
+	enum discovery_mode mode = s->conf.discovery;
+	const char *why;
 	bool on = false;
 	size_t i;
 
 	/* Without discovery controllers of its own, stafd's last set stays. */
 	for (i = 0; i < s->fab.n && !on; i++)
 		on = s->fab.ctrls[i].discovery_ctrl;
-	on = on && !staf_present(&s->staf) && (s->bus.fd < 0 ||
-	    s->staf.looked);
+	if (mode == DM_STAFD)
+		on = false;
+	else if (mode == DM_AUTO)
+		on = on && !staf_present(&s->staf) && (s->bus.fd < 0 ||
+		    s->staf.looked);
 
-	if (on == s->own_active)
+	if (on == s->own_active && mode == s->mode_logged)
 		return;
+	if (on)
+		why = mode == DM_OWN ? "discovery=own" : s->bus.fd < 0 ?
+		    "no D-Bus" : "no stafd on the bus";
+	else
+		why = mode == DM_STAFD ? "discovery=stafd" : mode == DM_OWN ?
+		    "discovery=own but no discovery controller is configured" :
+		    staf_present(&s->staf) ? "stafd is on the bus" :
+		    "no discovery controller is configured";
 	s->own_active = on;
+	s->mode_logged = mode;
 	s->desired_dirty = true;
-	log_info("discovery: %s", on ? "stacd reads the discovery log pages "
-	    "itself (no stafd on the bus)" : "stafd is on the bus: its log "
-	    "pages are used, stacd's own discovery is idle");
+	log_info("discovery: %s (%s)", on ? "stacd reads the discovery log "
+	    "pages itself" : mode == DM_OWN ? "nothing is discovered" :
+	    "stafd's log pages are used, stacd's own discovery is idle", why);
+}
+
+/* The discovered part of the desired set: own discovery's or stafd's. */
+static void
+discovered_set(const struct stacd *s, const struct want **v, size_t *n)
+{
+	*v = NULL;
+	*n = 0;
+	if (s->own_active) {
+		*v = s->own.v;
+		*n = s->own.n;
+	} else if (s->conf.discovery != DM_OWN) {
+		*v = s->staf.disc;
+		*n = s->staf.n_disc;
+	}
 }
 
 /* What the host-wide exclusion list names leaves the desired set. */
@@ -824,7 +856,8 @@ reconcile(struct stacd *s)
 	struct recon_params p;
 	struct kctrl *obs = NULL;
 	struct action *acts = NULL;
-	size_t n_acts = 0, i;
+	const struct want *disc;
+	size_t n_acts = 0, i, n_disc;
 	int n;
 
 	if (s->want_dirty) {
@@ -856,9 +889,9 @@ reconcile(struct stacd *s)
 		free(s->desired);
 		s->desired = NULL;
 		s->n_desired = 0;
-		if (want_merge(s->want, s->n_want, s->own_active ? s->own.v :
-		    s->staf.disc, s->own_active ? s->own.n : s->staf.n_disc,
-		    &s->desired, &s->n_desired) < 0) {
+		discovered_set(s, &disc, &n_disc);
+		if (want_merge(s->want, s->n_want, disc, n_disc, &s->desired,
+		    &s->n_desired) < 0) {
 			log_err("out of memory building the desired set");
 			return;
 		}
@@ -1201,7 +1234,8 @@ timers(struct stacd *s)
 		s->dlp_next = 0;
 		s->pass_due = true;
 	}
-	staf_run(&s->staf, &s->bus, now);
+	if (s->conf.discovery != DM_OWN)	/* own: stafd is not asked */
+		staf_run(&s->staf, &s->bus, now);
 	log_limit_flush(&s->connect_fails, now, NULL);
 }
 
@@ -1214,7 +1248,7 @@ poll_timeout(struct stacd *s)
 	bus_expire(&s->bus, s, now, &next);
 	if (s->bus.fd < 0 && s->bus_retry_at && s->bus_retry_at < next)
 		next = s->bus_retry_at;
-	if (s->staf.due && s->staf.due < next)
+	if (s->conf.discovery != DM_OWN && s->staf.due && s->staf.due < next)
 		next = s->staf.due;
 	if (s->uevent_pass_at && s->uevent_pass_at < next)
 		next = s->uevent_pass_at;

@@ -213,6 +213,14 @@ check "own discovery: ... and after a second failure, in 60 s" \
     wait_for 6 grep -q "$DLP_FAIL 60 s" $T/log
 check "own discovery: the discovery controller is kept" \
     sh -c "! test -s $R/sys/class/nvme/nvme9/delete_controller"
+# discovery=stafd: stacd reads no log page, so the discovery controller
+# it adopted is no longer its to keep.
+printf '[Global]\ndiscovery=stafd\n[Controllers]\n' > $R/etc/stas/stacd.conf
+kill -HUP $PID
+check "discovery=stafd: said so" wait_for 5 grep -q \
+    "discovery: stafd's log pages are used, stacd's own discovery is idle (discovery=stafd)" $T/log
+check "discovery=stafd: the discovery controller stacd adopted is let go" \
+    wait_for 5 test -s $R/sys/class/nvme/nvme9/delete_controller
 kill -TERM $PID
 wait $PID
 check "SIGTERM exits 0" [ $? -eq 0 ]
