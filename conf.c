@@ -371,8 +371,11 @@ entry_warn(const struct entry_ctx *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_warnx("%s:%u: [%s] %s: %s", e->p->fname, e->line,
-	    e->section ? e->section : SEC_CTRLS, e->what, msg);
+	if (e->section && e->section[0] == '\0')	/* not an INI file */
+		log_warnx("%s:%u: %s", e->p->fname, e->line, msg);
+	else
+		log_warnx("%s:%u: [%s] %s: %s", e->p->fname, e->line,
+		    e->section ? e->section : SEC_CTRLS, e->what, msg);
 }
 
 /* The identity keys of an entry: name, field bit, struct offset, size. */

@@ -131,7 +131,8 @@ int	conf_parse(struct conf *c, const char *buf, size_t len,
 /*
  * conf_parse_controller - one `controller =` value on its own, validated
  * and defaulted as in stacd.conf; problems are logged as fname:line
- * [section] ([Controllers] when section is NULL).
+ * [section] ([Controllers] when section is NULL, nothing when it is "",
+ * for a file that is not INI).
  * Return: 0 with *out, -EINVAL when the entry is dropped, or -ENOMEM.
  */
 int	conf_parse_controller(const char *value, const char *fname,

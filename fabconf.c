@@ -1,8 +1,10 @@
 /*
- * fabconf.c - the [Subsystem] sections of nvme-fabrics.conf as configured
- * I/O controllers.  Each path is turned into a stacd.conf controller
- * value (nvme-cli's names mapped to stacd's, the cascade resolved) and
- * checked by conf.c exactly as stacd.conf's own entries are.
+ * fabconf.c - the connection files of nvme-cli and nvme-stas that stacd
+ * reads besides its own: nvme-fabrics.conf's [Subsystem] and [Discovery
+ * Controller] sections, nvme-cli 2.x's discovery.conf lines and stafd.conf's
+ * [Controllers].  Each entry is turned into a stacd.conf controller
+ * value (the other tool's names mapped to stacd's, the cascade resolved)
+ * and checked by conf.c exactly as stacd.conf's own entries are.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -210,7 +212,7 @@ append(char *buf, size_t size, const char *name, const char *value)
 /* One composed controller value, checked as stacd.conf's are. */
 static int
 fabconf_add(struct fabconf *f, const char *value, const char *fname,
-    unsigned line, bool dc)
+    unsigned line, bool dc, const char *section)
 {
 	struct ctrl_conf *cv;
 	char (*ov)[FABCONF_ORIGIN_MAX];
@@ -224,8 +226,8 @@ fabconf_add(struct fabconf *f, const char *value, const char *fname,
 	    sizeof(*ov))) == NULL)
 		return -ENOMEM;
 	f->origins = ov;
-	if ((r = conf_parse_controller(value, fname, line, dc ?
-	    "Discovery Controller" : "Subsystem", &f->ctrls[f->n])) < 0)
+	if ((r = conf_parse_controller(value, fname, line, section,
+	    &f->ctrls[f->n])) < 0)
 		return r;
 	f->ctrls[f->n].own_tunables = true;
 	f->ctrls[f->n].discovery_ctrl = dc;
@@ -327,7 +329,8 @@ add_path(struct parser *p, const struct section *s, const char *line_text,
 	if (s->dc && !trsvcid_given && strstr(buf, "transport=tcp") &&
 	    !append(buf, ENTRY_MAX, "trsvcid", "8009"))
 		goto toolong;
-	if ((r = fabconf_add(p->f, buf, p->fname, line, s->dc)) == -EINVAL)
+	if ((r = fabconf_add(p->f, buf, p->fname, line, s->dc, s->dc ?
+	    "Discovery Controller" : "Subsystem")) == -EINVAL)
 		r = 0;		/* told; the other paths stay */
 	goto out;
 toolong:
@@ -601,6 +604,236 @@ fabconf_parse(struct fabconf *f, const char *buf, size_t len,
 	return parse_file(f, buf, len, fname, NULL, h, NULL);
 }
 
+/* ---- nvme-cli 2.x's discovery.conf ---- */
+
+/* The `nvme discover` options a line may carry, and stacd.conf's names. */
+static const struct {
+	const char	*lng, *shrt;
+	const char	*stacd;		/* NULL: accepted, not used */
+	bool		 flag;		/* takes no value */
+} disc_opts[] = {
+	{ "transport", "t", "transport", false },
+	{ "traddr", "a", "traddr", false },
+	{ "trsvcid", "s", "trsvcid", false },
+	{ "host-traddr", "w", "host-traddr", false },
+	{ "host-iface", "f", "host-iface", false },
+	{ "hostnqn", "q", "host-nqn", false },	/* ours, or skipped */
+	{ "hostid", "I", NULL, false },		/* checked: ours or skipped */
+	{ "nqn", "n", "nqn", false },
+	{ "keep-alive-tmo", "k", "kato", false },
+	{ "reconnect-delay", "c", "reconnect-delay", false },
+	{ "ctrl-loss-tmo", "l", "ctrl-loss-tmo", false },
+	{ "nr-io-queues", "i", "nr-io-queues", false },
+	{ "nr-write-queues", "W", "nr-write-queues", false },
+	{ "nr-poll-queues", "P", "nr-poll-queues", false },
+	{ "queue-size", "Q", "queue-size", false },
+	{ "dhchap-secret", "S", "dhchap-secret", false },
+	{ "dhchap-ctrl-secret", "C", "dhchap-ctrl-secret", false },
+	{ "hdr-digest", "g", "hdr-digest", true },
+	{ "data-digest", "G", "data-digest", true },
+	{ "disable-sqflow", NULL, "disable-sqflow", true },
+	/* What only changes nvme discover's own behaviour or output. */
+	{ "persistent", "p", NULL, true },
+	{ "quiet", NULL, NULL, true },
+	{ "verbose", "v", NULL, true },
+	{ "raw", "r", NULL, false },
+	{ "output-format", "o", NULL, false },
+	{ "device", "d", NULL, false },
+	{ "tos", "T", NULL, false },
+	{ "duplicate-connect", "D", NULL, true },
+};
+#define N_DISC_OPTS	(sizeof(disc_opts) / sizeof(disc_opts[0]))
+
+static int
+disc_opt(const char *tok)
+{
+	size_t i;
+
+	for (i = 0; i < N_DISC_OPTS; i++)
+		if ((tok[1] == '-' && strcmp(tok + 2, disc_opts[i].lng) == 0) ||
+		    (tok[1] != '-' && disc_opts[i].shrt &&
+		    strcmp(tok + 1, disc_opts[i].shrt) == 0))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * One line of discovery.conf as a stacd.conf controller value in buf.
+ * nvme-cli splits a line on blanks and '=', so "--traddr=a" and
+ * "--traddr a" are the same.  "none" means not given.
+ * Return: true, or false with the reason logged (the line is skipped).
+ */
+static bool
+disc_line_value(char *line, const char *fname, unsigned ln,
+    const struct host_conf *h, char *buf, size_t size)
+{
+	char *tok, *save = NULL;
+	const char *val;
+	bool nqn = false, port = false, tcp = false;
+	int k;
+
+	buf[0] = '\0';
+	for (tok = strtok_r(line, " \t=\r", &save); tok;
+	    tok = strtok_r(NULL, " \t=\r", &save)) {
+		if (tok[0] != '-' || (k = disc_opt(tok)) < 0) {
+			log_warnx("%s:%u: \"%s\" is not an option of nvme "
+			    "discover stacd knows; line skipped", fname, ln,
+			    log_redact(tok));
+			return false;
+		}
+		val = disc_opts[k].flag ? "true" :
+		    strtok_r(NULL, " \t=\r", &save);
+		if (val == NULL) {
+			log_warnx("%s:%u: --%s without a value; line skipped",
+			    fname, ln, disc_opts[k].lng);
+			return false;
+		}
+		/* ';' would end the value in the composed entry. */
+		if (strchr(val, ';')) {
+			log_warnx("%s:%u: --%s: invalid value (contains ';'); "
+			    "line skipped", fname, ln, disc_opts[k].lng);
+			return false;
+		}
+		if (strcmp(val, "none") && ((strcmp(disc_opts[k].lng,
+		    "hostid") == 0 && strcasecmp(val, h->id) != 0) ||
+		    (strcmp(disc_opts[k].lng, "hostnqn") == 0 &&
+		    strcmp(val, h->nqn) != 0))) {
+			log_warnx("%s:%u: --%s is another host's; stacd "
+			    "connects with one identity only, line skipped",
+			    fname, ln, disc_opts[k].lng);
+			return false;
+		}
+		if (disc_opts[k].stacd == NULL || strcmp(val, "none") == 0)
+			continue;
+		nqn |= strcmp(disc_opts[k].stacd, "nqn") == 0;
+		port |= strcmp(disc_opts[k].stacd, "trsvcid") == 0;
+		tcp |= strcmp(disc_opts[k].stacd, "transport") == 0 &&
+		    strcmp(val, "tcp") == 0;
+		if (!append(buf, size, disc_opts[k].stacd, val))
+			goto toolong;
+	}
+	if (buf[0] == '\0')
+		return false;		/* a blank line */
+	if ((!nqn && !append(buf, size, "nqn", DISCOVERY_NQN)) ||
+	    (tcp && !port && !append(buf, size, "trsvcid", "8009")))
+		goto toolong;
+	return true;
+toolong:
+	log_warnx("%s:%u: too long; line skipped", fname, ln);
+	return false;
+}
+
+int
+fabconf_parse_discovery(struct fabconf *f, const char *buf, size_t len,
+    const char *fname, const struct host_conf *h)
+{
+	char *text, *line, *next, *value = NULL;
+	unsigned ln = 0;
+	int r = 0;
+
+	if ((text = malloc(len + 1)) == NULL ||
+	    (value = malloc(ENTRY_MAX)) == NULL) {
+		free(text);
+		return -ENOMEM;
+	}
+	memcpy(text, buf, len);
+	text[len] = '\0';
+	for (line = text; line && r == 0; line = next) {
+		if ((next = memchr(line, '\n', (size_t)(text + len - line))))
+			*next++ = '\0';
+		ln++;
+		if (strlen(line) != (size_t)((next ? next - 1 : text + len) -
+		    line)) {
+			log_warnx("%s:%u: a NUL byte; line skipped", fname, ln);
+			continue;
+		}
+		line = ini_trim(line);
+		if (*line == '#' || *line == '\0' || !disc_line_value(line,
+		    fname, ln, h, value, ENTRY_MAX))
+			continue;
+		if ((r = fabconf_add(f, value, fname, ln, true, ""))
+		    == -EINVAL)
+			r = 0;		/* told; the other lines stay */
+	}
+	free(value);
+	free(text);
+	return r;
+}
+
+/* ---- nvme-stas's stafd.conf [Controllers] ---- */
+
+struct stafd_parser {
+	struct fabconf	*f;
+	int		 err;
+};
+
+/* The value key has in the controller value v ("k=v;k=v"), or NULL. */
+static const char *
+key_value(const char *v, const char *key)
+{
+	size_t n = strlen(key), sp;
+
+	while (*v) {
+		v += strspn(v, " \t;");
+		sp = strspn(v + n, " \t");
+		if (strncmp(v, key, n) == 0 && v[n + sp] == '=')
+			return v + n + sp + 1 + strspn(v + n + sp + 1, " \t");
+		v += strcspn(v, ";");
+	}
+	return NULL;
+}
+
+static bool
+is_tcp(const char *v)
+{
+	return v && strncmp(v, "tcp", 3) == 0 && strchr("; \t", v[3]);
+}
+
+static int
+stafd_item(void *ctx, const struct ini_item *it)
+{
+	struct stafd_parser *p = ctx;
+	char *value;
+	int r;
+
+	if (it->key == NULL || it->section == NULL ||
+	    strcmp(it->section, "Controllers") != 0 ||
+	    strcmp(it->key, "controller") != 0)
+		return 0;	/* stafd's own settings: not stacd's */
+	/* stafd's default port for tcp is the discovery port. */
+	if ((value = malloc(ENTRY_MAX)) == NULL)
+		return p->err = -ENOMEM;
+	snprintf(value, ENTRY_MAX, "%s", it->value);
+	if (!key_value(value, "nqn") && !key_value(value, "subsysnqn") &&
+	    !append(value, ENTRY_MAX, "nqn", DISCOVERY_NQN))
+		value[0] = '\0';
+	if (is_tcp(key_value(value, "transport")) &&
+	    !key_value(value, "trsvcid") && !append(value, ENTRY_MAX,
+	    "trsvcid", "8009"))
+		value[0] = '\0';
+	if (value[0] == '\0')
+		log_warnx("%s:%u: [Controllers] controller: too long, "
+		    "skipped", it->fname, it->line);
+	else if ((r = fabconf_add(p->f, value, it->fname, it->line, true,
+	    "Controllers")) == -ENOMEM)
+		p->err = r;
+	free(value);
+	return p->err;
+}
+
+int
+fabconf_parse_stafd(struct fabconf *f, const char *buf, size_t len,
+    const char *fname)
+{
+	struct stafd_parser p = { .f = f };
+	unsigned bad;
+
+	if (ini_parse(buf, len, fname, stafd_item, &p, &bad) != 0 &&
+	    p.err == 0)
+		p.err = -ENOMEM;
+	return p.err;
+}
+
 /* Read one file; a missing one is no connections. */
 static int
 load_file(struct fabconf *f, const char *path, const struct file_scope *base,
@@ -616,6 +849,28 @@ load_file(struct fabconf *f, const char *path, const struct file_scope *base,
 		return parse_file(f, "", 0, path, base, h, scope);
 	}
 	r = parse_file(f, buf, len, path, base, h, scope);
+	free(buf);
+	return r;
+}
+
+/* discovery.conf or stafd.conf under root; a missing one names none. */
+static int
+load_dc_file(struct fabconf *f, const char *root, const char *name,
+    const struct host_conf *h)
+{
+	char path[PATH_BUF], *buf;
+	size_t len;
+	int r;
+
+	if (path_under(path, sizeof(path), root, "%s", name) < 0)
+		return 0;
+	if ((r = read_file(path, FABCONF_FILE_MAX, &buf, &len)) < 0) {
+		if (r != -ENOENT)
+			log_warnx("%s: %s", path, read_file_strerror(r));
+		return 0;
+	}
+	r = strstr(name, "stafd") ? fabconf_parse_stafd(f, buf, len, path) :
+	    fabconf_parse_discovery(f, buf, len, path, h);
 	free(buf);
 	return r;
 }
@@ -648,5 +903,9 @@ fabconf_load(struct fabconf *f, const char *root, const struct host_conf *h)
 	}
 	free(names);
 	scope_fini(&main_scope);
+	if (r == 0)
+		r = load_dc_file(f, root, FABCONF_DISCOVERY_CONF, h);
+	if (r == 0)
+		r = load_dc_file(f, root, FABCONF_STAFD_CONF, h);
 	return r;
 }

@@ -1,5 +1,6 @@
 /*
- * fabconf.h - nvme-cli 3's shared connection configuration: the
+ * fabconf.h - the connection files stacd shares with nvme-cli and
+ * nvme-stas.  nvme-cli 3's shared connection configuration: the
  * [Subsystem] sections of /etc/nvme/nvme-fabrics.conf and of the *.conf
  * files in /etc/nvme/nvme-fabrics.conf.d are I/O controllers to connect,
  * like stacd.conf's controller= lines (nvme-cli-3.md §1).
@@ -50,10 +51,41 @@ void	fabconf_fini(struct fabconf *f);
 int	fabconf_parse(struct fabconf *f, const char *buf, size_t len,
 	    const char *fname, const struct host_conf *h);
 
+#define FABCONF_DISCOVERY_CONF	"/etc/nvme/discovery.conf"
+#define FABCONF_STAFD_CONF	"/etc/stas/stafd.conf"
+
+/*
+ * fabconf_parse_discovery - nvme-cli 2.x's discovery.conf: one `nvme
+ * discover` argument set per line ("--transport=tcp --traddr=10.0.0.5
+ * -s 8009 --host-iface=eth0"; '=' or a blank between an option and its
+ * value; '#' starts a comment line).  Each line is a discovery
+ * controller: the well-known discovery NQN unless --nqn gives one, tcp
+ * port 8009 unless --trsvcid does, "none" meaning not given.  A line
+ * with an option stacd does not know, a --hostid other than stacd's, or
+ * a value with ';' is skipped with a warning naming fname:line; options
+ * that only change nvme discover's output (--persistent, --raw, --tos,
+ * ...) are accepted and not used.  Return: 0, or -ENOMEM.
+ */
+int	fabconf_parse_discovery(struct fabconf *f, const char *buf, size_t len,
+	    const char *fname, const struct host_conf *h);
+
+/*
+ * fabconf_parse_stafd - the discovery controllers of nvme-stas's
+ * stafd.conf: its [Controllers] controller= entries, in stacd.conf's
+ * syntax, with stafd's defaults (the well-known discovery NQN, tcp port
+ * 8009).  Everything else in the file is stafd's and is not read (its
+ * exclude= lines, zeroconf).  Return: 0, or -ENOMEM.
+ */
+int	fabconf_parse_stafd(struct fabconf *f, const char *buf, size_t len,
+	    const char *fname);
+
 /*
  * fabconf_load - ROOT/etc/nvme/nvme-fabrics.conf, then its drop-ins in
  * name order, each over the main file's [I/O Controller Defaults] and
- * [Host].  Missing files are no connections.
+ * [Host]; then ROOT/etc/nvme/discovery.conf and ROOT/etc/stas/stafd.conf
+ * (discovery controllers).  Missing files are no connections.  The same
+ * controller from two files is kept twice here; the desired set takes
+ * the first (this order).
  * Return: 0, or -ENOMEM.
  */
 int	fabconf_load(struct fabconf *f, const char *root,

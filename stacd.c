@@ -164,23 +164,35 @@ print_host(const struct host_conf *h)
 }
 
 /*
- * --check: the [Subsystem] paths of nvme-fabrics.conf, as comments (they
- * are not stacd.conf's to read back), each with where it was written.
+ * --check: the controllers of nvme-fabrics.conf, discovery.conf and
+ * stafd.conf, as comments (they are not stacd.conf's to read back), each
+ * with where it was written, and who would use the discovery ones.
  */
 static void
-print_fabrics(const char *root, const struct host_conf *h, bool secrets)
+print_fabrics(const char *root, const struct host_conf *h,
+    enum discovery_mode mode, bool secrets)
 {
+	static const char *const used[] = {
+		[DM_AUTO] = "by stacd's own discovery when stafd is not on "
+		    "the bus (discovery=auto)",
+		[DM_OWN] = "by stacd's own discovery (discovery=own)",
+		[DM_STAFD] = "never: stafd discovers (discovery=stafd)",
+	};
 	struct fabconf f;
-	size_t i;
+	size_t i, n_dc = 0;
 
 	fabconf_init(&f);
 	if (fabconf_load(&f, root, h) == 0)
 		for (i = 0; i < f.n; i++) {
+			n_dc += f.ctrls[i].discovery_ctrl;
 			printf("# %s: %scontroller=", f.origins[i],
 			    f.ctrls[i].discovery_ctrl ? "discovery " : "");
 			conf_print_ctrl(stdout, &f.ctrls[i], secrets);
 			putchar('\n');
 		}
+	if (n_dc)
+		printf("# %zu discovery controller%s, used %s\n", n_dc,
+		    n_dc == 1 ? "" : "s", used[mode]);
 	fabconf_fini(&f);
 }
 
@@ -226,7 +238,7 @@ check_config(const struct options *o, const char *conf_path)
 		print_host(&host);
 	print_exclusions(o->root);
 	if (usable)
-		print_fabrics(o->root, &host, o->show_secrets);
+		print_fabrics(o->root, &host, conf.discovery, o->show_secrets);
 	conf_print(stdout, &conf, o->show_secrets);
 	conf_fini(&conf);
 	fflush(stdout);

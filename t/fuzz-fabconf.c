@@ -1,7 +1,9 @@
 /*
- * t/fuzz-fabconf.c - nvme-fabrics.conf text from anywhere: every path
- * fabconf_parse() takes is a controller stacd may connect (its values
- * pass field_problem()), with its own tunables only.
+ * t/fuzz-fabconf.c - connection files from anywhere, read as
+ * nvme-fabrics.conf, as discovery.conf and as stafd.conf: every entry
+ * taken is a controller stacd may connect (its values pass
+ * field_problem()), with its own tunables only; the last two give
+ * discovery controllers only.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct host_conf h;
 	struct fabconf f;
-	size_t i;
+	size_t i, n_fab;
 
 	log_init(LOG_DISCARD);
 	memset(&h, 0, sizeof(h));
@@ -28,11 +30,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fabconf_init(&f);
 	if (fabconf_parse(&f, (const char *)data, size, "fuzz", &h) != 0)
 		abort();
+	n_fab = f.n;
+	if (fabconf_parse_discovery(&f, (const char *)data, size, "fuzz",
+	    &h) != 0 || fabconf_parse_stafd(&f, (const char *)data, size,
+	    "fuzz") != 0)
+		abort();
 	for (i = 0; i < f.n; i++) {
 		const struct ctrl_conf *cc = &f.ctrls[i];
 		const struct ctrl_id *id = &cc->id;
 
 		if (!cc->own_tunables || id->transport == TRTYPE_NONE ||
+		    (i >= n_fab && !cc->discovery_ctrl) ||
 		    id->subsysnqn[0] == '\0' ||
 		    field_problem(FIELD_NQN, id->transport, id->subsysnqn) ||
 		    (id->traddr[0] && field_problem(FIELD_TRADDR,
