@@ -213,6 +213,17 @@ check "own discovery: ... and after a second failure, in 60 s" \
     wait_for 6 grep -q "$DLP_FAIL 60 s" $T/log
 check "own discovery: the discovery controller is kept" \
     sh -c "! test -s $R/sys/class/nvme/nvme9/delete_controller"
+# The other sources of discovery controllers: nvme-cli 2.x's
+# discovery.conf and stafd.conf's [Controllers] (port 8009 by default).
+echo '--transport=tcp --traddr=10.9.9.2 --host-iface=none -p' > $R/etc/nvme/discovery.conf
+printf '[Global]\ntron=true\n[Controllers]\ncontroller=transport=tcp;traddr=10.9.9.3\n' \
+    > $R/etc/stas/stafd.conf
+kill -HUP $PID
+for a in 10.9.9.2 10.9.9.3; do
+	check "own discovery: $a (discovery.conf, stafd.conf) is connected" \
+	    wait_for 5 grep -q "(tcp, $a, 8009, nqn.2014-08.org.nvmexpress.discovery): waiting -> connecting" $T/log
+done
+rm $R/etc/nvme/discovery.conf $R/etc/stas/stafd.conf
 # discovery=stafd: stacd reads no log page, so the discovery controller
 # it adopted is no longer its to keep.
 printf '[Global]\ndiscovery=stafd\n[Controllers]\n' > $R/etc/stas/stacd.conf
