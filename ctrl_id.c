@@ -122,27 +122,62 @@ traddr_equal(enum trtype t, const char *want, const char *have)
 	return strcasecmp(want, have) == 0;
 }
 
+static bool
+ip_is_v4(const char *s)
+{
+	static const unsigned char mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+	unsigned char a[16];
+
+	return ip_parse(s, a) && memcmp(a, mapped, sizeof(mapped)) == 0;
+}
+
+static bool
+ip_valid(const char *s)
+{
+	unsigned char a[16];
+
+	return s[0] && ip_parse(s, a);
+}
+
 /*
- * tcp host side: the kernel shows src_addr (>= 6.1) while connected, and
- * host_traddr/host_iface only when they were given.  Where it shows
- * nothing to compare with, the controller is taken to match, as in
- * nvme-stas: a connection made without binding still serves us.
+ * tcp host side, nvme-stas's rule.  A kernel with src_addr (>= 6.1,
+ * while connected) says where the connection comes from: the wanted
+ * host-traddr must be it and the wanted host-iface its interface.  An
+ * older kernel shows only what the connect was given: a host_traddr is
+ * compared with the wanted host-traddr, or its interface with the wanted
+ * host-iface; a host_iface with the wanted host-iface, or its first
+ * address of the family with the wanted host-traddr (the address the
+ * kernel sources from).  Where the kernel shows nothing to compare with,
+ * the controller matches, as in nvme-stas: an unbound connection still
+ * serves us.
  */
 static bool
 tcp_host_matches(const struct kctrl *k, const struct ctrl_id *id)
 {
+	const char *iface;
+
+	if (k->src_addr[0]) {
+		iface = k->src_iface[0] ? k->src_iface : k->host_iface;
+		return (!id->host_traddr[0] ||
+		    ip_equal(id->host_traddr, k->src_addr)) &&
+		    (!id->host_iface[0] || strcmp(id->host_iface, iface) == 0);
+	}
 	if (id->host_traddr[0]) {
-		if (k->src_addr[0] && !ip_equal(id->host_traddr, k->src_addr))
-			return false;
-		if (!k->src_addr[0] && k->host_traddr[0] &&
-		    !ip_equal(id->host_traddr, k->host_traddr))
+		if (ip_valid(k->host_traddr)) {
+			if (!ip_equal(id->host_traddr, k->host_traddr))
+				return false;
+		} else if (k->host_iface[0] && !ip_equal(id->host_traddr,
+		    ip_is_v4(id->host_traddr) ? k->host_iface_v4 :
+		    k->host_iface_v6))
 			return false;
 	}
 	if (id->host_iface[0]) {
 		if (k->host_iface[0])
 			return strcmp(id->host_iface, k->host_iface) == 0;
-		if (k->src_iface[0])
-			return strcmp(id->host_iface, k->src_iface) == 0;
+		if (ip_valid(k->host_traddr))
+			return strcmp(id->host_iface, k->host_traddr_iface) == 0;
 	}
 	return true;
 }

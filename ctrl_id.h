@@ -64,6 +64,13 @@ struct kctrl {
 	char		host_iface[HOST_IFACE_MAX + 1];
 	char		src_addr[64];		/* tcp, kernel >= 6.1, while live */
 	char		src_iface[HOST_IFACE_MAX + 1];	/* owner of src_addr */
+	/*
+	 * For kernels without src_addr (before 6.1), from the host's
+	 * interface addresses: the interface owning host_traddr, and the
+	 * first IPv4 and IPv6 address of host_iface (its source address).
+	 */
+	char		host_traddr_iface[HOST_IFACE_MAX + 1];
+	char		host_iface_v4[64], host_iface_v6[64];
 	char		subsysnqn[NQN_MAX + 1];
 	char		hostnqn[NQN_MAX + 1];
 	char		state[32];		/* live, connecting, ... */

@@ -463,19 +463,51 @@ kctrl_cmp(const void *a, const void *b)
 	return (x->instance > y->instance) - (x->instance < y->instance);
 }
 
+/* The first address of family af that interface name has, as text. */
 static void
-fill_src_ifaces(struct kctrl *v, size_t n)
+first_addr(const struct ifaddrs *ifs, const char *name, int af, char *out,
+    size_t size)
+{
+	const struct ifaddrs *i;
+
+	out[0] = '\0';
+	for (i = ifs; i && name[0]; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == af &&
+		    strcmp(i->ifa_name, name) == 0) {
+			inet_ntop(af, af == AF_INET ? (const void *)
+			    &((const struct sockaddr_in *)(const void *)
+			    i->ifa_addr)->sin_addr : (const void *)
+			    &((const struct sockaddr_in6 *)(const void *)
+			    i->ifa_addr)->sin6_addr, out, (socklen_t)size);
+			return;
+		}
+}
+
+/* What the host's interfaces say about each tcp controller's source. */
+static void
+fill_ifaces(struct kctrl *v, size_t n)
 {
 	struct ifaddrs *ifs = NULL;
 	size_t i;
 
-	for (i = 0; i < n && v[i].src_addr[0] == '\0'; i++)
+	for (i = 0; i < n && !(strcmp(v[i].transport, "tcp") == 0 &&
+	    (v[i].src_addr[0] || v[i].host_traddr[0] || v[i].host_iface[0]));
+	    i++)
 		;
 	if (i == n || getifaddrs(&ifs) < 0)
 		return;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].transport, "tcp") != 0)
+			continue;
 		iface_of(ifs, v[i].src_addr, v[i].src_iface,
 		    sizeof(v[i].src_iface));
+		iface_of(ifs, v[i].host_traddr, v[i].host_traddr_iface,
+		    sizeof(v[i].host_traddr_iface));
+		first_addr(ifs, v[i].host_iface, AF_INET, v[i].host_iface_v4,
+		    sizeof(v[i].host_iface_v4));
+		first_addr(ifs, v[i].host_iface, AF_INET6, v[i].host_iface_v6,
+		    sizeof(v[i].host_iface_v6));
+	}
 	freeifaddrs(ifs);
 }
 
@@ -511,7 +543,7 @@ nvmf_scan(const char *root, struct kctrl **out)
 	}
 	if (n)
 		qsort(v, n, sizeof(*v), kctrl_cmp);
-	fill_src_ifaces(v, n);
+	fill_ifaces(v, n);
 	*out = v;
 	v = NULL;
 	r = (int)n;

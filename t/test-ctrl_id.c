@@ -65,6 +65,109 @@ matching_tcp(void)
 	CHECK(!ctrl_id_matches(&k, &id, HOSTNQN));
 }
 
+/*
+ * The tcp host side, every combination: the kernel's controller (with
+ * src_addr, or a legacy one showing host_traddr and/or host_iface) and
+ * the wanted host-traddr / host-iface.  The host: eth0 has 10.0.0.5 and
+ * 2001:db8::5 first, lo 127.0.0.1 and ::1.
+ */
+static const struct {
+	const char	*src, *k_traddr, *k_iface;	/* the kernel's */
+	const char	*w_traddr, *w_iface;		/* wanted */
+	bool		 match;
+} host_side[] = {
+	/* src_addr (>= 6.1): where the connection comes from */
+	{ "10.0.0.5", "", "", "", "", true },
+	{ "10.0.0.5", "", "", "10.0.0.5", "", true },
+	{ "10.0.0.5", "", "", "::ffff:10.0.0.5", "", true },
+	{ "10.0.0.5", "", "", "10.0.0.6", "", false },
+	{ "10.0.0.5", "", "", "", "eth0", true },
+	{ "10.0.0.5", "", "", "", "eth1", false },
+	{ "10.0.0.5", "", "", "10.0.0.5", "eth0", true },
+	{ "10.0.0.5", "", "", "10.0.0.5", "eth1", false },
+	{ "10.0.0.5", "", "", "255.255.255.255", "", false },
+	{ "2001:db8::5", "", "", "2001:db8:0::5", "eth0", true },
+	{ "2001:db8::5", "", "", "2001:db8::6", "", false },
+	/* legacy, host_traddr only */
+	{ "", "10.0.0.5", "", "", "", true },
+	{ "", "10.0.0.5", "", "10.0.0.5", "", true },
+	{ "", "10.0.0.5", "", "10.0.0.6", "", false },
+	{ "", "10.0.0.5", "", "", "eth0", true },
+	{ "", "10.0.0.5", "", "", "eth1", false },
+	{ "", "127.0.0.1", "", "", "blah", false },
+	{ "", "127.0.0.1", "", "", "lo", true },
+	{ "", "2001:db8::5", "", "", "eth0", true },
+	{ "", "2001:db8::5", "", "2001:db8::6", "", false },
+	/* legacy, host_iface only: its first address is the source */
+	{ "", "", "eth0", "", "", true },
+	{ "", "", "eth0", "", "eth0", true },
+	{ "", "", "eth0", "", "eth1", false },
+	{ "", "", "eth0", "10.0.0.5", "", true },
+	{ "", "", "eth0", "10.0.0.6", "", false },
+	{ "", "", "eth0", "2001:db8::5", "", true },
+	{ "", "", "eth0", "2001:db8::6", "", false },
+	{ "", "", "lo", "1.1.1.1", "", false },
+	{ "", "", "lo", "::2", "", false },
+	{ "", "", "lo", "127.0.0.1", "lo", true },
+	{ "", "", "eth9", "10.0.0.5", "", false },	/* no address */
+	/* legacy, both */
+	{ "", "10.0.0.5", "eth0", "10.0.0.5", "eth0", true },
+	{ "", "10.0.0.5", "eth0", "10.0.0.5", "eth1", false },
+	{ "", "10.0.0.5", "eth0", "10.0.0.6", "eth0", false },
+	/* legacy, nothing shown: nothing to compare with */
+	{ "", "", "", "10.0.0.5", "eth0", true },
+};
+
+/* The host's interfaces as nvmf_scan() fills them in. */
+static void
+host_facts(struct kctrl *k)
+{
+	static const struct { const char *name, *v4, *v6; } ifs[] = {
+		{ "eth0", "10.0.0.5", "2001:db8::5" },
+		{ "lo", "127.0.0.1", "::1" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ifs) / sizeof(ifs[0]); i++) {
+		if (ip_equal(k->src_addr, ifs[i].v4) ||
+		    ip_equal(k->src_addr, ifs[i].v6))
+			strcpy(k->src_iface, ifs[i].name);
+		if (ip_equal(k->host_traddr, ifs[i].v4) ||
+		    ip_equal(k->host_traddr, ifs[i].v6))
+			strcpy(k->host_traddr_iface, ifs[i].name);
+		if (strcmp(k->host_iface, ifs[i].name) == 0) {
+			strcpy(k->host_iface_v4, ifs[i].v4);
+			strcpy(k->host_iface_v6, ifs[i].v6);
+		}
+	}
+}
+
+static void
+matching_tcp_host_side(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(host_side) / sizeof(host_side[0]); i++) {
+		struct kctrl k = kctrl_tcp("10.0.0.1", host_side[i].src);
+		struct ctrl_id id = id_tcp("10.0.0.1");
+		bool got;
+
+		strcpy(k.host_traddr, host_side[i].k_traddr);
+		strcpy(k.host_iface, host_side[i].k_iface);
+		host_facts(&k);
+		strcpy(id.host_traddr, host_side[i].w_traddr);
+		strcpy(id.host_iface, host_side[i].w_iface);
+		if ((got = ctrl_id_matches(&k, &id, HOSTNQN)) !=
+		    host_side[i].match)
+			printf("#   row %zu: kernel src=%s host_traddr=%s "
+			    "host_iface=%s, wanted host-traddr=%s host-iface=%s:"
+			    " %s\n", i, host_side[i].src, host_side[i].k_traddr,
+			    host_side[i].k_iface, host_side[i].w_traddr,
+			    host_side[i].w_iface, got ? "matched" : "no match");
+		CHECK(got == host_side[i].match);
+	}
+}
+
 static void
 matching_ipv6_text(void)
 {
@@ -118,6 +221,7 @@ main(void)
 {
 	log_init(LOG_TO_STDERR);
 	TEST(matching_tcp);
+	TEST(matching_tcp_host_side);
 	TEST(matching_ipv6_text);
 	TEST(matching_fc);
 	TEST(io_classification);

@@ -221,14 +221,27 @@ scan_fake_tree(void)
 	put(p, "live\n");
 	snprintf(p, sizeof(p), "%s/sys/class/nvme/nvme2/transport", root);
 	put(p, "pcie\n");
+	/* Legacy kernels (no src_addr): the host's interfaces fill in. */
+	CHECK_INT(sh("mkdir -p %s/sys/class/nvme/nvme3 %s/sys/class/nvme/nvme4",
+	    root, root), 0);
+	snprintf(p, sizeof(p), "%s/sys/class/nvme/nvme3/transport", root);
+	put(p, "tcp\n");
+	snprintf(p, sizeof(p), "%s/sys/class/nvme/nvme3/address", root);
+	put(p, "traddr=127.0.0.1,trsvcid=4420,host_traddr=127.0.0.1\n");
+	snprintf(p, sizeof(p), "%s/sys/class/nvme/nvme4/transport", root);
+	put(p, "tcp\n");
+	snprintf(p, sizeof(p), "%s/sys/class/nvme/nvme4/address", root);
+	put(p, "traddr=127.0.0.1,trsvcid=4420,host_iface=lo\n");
 	n = nvmf_scan(root, &v);
-	CHECK_INT(n, 2);
-	if (n == 2) {
+	CHECK_INT(n, 4);
+	if (n == 4) {
 		CHECK_STR(v[0].name, "nvme2");		/* sorted by instance */
-		CHECK_STR(v[1].name, "nvme10");
-		CHECK_STR(v[1].traddr, "127.0.0.1");
-		CHECK_STR(v[1].state, "live");
-		CHECK_STR(v[1].src_iface, "lo");
+		CHECK_STR(v[3].name, "nvme10");
+		CHECK_STR(v[3].traddr, "127.0.0.1");
+		CHECK_STR(v[3].state, "live");
+		CHECK_STR(v[3].src_iface, "lo");
+		CHECK_STR(v[1].host_traddr_iface, "lo");
+		CHECK_STR(v[2].host_iface_v4, "127.0.0.1");
 	}
 	free(v);
 	CHECK_INT(sh("rm -rf %s", root), 0);
