@@ -70,8 +70,13 @@ kctrl_is_io(const struct kctrl *k)
 		return false;
 	if (k->cntrltype[0])
 		return strcmp(k->cntrltype, "io") == 0;
-	/* Kernels before 5.18 have no cntrltype: go by the NQN. */
-	return strcmp(k->subsysnqn, DISCOVERY_NQN) != 0;
+	/*
+	 * Kernels before 5.18 have no cntrltype.  A discovery controller
+	 * never has a namespace, whatever its NQN (TP 8013 gives them
+	 * unique ones), so only a controller with one is an I/O
+	 * controller: one with none yet is not adopted (nvme-stas's rule).
+	 */
+	return strcmp(k->subsysnqn, DISCOVERY_NQN) != 0 && k->has_ns;
 }
 
 bool
@@ -81,7 +86,7 @@ kctrl_is_discovery(const struct kctrl *k)
 		return false;
 	if (k->cntrltype[0])
 		return strcmp(k->cntrltype, "discovery") == 0;
-	return strcmp(k->subsysnqn, DISCOVERY_NQN) == 0;
+	return strcmp(k->subsysnqn, DISCOVERY_NQN) == 0 || !k->has_ns;
 }
 
 /* ---- matching ---- */

@@ -75,6 +75,7 @@ struct kctrl {
 	char		hostnqn[NQN_MAX + 1];
 	char		state[32];		/* live, connecting, ... */
 	char		cntrltype[16];		/* io, discovery, "" (old kernel) */
+	bool		has_ns;			/* no cntrltype: has namespaces */
 	/*
 	 * Another orchestrator's name when the ownership registry says it
 	 * owns the controller ("" when nobody or stacd does): never ours

@@ -418,6 +418,35 @@ iface_of(const struct ifaddrs *ifs, const char *addr, char *out, size_t size)
 	}
 }
 
+/*
+ * Has the controller directory fd a namespace (nvmeNnM, or nvmeNcXnM
+ * with multipath)?  Only asked on kernels without cntrltype.
+ */
+static bool
+has_namespace(int fd, int instance)
+{
+	struct dirent *de;
+	int dfd, a, b, c, n;
+	bool found = false;
+	DIR *d;
+
+	if ((dfd = dup(fd)) < 0)
+		return false;
+	if ((d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return false;
+	}
+	while (!found && (de = readdir(d)) != NULL) {
+		n = 0;
+		found = (sscanf(de->d_name, "nvme%dn%d%n", &a, &b, &n) == 2 &&
+		    de->d_name[n] == '\0' && a >= 0 && b > 0) ||
+		    (sscanf(de->d_name, "nvme%dc%dn%d%n", &a, &c, &b, &n) ==
+		    3 && de->d_name[n] == '\0' && c == instance && b > 0);
+	}
+	closedir(d);
+	return found;
+}
+
 static int
 read_ctrl_at(int classfd, const char *name, struct kctrl *k)
 {
@@ -438,6 +467,8 @@ read_ctrl_at(int classfd, const char *name, struct kctrl *k)
 	attr_into(fd, "hostnqn", k->hostnqn, sizeof(k->hostnqn));
 	attr_into(fd, "state", k->state, sizeof(k->state));
 	attr_into(fd, "cntrltype", k->cntrltype, sizeof(k->cntrltype));
+	if (k->cntrltype[0] == '\0')
+		k->has_ns = has_namespace(fd, k->instance);
 	close(fd);
 	return 0;
 }

@@ -199,21 +199,42 @@ matching_fc(void)
 	CHECK(!ctrl_id_matches(&k, &id, HOSTNQN));
 }
 
+/* What a kernel controller is, with and without cntrltype (< 5.18). */
+static const struct {
+	const char	*transport, *cntrltype, *nqn;
+	bool		 has_ns, io, discovery;
+} classes[] = {
+	{ "tcp", "io", "nqn.x:y", false, true, false },
+	{ "tcp", "discovery", "nqn.x:y", false, false, true },
+	{ "tcp", "discovery", DISCOVERY_NQN, false, false, true },
+	{ "pcie", "io", "nqn.x:y", true, false, false },
+	{ "", "io", "nqn.x:y", true, false, false },
+	/* no cntrltype: only a controller with a namespace is I/O */
+	{ "tcp", "", "nqn.x:y", true, true, false },
+	{ "tcp", "", "nqn.x:y", false, false, true },
+	{ "tcp", "", DISCOVERY_NQN, false, false, true },
+	{ "tcp", "", DISCOVERY_NQN, true, false, true },
+	{ "rdma", "", "nqn.x:unique-dc", false, false, true },
+};
+
 static void
 io_classification(void)
 {
-	struct kctrl k = kctrl_tcp("10.0.0.1", "");
+	size_t i;
 
-	CHECK(kctrl_is_io(&k));
-	strcpy(k.cntrltype, "discovery");
-	CHECK(!kctrl_is_io(&k));
-	k.cntrltype[0] = '\0';
-	CHECK(kctrl_is_io(&k));
-	strcpy(k.subsysnqn, "nqn.2014-08.org.nvmexpress.discovery");
-	CHECK(!kctrl_is_io(&k));
-	strcpy(k.transport, "pcie");
-	strcpy(k.cntrltype, "io");
-	CHECK(!kctrl_is_io(&k));
+	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+		struct kctrl k = kctrl_tcp("10.0.0.1", "");
+
+		strcpy(k.transport, classes[i].transport);
+		strcpy(k.cntrltype, classes[i].cntrltype);
+		strcpy(k.subsysnqn, classes[i].nqn);
+		k.has_ns = classes[i].has_ns;
+		if (kctrl_is_io(&k) != classes[i].io ||
+		    kctrl_is_discovery(&k) != classes[i].discovery)
+			printf("#   row %zu\n", i);
+		CHECK(kctrl_is_io(&k) == classes[i].io);
+		CHECK(kctrl_is_discovery(&k) == classes[i].discovery);
+	}
 }
 
 int

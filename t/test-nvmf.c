@@ -228,6 +228,8 @@ scan_fake_tree(void)
 	put(p, "tcp\n");
 	snprintf(p, sizeof(p), "%s/sys/class/nvme/nvme3/address", root);
 	put(p, "traddr=127.0.0.1,trsvcid=4420,host_traddr=127.0.0.1\n");
+	/* no cntrltype: nvme3 has a namespace (multipath name), nvme4 not */
+	CHECK_INT(sh("mkdir -p %s/sys/class/nvme/nvme3/nvme0c3n1", root), 0);
 	snprintf(p, sizeof(p), "%s/sys/class/nvme/nvme4/transport", root);
 	put(p, "tcp\n");
 	snprintf(p, sizeof(p), "%s/sys/class/nvme/nvme4/address", root);
@@ -242,6 +244,8 @@ scan_fake_tree(void)
 		CHECK_STR(v[3].src_iface, "lo");
 		CHECK_STR(v[1].host_traddr_iface, "lo");
 		CHECK_STR(v[2].host_iface_v4, "127.0.0.1");
+		CHECK(v[1].has_ns && !v[2].has_ns);
+		CHECK(!v[3].has_ns);	/* nvme10: no namespace */
 	}
 	free(v);
 	CHECK_INT(sh("rm -rf %s", root), 0);
