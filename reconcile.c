@@ -154,6 +154,7 @@ recon_set_state(struct tracked *t, enum ctrl_state s, const char *why)
 		t->claimed = false;	/* that device is not ours now */
 		t->foreign_owner[0] = '\0';
 	}
+	t->tried |= s == CS_CONNECTING || s == CS_LIVE;
 	/* A discovery controller just live: read what it has. */
 	t->dlp_due = s == CS_LIVE && t->cfg.discovery_ctrl &&
 	    (t->state != CS_LIVE || t->dlp_due);

@@ -50,6 +50,8 @@ struct tracked {
 	bool		 desired;	/* in the desired set this pass */
 	bool		 discovered, ncc;
 	int		 attempts;	/* attempts since the last success */
+	bool		 tried;		/* connected, adopted or attempted:
+					   nvme-stas's libnvme object exists */
 	int64_t		 retry_at;	/* WAITING: ms, CLOCK_MONOTONIC */
 	int		 last_err;	/* errno of the last failure, or 0 */
 	int64_t		 hold_until;	/* LIVE after a failed disconnect:

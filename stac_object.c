@@ -272,10 +272,13 @@ describe_detailed(struct kvlist *l, const struct tracked *t,
 			    sizeof(buf));
 		kv_add(l, attrs[i], "%s", strcmp(buf, "(efault)") ? buf : "");
 	}
-	if (t->device[0]) {
+	/* nvme-stas: None until a connect was tried, then False or True. */
+	buf[0] = '\0';
+	if (t->device[0])
 		nvmf_read_attr(v->root, t->device, "state", buf, sizeof(buf));
+	if (t->device[0] || t->tried)
 		kv_add(l, "connected", "%s", py_bool(strcmp(buf, "live") == 0));
-	} else
+	else
 		kv_add(l, "connected", "None");
 	if (t->discovered)
 		kv_add(l, "dlpe", "{'trtype': '%s', 'traddr': '%s', "
