@@ -762,7 +762,7 @@ conf_item(void *ctx, const struct ini_item *it)
 
 	if (it->key == NULL) {
 		if (!section_known(it->section))
-			log_warnx("%s:%u: unknown section [%s] ignored",
+			log_err("%s:%u: unknown section [%s] ignored",
 			    it->fname, it->line, it->section);
 		return 0;
 	}
@@ -775,7 +775,7 @@ conf_item(void *ctx, const struct ini_item *it)
 			return add_exclude(p, it->line, it->value);
 	}
 	if ((k = scalar_lookup(it->section, it->key)) < 0) {
-		log_warnx("%s:%u: [%s] unknown key \"%s\" ignored", it->fname,
+		log_err("%s:%u: [%s] unknown key \"%s\" ignored", it->fname,
 		    it->line, it->section, log_redact(it->key));
 		return 0;
 	}
@@ -1058,7 +1058,7 @@ host_item(void *ctx, const struct ini_item *it)
 
 	if (it->key == NULL) {
 		if (strcmp(it->section, "Host") != 0)
-			log_warnx("%s:%u: unknown section [%s] ignored",
+			log_err("%s:%u: unknown section [%s] ignored",
 			    it->fname, it->line, it->section);
 		return 0;
 	}
@@ -1068,7 +1068,7 @@ host_item(void *ctx, const struct ini_item *it)
 		if (strcmp(it->key, host_key_names[k]) == 0)
 			break;
 	if (k == HK_COUNT) {
-		log_warnx("%s:%u: [Host] unknown key \"%s\" ignored",
+		log_err("%s:%u: [Host] unknown key \"%s\" ignored",
 		    it->fname, it->line, log_redact(it->key));
 		return 0;
 	}

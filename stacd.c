@@ -169,8 +169,7 @@ print_host(const struct host_conf *h)
  * with where it was written, and who would use the discovery ones.
  */
 static void
-print_fabrics(const char *root, const struct host_conf *h,
-    enum discovery_mode mode, bool secrets)
+print_fabrics(const struct fabconf *f, enum discovery_mode mode, bool secrets)
 {
 	static const char *const used[] = {
 		[DM_AUTO] = "by stacd's own discovery when stafd is not on "
@@ -178,22 +177,38 @@ print_fabrics(const char *root, const struct host_conf *h,
 		[DM_OWN] = "by stacd's own discovery (discovery=own)",
 		[DM_STAFD] = "never: stafd discovers (discovery=stafd)",
 	};
-	struct fabconf f;
 	size_t i, n_dc = 0;
 
-	fabconf_init(&f);
-	if (fabconf_load(&f, root, h) == 0)
-		for (i = 0; i < f.n; i++) {
-			n_dc += f.ctrls[i].discovery_ctrl;
-			printf("# %s: %scontroller=", f.origins[i],
-			    f.ctrls[i].discovery_ctrl ? "discovery " : "");
-			conf_print_ctrl(stdout, &f.ctrls[i], secrets);
-			putchar('\n');
-		}
+	for (i = 0; i < f->n; i++) {
+		n_dc += f->ctrls[i].discovery_ctrl;
+		printf("# %s: %scontroller=", f->origins[i],
+		    f->ctrls[i].discovery_ctrl ? "discovery " : "");
+		conf_print_ctrl(stdout, &f->ctrls[i], secrets);
+		putchar('\n');
+	}
 	if (n_dc)
 		printf("# %zu discovery controller%s, used %s\n", n_dc,
 		    n_dc == 1 ? "" : "s", used[mode]);
-	fabconf_fini(&f);
+}
+
+/*
+ * --check: the warnings the daemon would log building its desired set
+ * (a host-nqn that is not the host's, an address of a disabled
+ * ip-family).  Host names are not resolved here.
+ */
+static void
+check_wants(const struct conf *c, const struct host_conf *h,
+    const struct fabconf *f)
+{
+	struct want_names names = { 0 };
+	struct want *w = NULL;
+	size_t n = 0;
+	bool incomplete = false;
+
+	if (want_from_conf(c, h, &names, &w, &n, &incomplete) == 0)
+		want_from_ctrls(c, f->ctrls, f->n, h, &names, &w, &n,
+		    &incomplete);
+	free(w);
 }
 
 /* --check: what nvme-cli 3's host-wide exclusion list holds. */
@@ -220,6 +235,7 @@ check_config(const struct options *o, const char *conf_path)
 {
 	struct conf conf;
 	struct host_conf host;
+	struct fabconf fab;
 	int usable = 1;
 
 	log_init(LOG_TO_STDERR);
@@ -237,8 +253,13 @@ check_config(const struct options *o, const char *conf_path)
 	if (usable)
 		print_host(&host);
 	print_exclusions(o->root);
-	if (usable)
-		print_fabrics(o->root, &host, conf.discovery, o->show_secrets);
+	fabconf_init(&fab);
+	if (usable && fabconf_load(&fab, o->root, &host) == 0) {
+		check_wants(&conf, &host, &fab);
+		fflush(stderr);
+		print_fabrics(&fab, conf.discovery, o->show_secrets);
+	}
+	fabconf_fini(&fab);
 	conf_print(stdout, &conf, o->show_secrets);
 	conf_fini(&conf);
 	fflush(stdout);
