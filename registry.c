@@ -112,7 +112,7 @@ remove_entry(const char *dir)
 }
 
 int
-registry_claim(const char *root, const char *dev)
+registry_claim(const char *root, const char *dev, const char *as)
 {
 	char reg[PATH_BUF], tmp[PATH_BUF], entry[PATH_BUF], seq[32] = "0";
 	char owner[REGISTRY_OWNER_MAX + 1], path[PATH_BUF];
@@ -121,7 +121,7 @@ registry_claim(const char *root, const char *dev)
 	if (!dev_ok(dev))
 		return -EINVAL;
 	if ((r = registry_owner(root, dev, owner, sizeof(owner))) == 0)
-		return strcmp(owner, REGISTRY_OWNER) == 0 ? 0 : -EBUSY;
+		return strcmp(owner, as) == 0 ? 0 : -EBUSY;
 	if (r != -ENOENT)
 		return r;
 	if ((r = make_registry(root, reg, sizeof(reg))) < 0 ||
@@ -135,7 +135,8 @@ registry_claim(const char *root, const char *dev)
 	    == 0)
 		read_line(path, seq, sizeof(seq));
 	strncat(seq, "\n", sizeof(seq) - strlen(seq) - 1);
-	if ((r = write_text(tmp, "owner", REGISTRY_OWNER "\n")) < 0 ||
+	snprintf(owner, sizeof(owner), "%s\n", as);
+	if ((r = write_text(tmp, "owner", owner)) < 0 ||
 	    (r = write_text(tmp, "seqnum", seq)) < 0)
 		goto fail;
 	if (rename(tmp, entry) == 0)
@@ -143,7 +144,7 @@ registry_claim(const char *root, const char *dev)
 	/* Somebody was faster: theirs it is, unless it is ours. */
 	r = errno == EEXIST || errno == ENOTEMPTY ? -EBUSY : -errno;
 	if (r == -EBUSY && registry_owner(root, dev, owner, sizeof(owner)) ==
-	    0 && strcmp(owner, REGISTRY_OWNER) == 0)
+	    0 && strcmp(owner, as) == 0)
 		r = 0;
 fail:
 	remove_entry(tmp);

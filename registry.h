@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #define REGISTRY_OWNER		"stas"
+#define REGISTRY_NBFT		"nbft"	/* nvme-cli 3's name for NBFT's */
 #define REGISTRY_OWNER_MAX	63
 
 /*
@@ -22,12 +23,14 @@ int	registry_owner(const char *root, const char *dev, char *owner,
 	    size_t size);
 
 /*
- * registry_claim - make "stas" the owner of dev: a new entry is built in
- * a temporary directory and renamed into place, so no reader sees half
- * of one.  An entry that names another owner is left alone.
- * Return: 0 (ours now, or already), -EBUSY (another's), or -errno.
+ * registry_claim - make as (REGISTRY_OWNER, or REGISTRY_NBFT for a boot
+ * controller of the firmware's table) the owner of dev: a new entry is
+ * built in a temporary directory and renamed into place, so no reader
+ * sees half of one.  An entry that names another owner is left alone.
+ * as must be at most REGISTRY_OWNER_MAX - 1 bytes.
+ * Return: 0 (as's now, or already), -EBUSY (another's), or -errno.
  */
-int	registry_claim(const char *root, const char *dev);
+int	registry_claim(const char *root, const char *dev, const char *as);
 
 /* registry_release - remove dev's entry if it is ours.  Return: 0, -errno. */
 int	registry_release(const char *root, const char *dev);

@@ -331,20 +331,31 @@ struct stacd {
 };
 
 /*
- * Own discovery: while a configured discovery controller has not been
- * read since start-up (not reachable yet, say), what was discovered is
- * not known, and nothing discovered is disconnected.
+ * Own discovery: while a discovery controller of the desired set has not
+ * been read since start-up (it is not tracked yet, or not reachable),
+ * what was discovered is not known, and nothing discovered is
+ * disconnected.  It goes by the desired set, not the tracked one: after
+ * a restart the first pass runs before any discovery controller is
+ * tracked, and must not take the controllers owned before for unwanted.
  */
+static bool
+dc_unread(const struct stacd *s, const struct want *v, size_t n)
+{
+	const struct tracked *t;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].cfg.discovery_ctrl && ((t = recon_find(&s->recon,
+		    &v[i].cfg.id)) == NULL || !t->dlp_read))
+			return true;
+	return false;
+}
+
 static bool
 own_unknown(const struct stacd *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->recon.n; i++)
-		if (s->recon.v[i].desired && s->recon.v[i].cfg.discovery_ctrl &&
-		    !s->recon.v[i].dlp_read)
-			return true;
-	return false;
+	return dc_unread(s, s->want, s->n_want) ||
+	    dc_unread(s, s->own.v, s->own.n);
 }
 
 static struct recon_params
@@ -683,8 +694,8 @@ log_page_done(struct stacd *s, const struct job *j)
 		t->dlp_retry_at = 0;
 	}
 	log_info("%s: discovery log page (generation %llu): %zu entries, %d "
-	    "I/O controllers and referrals", name, (unsigned long long)gen, n,
-	    taken);
+	    "taken (I/O controllers and referrals)", name,
+	    (unsigned long long)gen, n, taken);
 	free(e);
 	owndisc_forget_orphans(&s->own, s->want, s->n_want);
 	s->desired_dirty = true;
@@ -867,8 +878,8 @@ claim_ours(struct stacd *s)
 
 		if (t->state != CS_LIVE || t->claimed || t->foreign_owner[0])
 			continue;
-		if ((r = registry_claim(s->opt.root, t->device)) == 0 ||
-		    r == -EBUSY) {
+		if ((r = registry_claim(s->opt.root, t->device,
+		    REGISTRY_OWNER)) == 0 || r == -EBUSY) {
 			/* -EBUSY: another orchestrator was faster; its own. */
 			t->claimed = true;
 			s->registry_failing = false;

@@ -64,14 +64,14 @@ claims_and_releases(void)
 	put("/sys/kernel/uevent_seqnum", "1234\n");
 	CHECK_INT(registry_owner(root, "nvme3", owner, sizeof(owner)),
 	    -ENOENT);
-	CHECK_INT(registry_claim(root, "nvme3"), 0);
+	CHECK_INT(registry_claim(root, "nvme3", REGISTRY_OWNER), 0);
 	get("/run/nvme/registry/nvme3/owner", buf, sizeof(buf));
 	CHECK_STR(buf, "stas\n");
 	get("/run/nvme/registry/nvme3/seqnum", buf, sizeof(buf));
 	CHECK_STR(buf, "1234\n");
 	CHECK_INT(mode_of("/run/nvme/registry/nvme3"), 0755);
 	CHECK_INT(mode_of("/run/nvme/registry/nvme3/owner"), 0644);
-	CHECK_INT(registry_claim(root, "nvme3"), 0);	/* ours already */
+	CHECK_INT(registry_claim(root, "nvme3", REGISTRY_OWNER), 0);	/* ours already */
 	CHECK_INT(registry_owner(root, "nvme3", owner, sizeof(owner)), 0);
 	CHECK_STR(owner, "stas");
 	CHECK_INT(registry_release(root, "nvme3"), 0);
@@ -92,15 +92,21 @@ another_owner_is_left_alone(void)
 	CHECK_INT(mkdir(path, 0755), 0);
 	put("/run/nvme/registry/nvme4/owner", "nbft\n");
 	put("/run/nvme/registry/nvme4/seqnum", "77\n");
-	CHECK_INT(registry_claim(root, "nvme4"), -EBUSY);
+	CHECK_INT(registry_claim(root, "nvme4", REGISTRY_OWNER), -EBUSY);
 	CHECK_INT(registry_owner(root, "nvme4", owner, sizeof(owner)), 0);
 	CHECK_STR(owner, "nbft");
+	CHECK_INT(registry_claim(root, "nvme4", REGISTRY_NBFT), 0);
+	/* a boot controller is claimed for nbft */
+	CHECK_INT(registry_claim(root, "nvme5", REGISTRY_NBFT), 0);
+	CHECK_INT(registry_owner(root, "nvme5", owner, sizeof(owner)), 0);
+	CHECK_STR(owner, "nbft");
+	CHECK_INT(registry_claim(root, "nvme5", REGISTRY_OWNER), -EBUSY);
 	CHECK_INT(registry_release(root, "nvme4"), 0);
 	CHECK_INT(registry_owner(root, "nvme4", owner, sizeof(owner)), 0);
 	CHECK_STR(owner, "nbft");
 	/* names that are not controllers never become paths */
-	CHECK_INT(registry_claim(root, "../nvme4"), -EINVAL);
-	CHECK_INT(registry_claim(root, "nvme4x"), -EINVAL);
+	CHECK_INT(registry_claim(root, "../nvme4", REGISTRY_OWNER), -EINVAL);
+	CHECK_INT(registry_claim(root, "nvme4x", REGISTRY_OWNER), -EINVAL);
 	CHECK_INT(registry_forget(root, "nvme", 1), -EINVAL);
 }
 
