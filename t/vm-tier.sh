@@ -19,7 +19,9 @@ for scenario in t/vm/connector.sh t/vm/faults.sh t/vm/transports.sh; do
 		continue
 	fi
 	ran=$((ran + 1))
-	echo "$out" | sed -n "s/^ok - \(.*\)/PASS vm $name: \1/p;
+	# a check that could not run ("ok - DESC # SKIP WHY") counts as skipped
+	echo "$out" | sed -n "s/^ok - \(.*\) # SKIP \(.*\)/SKIP: vm $name: \1 (\2)/p;
+		s/^ok - \(.*\)/PASS vm $name: \1/p;
 		s/^not ok - \(.*\)/FAIL vm $name: \1/p;
 		s/^\(# .*\)/    \1/p" | grep -v '^    # [^0-9a-z]*$'
 	echo "$out" | grep -E '^(vm|run):|wall|took' | sed 's/^/    # /'
