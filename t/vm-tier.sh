@@ -13,7 +13,8 @@ rc=0 ran=0
 t0=$(date +%s)
 for scenario in t/vm/connector.sh t/vm/faults.sh t/vm/transports.sh; do
 	name=$(basename "$scenario" .sh)
-	out=$(t/vm/run.sh -t 400 "$scenario" 2>&1); r=$?
+	# faults waits out a 60 s retry of stacd (scenario 11): ~200 s in all
+	out=$(t/vm/run.sh -t 600 "$scenario" 2>&1); r=$?
 	if [ $r = 77 ]; then
 		echo "$out" | grep '^SKIP' | sed "s/^SKIP: vm tier:/SKIP: vm $name:/"
 		continue
