@@ -9,6 +9,10 @@
 # amd64, from bookworm-backports or bookworm-security): never through the
 # linux-image-amd64 meta-package, which would move the machine's default
 # kernel off 6.1 and pull in apparmor.  The 6.1 image stays installed.
+#
+# Debian packages that only go into a VM image (nvme-cli for the faults
+# scenario) are not installed here: t/vm/debs.sh downloads and unpacks
+# them into build/vm/debs/ when a scenario's "# vm: debs" line asks.
 PKGS="mandoc musl-tools qemu-system-x86 busybox-static linux-image-amd64
       cpio kmod bc file xz-utils zstd dbus dbus-bin libglib2.0-bin systemd python3-dbus
       python3-gi util-linux iproute2"

@@ -2,6 +2,7 @@
 # scenario in one boot.
 # vm: dbus
 # vm: file etc/org.nvmexpress.stac.conf:/etc/dbus-1/system.d/org.nvmexpress.stac.conf
+# vm: debs nvme-cli libnvme1 libjson-c5
 #
 # nvmet serves 19 subsystems s01..s19 on 127.0.0.1: s01 alone on port
 # 4421 (its port is the one taken away), the others on 4420.  A "black
@@ -20,6 +21,15 @@
 #   3  kill -9 during a burst of connects, then a restart
 #   5  stacd.conf replaced by garbage, then SIGHUP
 #   2  the black hole among 20 controllers; D-Bus stays responsive
+# and then own discovery (no stafd, nvme-fabrics.conf's discovery
+# controllers):
+#   8  log pages read, the discovery-change event, referrals, a subsystem
+#      that leaves the log page disconnected
+#   9  ... and kept under disconnect-scope = no-disconnect
+#   10 64 subsystems: own discovery and Debian's nvme connect-all timed
+#      (nvme-cli from the "vm: debs" line; SKIP without it)
+#   11 the discovery port down past ctrl-loss-tmo and back: the I/O
+#      controllers (on another port) untouched
 
 P=nqn.2014-08.org.example.faults
 BH=$P:blackhole
@@ -513,6 +523,202 @@ echo 0 > "$NVMET/subsystems/$S21/attr_allow_any_host"
 assert "8: a subsystem that leaves the log page is disconnected" \
     wait_for 30 gone_now 21
 assert_eq "8: ... and nothing else is (s02-s19)" "$(snapshot 2 19)" "$snap"
+kill -TERM "$STACD_PID"
+wait "$STACD_PID"
+
+# ------------------------- 9: disconnect-scope = no-disconnect keeps a leaver
+# The same discovery controller, stacd restarted under no-disconnect.  s21
+# is allowed again (and connected), then withdrawn; s23 is linked right
+# after the withdrawal, so once s23 is connected stacd has read a log page
+# without s21.
+printf '[I/O controller connection management]\ndisconnect-scope = no-disconnect\n\n[Controllers]\n' |
+    write_conf
+stacd_start
+_put 1 "$NVMET/subsystems/$S21/attr_allow_any_host"
+assert "9: s21, allowed again, is connected" wait_for 30 ns_reads "$S21"
+c21=$(ctrl_for "$S21")
+snap=$(snapshot 2 19)
+S23=$(nqn 23)
+tgt_subsys "$S23" 1 || not_ok "target: subsystem s23"
+_put 0 "$NVMET/subsystems/$S21/attr_allow_any_host"
+t0=$(uptime_s)
+tgt_link 1 "$S23"
+assert "9: s23, linked after s21 was withdrawn, is connected: a log page without s21 was read" \
+    wait_for 30 ns_reads "$S23"
+diag "9: s23 live $(since "$t0")s after it was linked"
+sleep 5
+assert_eq "9: no-disconnect: s21, gone from the log page, keeps its controller ($c21)" \
+    "$(ctrl_for "$S21")" "$c21"
+assert_eq "9: ... which is live" "$(ctrl_attr "$c21" state)" live
+assert "9: ... and its namespace still reads" ns_reads "$S21"
+assert_eq "9: s02-s19 untouched" "$(snapshot 2 19)" "$snap"
+kill -TERM "$STACD_PID"
+wait "$STACD_PID"
+
+# delete_all: every controller (discovery ones too) deleted, and gone.
+delete_all() {
+	local c
+	for c in /sys/class/nvme/nvme*; do
+		[ -e "$c" ] && ctrl_delete "${c##*/}"
+	done
+	wait_for 30 none_left
+}
+
+# ------------- 10: 64 subsystems: own discovery and nvme connect-all
+# s31-s94 alone on port 4 (127.0.0.1:4424).  From no controller at all,
+# how long until each has one live controller: (a) stacd started with
+# that port's discovery controller in nvme-fabrics.conf, (b) Debian's
+# nvme connect-all.  Two rounds of each, alternating.
+B1=31 BN=94
+assert "10: every controller deleted first" delete_all
+tgt_port 4 ipv4 127.0.0.1 4424 || not_ok "target: port 4"
+for i in $(ids $B1 $BN); do
+	tgt_subsys "$(nqn "$i")" 1 && tgt_link 4 "$(nqn "$i")" ||
+	    not_ok "target: subsystem s$i"
+done
+# live_after T0 TIMEOUT: once s31-s94 are all live, prints the seconds
+# since uptime T0 (polled every 0.05 s); fails after TIMEOUT seconds.
+live_after() {
+	local n=$(($2 * 20))
+	while ! all_live $B1 $BN; do
+		[ $n -gt 0 ] || return 1
+		n=$((n - 1))
+		usleep 50000
+	done
+	awk -v t0="$1" '{ printf "%.2f", $1 - t0 }' /proc/uptime
+}
+# bench_check WHO ROUND TIME: the correctness checks of a round.
+bench_check() {
+	if [ -n "$3" ]; then
+		ok "10: $1, round $2: s$B1-s$BN all live, one controller each"
+	else
+		not_ok "10: $1, round $2: s$B1-s$BN all live, one controller each"
+		diag "$(subsys_table $B1 $BN | grep -v '=live$' | head -n 5)"
+	fi
+	assert "10: $1, round $2: their namespaces read" all_read $B1 $BN
+}
+printf '[Controllers]\n' | write_conf
+printf '[Discovery Controller]\ncontroller = transport=tcp;traddr=127.0.0.1;trsvcid=4424\n' \
+    > /etc/nvme/nvme-fabrics.conf
+have_cli=0
+if command -v nvme >/dev/null 2>&1; then
+	have_cli=1
+	diag "10: $(nvme version 2>&1 | tr '\n' ' ')"
+else
+	diag "10: SKIP: no nvme-cli in this image (see the vm: debs line): connect-all not measured"
+fi
+t_own= t_cli=
+for r in 1 2; do
+	t0=$(uptime_s)
+	stacd_start
+	t=$(live_after "$t0" 90)
+	bench_check "own discovery" $r "$t"
+	diag "10: own discovery, round $r: all 64 live ${t:-never}s after stacd started"
+	t_own="$t_own $t"
+	kill -TERM "$STACD_PID"
+	wait "$STACD_PID"
+	assert "10: own discovery, round $r: every controller deleted after" delete_all
+	if [ $have_cli = 0 ]; then
+		skip "10: nvme connect-all, round $r" "no nvme-cli in the image"
+		continue
+	fi
+	t0=$(uptime_s)
+	nvme connect-all -t tcp -a 127.0.0.1 -s 4424 \
+	    --hostnqn="$HOSTNQN" --hostid="$HOSTID" > /tmp/connect-all.out 2>&1 &
+	cli=$!
+	t=$(live_after "$t0" 90)
+	wait $cli
+	rc=$?
+	bench_check "nvme connect-all" $r "$t"
+	diag "10: nvme connect-all, round $r: all 64 live ${t:-never}s after it started (exit $rc)"
+	[ $rc = 0 ] || diag "$(head -n 5 /tmp/connect-all.out)"
+	t_cli="$t_cli $t"
+	assert "10: nvme connect-all, round $r: every controller deleted after" delete_all
+done
+# shellcheck disable=SC2086 # lists of numbers
+[ $have_cli = 0 ] || diag "$(echo $t_own / $t_cli | awk '{
+	n = 0; for (i = 1; $i != "/"; i++) { a += $i; n++ }
+	for (i++; i <= NF; i++) b += $i
+	if (n == 2 && NF == 5 && b > 0)
+		printf "10: 64 subsystems: own discovery %.2fs, nvme connect-all %.2fs (mean of 2); ratio own/connect-all %.2f", a / 2, b / 2, a / b
+	else print "10: no ratio: a round failed" }')"
+
+# ------ 11: the discovery port down and up; the I/O controllers untouched
+# Port 5 (127.0.0.1:8009) only refers to port 4: it listens because a
+# subsystem no host may use is linked to it, so its log page holds the
+# referral alone.  stacd follows the referral and connects s31-s94 on
+# port 4.  Then port 5 goes away for longer than the discovery
+# controller's ctrl-loss-tmo (3 s, from nvme-fabrics.conf): the kernel
+# deletes that controller, stacd's retries fail, and nothing on port 4 may
+# change; port 5 comes back and the discovery controller is connected again.
+HIDDEN=$P:hidden
+tgt_subsys "$HIDDEN" 0 && _put 0 "$NVMET/subsystems/$HIDDEN/attr_allow_any_host" ||
+    not_ok "target: subsystem $HIDDEN"
+port5_up() {
+	tgt_port 5 ipv4 127.0.0.1 8009 && referral 5 to4 4424 && tgt_link 5 "$HIDDEN"
+}
+port5_down() {
+	rm "$NVMET/ports/5/subsystems/$HIDDEN" && rmdir "$NVMET/ports/5/referrals/to4" &&
+	    rmdir "$NVMET/ports/5"
+}
+assert "11: port 5 (8009) up, referring to port 4" port5_up
+printf '[Discovery Controller]\ncontroller = transport=tcp;traddr=127.0.0.1;trsvcid=8009;ctrl-loss-tmo=3;reconnect-delay=1\n' \
+    > /etc/nvme/nvme-fabrics.conf
+# dc5: the live discovery controller at port 5, if there is one.
+dc5() {
+	local c
+	for c in $(ctrl_for "$DISC_NQN" 127.0.0.1 8009); do
+		[ "$(ctrl_attr "$c" cntrltype)" = discovery ] &&
+		    [ "$(ctrl_attr "$c" state)" = live ] && echo "$c" && return 0
+	done
+	return 1
+}
+t0=$(uptime_s)
+stacd_start
+assert "11: the discovery controller at 8009 is connected" wait_for 20 dc5
+c5=$(dc5)
+assert_eq "11: ... with ctrl-loss-tmo 3 from nvme-fabrics.conf" \
+    "$(ctrl_attr "$c5" ctrl_loss_tmo 2>&1)" 3
+assert_live "11: the referral is followed: s31-s94 all live" 60 $B1 $BN
+diag "11: s31-s94 live $(since "$t0")s after the start"
+snap=$(snapshot $B1 $BN)
+# Every second until told to stop, a line in /tmp/io.bad for any moment
+# the I/O controllers are not the same ones, all live.
+rm -f /tmp/io.bad /tmp/io.stop
+( while [ ! -e /tmp/io.stop ]; do
+	all_live $B1 $BN && [ "$(snapshot $B1 $BN)" = "$snap" ] ||
+	    echo "at $(uptime_s)s: $(subsys_table $B1 $BN | grep -v '=live$' | head -n 3 | tr '\n' ' ')" >> /tmp/io.bad
+	sleep 1
+done ) &
+WATCH=$!
+reader_start "$(ns_devs "$(ctrl_for "$(nqn $B1)")" | head -n 1)"
+t0=$(uptime_s)
+assert "11: port 5 taken away (its link and referral removed, the port removed)" port5_down
+dc5_gone() { ! ctrl_for "$DISC_NQN" 127.0.0.1 8009 >/dev/null; }
+assert "11: the discovery controller at 8009 leaves the live state" \
+    wait_for 10 sh -c "[ \"\$(cat /sys/class/nvme/$c5/state 2>/dev/null)\" != live ]"
+assert "11: the kernel deletes it once its ctrl-loss-tmo expires" wait_for 20 dc5_gone
+diag "11: $c5 deleted by the kernel $(since "$t0")s after port 5 went"
+# stacd retries 3 s after the removal; that attempt must fail too.
+sleep 8
+assert "11: port 5 still down: no discovery controller at 8009" dc5_gone
+assert_eq "11: port 5 down: the I/O controllers are the same" "$(snapshot $B1 $BN)" "$snap"
+assert "11: ... all live" all_live $B1 $BN
+assert "11: ... and their namespaces read" all_read $B1 $BN
+diag "11: port 5 was down for $(since "$t0")s"
+t0=$(uptime_s)
+assert "11: port 5 back" port5_up
+# The retry after the failed 3 s one comes 60 s later.
+assert "11: the discovery controller at 8009 is connected again" wait_for 80 dc5
+diag "11: $(dc5) (cntrltype $(ctrl_attr "$(dc5)" cntrltype)) live again $(since "$t0")s after port 5 came back"
+sleep 2
+touch /tmp/io.stop
+wait $WATCH
+assert_eq "11: after recovery the I/O controllers are the same" "$(snapshot $B1 $BN)" "$snap"
+assert "11: ... and were all live, the same ones, throughout" [ ! -e /tmp/io.bad ] ||
+    diag "$(head -n 5 /tmp/io.bad)"
+assert "11: the reader of s$B1 never failed" [ ! -e /tmp/reader.died ]
+kill "$READER" 2>/dev/null
 kill -TERM "$STACD_PID"
 wait "$STACD_PID"
 show_log

@@ -2,7 +2,8 @@
 # t/vm/mkinitrd.sh - build the initramfs for one VM test scenario.
 #
 # usage: t/vm/mkinitrd.sh [--dbus] [-k KVER] [-m MODULE]... [-b PROGRAM]...
-#                         OUT.cpio.gz STACD_BINARY SCENARIO [EXTRA_FILE:DEST ...]
+#                         [-r ROOT]... OUT.cpio.gz STACD_BINARY SCENARIO
+#                         [EXTRA_FILE:DEST ...]
 #
 #   --dbus        also ship dbus-daemon, dbus-send, their shared libraries
 #                 and a permissive system bus config (/etc/dbus-1/vm-system.conf)
@@ -11,6 +12,9 @@
 #                 depends on (modules.dep), from KVER's tree
 #   -b PROGRAM    one more host program (absolute path), with its shared
 #                 libraries, at the same path in the image
+#   -r ROOT       an unpacked package tree (debs.sh): the programs in its
+#                 bin and sbin directories go to their paths inside it,
+#                 with their shared libraries, the tree's own first
 #   STACD_BINARY  installed as /usr/sbin/stacd; it must be static, as the
 #                 image has no libc.  "-" installs a placeholder that fails.
 #   SCENARIO      busybox ash script run by /init after sourcing lib.sh
@@ -21,26 +25,28 @@
 #   base  busybox, kernel modules (+ modules.dep), optional D-Bus and
 #         programs; it only depends on the kernel, on this script and on
 #         those options, so it is cached in build/vm/base-KVER[-SUM][-dbus]
-#         .cpio.gz (SUM: a checksum of the -m and -b lists) and reused
-#         across scenarios;
+#         .cpio.gz (SUM: a checksum of the -m and -b lists and of the -r
+#         trees' programs) and reused across scenarios;
 #   run   /init, lib.sh, the scenario, stacd, nvmf-connect, extras: small,
 #         rebuilt every time.
 set -euo pipefail
 
 . "$(dirname "$0")/common.sh"
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 DBUS=0
 KVER=
 MORE_MODULES=
 PROGRAMS=
+ROOTS=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--dbus) DBUS=1; shift ;;
 	-k) KVER=$2; shift 2 ;;
 	-m) MORE_MODULES="$MORE_MODULES $2"; shift 2 ;;
 	-b) PROGRAMS="$PROGRAMS $2"; shift 2 ;;
+	-r) ROOTS="$ROOTS $2"; shift 2 ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
 	-?*) echo "mkinitrd: unknown option $1" >&2; usage ;;
@@ -99,11 +105,23 @@ for p in $PROGRAMS; do
 	*) echo "mkinitrd: -b wants an absolute path, got $p" >&2; exit 1 ;;
 	esac
 done
+# root_programs ROOT: the executables of an unpacked package tree.
+root_programs() {
+	find "$1"/bin "$1"/sbin "$1"/usr/bin "$1"/usr/sbin -maxdepth 1 \
+	    -type f -perm -u+x 2>/dev/null | LC_ALL=C sort
+}
+ROOT_SUM=
+for r in $ROOTS; do
+	[ -n "$(root_programs "$r")" ] ||
+	    { echo "mkinitrd: -r $r: no programs in its bin or sbin directories" >&2; exit 1; }
+	# shellcheck disable=SC2046 # a list of paths
+	ROOT_SUM="$ROOT_SUM $(cat $(root_programs "$r") | cksum | cut -d' ' -f1)"
+done
 
 # ---------------------------------------------------------------- base layer
 BASE=$VM_BUILD/base-$KVER
-[ -z "$MORE_MODULES$PROGRAMS" ] ||
-    BASE=$BASE-$(echo "$MORE_MODULES|$PROGRAMS" | cksum | cut -d' ' -f1)
+[ -z "$MORE_MODULES$PROGRAMS$ROOTS" ] ||
+    BASE=$BASE-$(echo "$MORE_MODULES|$PROGRAMS|$ROOTS|$ROOT_SUM" | cksum | cut -d' ' -f1)
 if [ $DBUS = 1 ]; then BASE=$BASE-dbus.cpio.gz; else BASE=$BASE.cpio.gz; fi
 
 base_is_fresh() {
@@ -116,15 +134,29 @@ base_is_fresh() {
 	done
 }
 
-# copy_elf PATH: copies a dynamic executable and every library it loads,
-# at the same paths, into the base stage.
+# copy_elf PATH [ROOT]: copies a dynamic executable and every library it
+# loads, at the same paths, into the base stage.  With ROOT, PATH is in
+# that unpacked package tree: libraries are looked up in the tree's
+# library directories first, and what comes from the tree goes to its
+# path inside the tree.  A library that is not found is fatal.
 copy_elf() {
-	local f
-	for f in "$1" $(ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+	local f dst root=${2:-} libpath= out
+	[ -z "$root" ] || libpath=$(find "$root" -name 'lib*.so*' -printf '%h\n' |
+	    LC_ALL=C sort -u | paste -sd:)
+	out=$(LD_LIBRARY_PATH=$libpath ldd "$1" 2>&1 || true)
+	case "$out" in
+	*"not found"*)
+		echo "mkinitrd: $1 needs libraries not found here:" \
+		    "$(echo "$out" | grep 'not found' | tr -s ' \t\n' ' ')" >&2
+		exit 1 ;;
+	esac
+	for f in "$1" $(echo "$out" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
 	    $1 ~ /^\// { print $1 }'); do
-		[ -e "$B$f" ] && continue
-		mkdir -p "$B$(dirname "$f")"
-		cp -L "$f" "$B$f"
+		dst=$f
+		[ -z "$root" ] || dst=${f#"$root"}
+		[ -e "$B$dst" ] && continue
+		mkdir -p "$B$(dirname "$dst")"
+		cp -L "$f" "$B$dst"
 	done
 }
 
@@ -175,6 +207,9 @@ build_base() {
 	mknod -m 600 "$B/dev/console" c 5 1 2>/dev/null || true
 
 	for app in $PROGRAMS; do copy_elf "$app"; done
+	for path in $ROOTS; do
+		for app in $(root_programs "$path"); do copy_elf "$app" "$path"; done
+	done
 	if [ $DBUS = 1 ]; then
 		command -v dbus-daemon >/dev/null ||
 		    { echo "mkinitrd: --dbus: dbus-daemon not installed" >&2; exit 1; }

@@ -13,6 +13,12 @@
 #                              STACD_VM_KERNEL overrides it (see common.sh)
 #   # vm: modules M...         more modules loaded at boot, with their deps
 #   # vm: program /PATH...     host programs to ship with their libraries
+#   # vm: debs PKG...          Debian packages whose programs to ship with
+#                              their libraries, unpacked, not installed
+#                              (debs.sh); when they cannot be had, the
+#                              image goes without them and a "# vm: ...
+#                              SKIP" line says why: the scenario must
+#                              check for them
 #
 # Builds build/vm/NAME.cpio.gz with stacd from $STACD_VM_STACD, else
 # ./stacd.static if it exists, else a placeholder; boots it with the serial
@@ -31,7 +37,7 @@ while getopts t:dh opt; do
 	case $opt in
 	t) TIMEOUT=$OPTARG ;;
 	d) DBUS=--dbus ;;
-	*) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	*) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -53,6 +59,7 @@ MKINITRD_OPTS=()
 for m in $(sed -n 's/^# vm: modules //p' "$SCENARIO"); do MKINITRD_OPTS+=(-m "$m"); done
 # shellcheck disable=SC2013
 for p in $(sed -n 's/^# vm: program //p' "$SCENARIO"); do MKINITRD_OPTS+=(-b "$p"); done
+DEBS=$(sed -n 's/^# vm: debs //p' "$SCENARIO" | tr '\n' ' ')
 
 skip() {
 	echo "SKIP: vm tier: $*"
@@ -88,6 +95,16 @@ fi
 IMAGE=$VM_BUILD/$NAME.cpio.gz
 LOG=$VM_BUILD/$NAME.log
 mkdir -p "$VM_BUILD"
+if [ -n "${DEBS// /}" ]; then
+	# shellcheck disable=SC2086 # a list of package names
+	if root=$("$VM_SRC/debs.sh" $DEBS 2>"$VM_BUILD/$NAME.debs.err"); then
+		MKINITRD_OPTS+=(-r "$root")
+	else
+		echo "# vm: $NAME: SKIP: the image goes without the packages ${DEBS% }:" \
+		    "$(tr '\n' ' ' < "$VM_BUILD/$NAME.debs.err")"
+	fi
+	rm -f "$VM_BUILD/$NAME.debs.err"
+fi
 t0=$(now)
 "$VM_SRC/mkinitrd.sh" $DBUS -k "$KVER" ${MKINITRD_OPTS[@]+"${MKINITRD_OPTS[@]}"} "$IMAGE" "$STACD" "$SCENARIO" ${EXTRA[@]+"${EXTRA[@]}"}
 t_image=$(elapsed "$t0")
