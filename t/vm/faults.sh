@@ -526,6 +526,25 @@ assert_eq "8: ... and nothing else is (s02-s19)" "$(snapshot 2 19)" "$snap"
 kill -TERM "$STACD_PID"
 wait "$STACD_PID"
 
+# -------- 8: a restart keeps what the last stacd connected from log pages
+# The default disconnect-scope; the controllers are in last-known-config.
+# Nothing may be disconnected before (or after) the first log page read.
+snap=$(snapshot 2 19)
+t0=$(uptime_s)
+stacd_start
+changed=
+n=0
+while [ $n -lt 25 ]; do
+	[ "$(snapshot 2 19)" = "$snap" ] || { changed="at +$(since "$t0")s: $(ctrls_now)"; break; }
+	usleep 200000
+	n=$((n + 1))
+done
+assert_eq "8: a restarted stacd keeps s02-s19 (the same controllers, 5 s after its start)" \
+    "$changed" ""
+assert_live "8: ... all live" 30 2 19
+kill -TERM "$STACD_PID"
+wait "$STACD_PID"
+
 # ------------------------- 9: disconnect-scope = no-disconnect keeps a leaver
 # The same discovery controller, stacd restarted under no-disconnect.  s21
 # is allowed again (and connected), then withdrawn; s23 is linked right
