@@ -57,6 +57,18 @@ enum discovery_mode {
 	DM_STAFD,		/* stafd only; stacd never discovers */
 };
 
+/*
+ * Where a controller comes from, as far as ownership goes: the boot
+ * sources' controllers (and what their discovery controllers list) are
+ * registered under another owner than stacd's, so that no stacd ever
+ * disconnects a root disk (registry.h).
+ */
+enum ctrl_origin {
+	ORIGIN_CONF,		/* stacd.conf, nvme-cli's files, stafd */
+	ORIGIN_NBFT,		/* the firmware's boot table */
+	ORIGIN_CMDLINE,		/* rd.nvmf.* on the kernel command line */
+};
+
 /* A `controller =` entry, validated and defaulted. */
 struct ctrl_conf {
 	struct ctrl_id	id;
@@ -66,6 +78,7 @@ struct ctrl_conf {
 	bool		own_tunables;	/* tun is all: no [Global] (from
 					   nvme-fabrics.conf) */
 	bool		discovery_ctrl;	/* a discovery controller */
+	enum ctrl_origin origin;
 	unsigned	line;		/* where it was written */
 };
 

@@ -79,12 +79,12 @@ referral_taken(const struct owndisc *o, const struct dlp_entry *e,
 }
 
 int
-owndisc_page(struct owndisc *o, const struct ctrl_id *dc, int depth,
+owndisc_page(struct owndisc *o, const struct ctrl_conf *dc, int depth,
     const struct dlp_entry *e, size_t n, const struct want *conf,
     size_t n_conf, const struct conf *c, const char *host_nqn,
     const char *name)
 {
-	uint32_t tag = ctrl_id_hash(dc);
+	uint32_t tag = ctrl_id_hash(&dc->id);
 	struct want *v;
 	size_t i, m, first;
 
@@ -100,6 +100,7 @@ owndisc_page(struct owndisc *o, const struct ctrl_id *dc, int depth,
 		struct want *w = &o->v[o->n];
 
 		entry_to_want(&e[i], tag, host_nqn, w);
+		w->cfg.origin = dc->origin;
 		if (e[i].subtype == DLP_REFERRAL) {
 			w->cfg.discovery_ctrl = true;
 			w->dc_depth = depth + 1;

@@ -31,7 +31,7 @@ void	owndisc_fini(struct owndisc *o);
 /*
  * owndisc_page - the entries e[0..n) of the log page of discovery
  * controller dc (depth hops from a configured one; named name in log
- * lines) replace what it listed before.  NVM subsystem entries are
+ * lines) replace what it listed before; they take dc's origin.  NVM subsystem entries are
  * kept when conf_keeps() lets them (exclusions, ip-family) and get the
  * host NQN host_nqn when the entry has none.  A referral is followed
  * unless it is marked DUPRETINFO, lies more than REFERRAL_DEPTH_MAX hops
@@ -40,7 +40,7 @@ void	owndisc_fini(struct owndisc *o);
  * other subtypes (the DC itself) are not connected.
  * Return: the number of entries taken, or -ENOMEM (the set unchanged).
  */
-int	owndisc_page(struct owndisc *o, const struct ctrl_id *dc, int depth,
+int	owndisc_page(struct owndisc *o, const struct ctrl_conf *dc, int depth,
 	    const struct dlp_entry *e, size_t n, const struct want *conf,
 	    size_t n_conf, const struct conf *c, const char *host_nqn,
 	    const char *name);

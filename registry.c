@@ -189,3 +189,17 @@ registry_forget(const char *root, const char *dev, unsigned long long seqnum)
 		return 0;		/* made after this removal */
 	return remove_entry(entry);
 }
+
+const char *
+registry_name(enum ctrl_origin origin)
+{
+	switch (origin) {
+	case ORIGIN_NBFT:
+		return REGISTRY_NBFT;
+	case ORIGIN_CMDLINE:
+		return REGISTRY_CMDLINE;
+	case ORIGIN_CONF:
+		break;
+	}
+	return REGISTRY_OWNER;
+}

@@ -10,9 +10,16 @@
 
 #include <stddef.h>
 
+#include "conf.h"
+
 #define REGISTRY_OWNER		"stas"
 #define REGISTRY_NBFT		"nbft"	/* nvme-cli 3's name for NBFT's */
 #define REGISTRY_OWNER_MAX	63
+
+#define REGISTRY_CMDLINE	"rd.nvmf"	/* stacd's name for rd.nvmf.*'s */
+
+/* The owner name a controller of this origin is registered under. */
+const char *registry_name(enum ctrl_origin origin);
 
 /*
  * registry_owner - the owner of dev's entry under root.

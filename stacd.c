@@ -667,6 +667,7 @@ log_page_done(struct stacd *s, const struct job *j)
 	struct tracked *t = recon_find(&s->recon, &j->id);
 	char id[CTRL_ID_STR_MAX], name[CTRL_ID_STR_MAX + 48];
 	struct dlp_entry *e = NULL;
+	struct ctrl_conf dc;
 	uint64_t gen;
 	size_t n = 0;
 	int taken;
@@ -682,8 +683,10 @@ log_page_done(struct stacd *s, const struct job *j)
 		free(e);
 		return;
 	}
-	if ((taken = owndisc_page(&s->own, &j->id, t ? t->dc_depth : 0, e, n,
-	    s->want, s->n_want, &s->conf, s->host.nqn, name)) < 0) {
+	memset(&dc, 0, sizeof(dc));
+	dc.id = j->id;
+	if ((taken = owndisc_page(&s->own, t ? &t->cfg : &dc, t ? t->dc_depth :
+	    0, e, n, s->want, s->n_want, &s->conf, s->host.nqn, name)) < 0) {
 		log_err("%s: out of memory", name);
 		free(e);
 		return;
@@ -879,7 +882,7 @@ claim_ours(struct stacd *s)
 		if (t->state != CS_LIVE || t->claimed || t->foreign_owner[0])
 			continue;
 		if ((r = registry_claim(s->opt.root, t->device,
-		    REGISTRY_OWNER)) == 0 || r == -EBUSY) {
+		    registry_name(t->cfg.origin))) == 0 || r == -EBUSY) {
 			/* -EBUSY: another orchestrator was faster; its own. */
 			t->claimed = true;
 			s->registry_failing = false;

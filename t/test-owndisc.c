@@ -78,7 +78,11 @@ static int
 page(struct owndisc *o, const struct ctrl_id *from, int depth,
     const struct dlp_entry *e, size_t n, const struct want *cf, size_t ncf)
 {
-	return owndisc_page(o, from, depth, e, n, cf, ncf, &conf, HOSTNQN,
+	struct ctrl_conf dc;
+
+	memset(&dc, 0, sizeof(dc));
+	dc.id = *from;
+	return owndisc_page(o, &dc, depth, e, n, cf, ncf, &conf, HOSTNQN,
 	    "test-dc");
 }
 
@@ -104,6 +108,30 @@ nvm_entries_become_wants(void)
 	CHECK(o.v[0].discovered && !o.v[0].cfg.discovery_ctrl);
 	CHECK_INT(o.v[0].dc, ctrl_id_hash(&a));
 	CHECK(!o.v[0].ncc && o.v[1].ncc);
+	owndisc_fini(&o);
+}
+
+/* What a boot discovery controller lists is boot-owned too. */
+static void
+entries_take_the_dc_origin(void)
+{
+	struct want cf = conf_dc("8009");
+	struct dlp_entry e[] = {
+		entry(DLP_NVM, "4420", NQN "1", 0),
+		entry(DLP_REFERRAL, "8011", DISCOVERY_NQN, 0),
+	};
+	struct ctrl_conf dcc;
+	struct owndisc o;
+
+	setup("");
+	owndisc_init(&o);
+	memset(&dcc, 0, sizeof(dcc));
+	dcc.id = dc("8009");
+	dcc.origin = ORIGIN_NBFT;
+	CHECK_INT(owndisc_page(&o, &dcc, 0, e, 2, &cf, 1, &conf, HOSTNQN,
+	    "test-dc"), 2);
+	CHECK(o.n == 2 && o.v[0].cfg.origin == ORIGIN_NBFT &&
+	    o.v[1].cfg.origin == ORIGIN_NBFT);
 	owndisc_fini(&o);
 }
 
@@ -261,6 +289,7 @@ main(void)
 	log_init(LOG_TO_STDERR);
 	conf_init(&conf);
 	TEST(nvm_entries_become_wants);
+	TEST(entries_take_the_dc_origin);
 	TEST(page_replaces_its_own_entries_only);
 	TEST(exclusions_and_ip_family);
 	TEST(referral_rules);

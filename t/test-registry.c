@@ -101,6 +101,9 @@ another_owner_is_left_alone(void)
 	CHECK_INT(registry_owner(root, "nvme5", owner, sizeof(owner)), 0);
 	CHECK_STR(owner, "nbft");
 	CHECK_INT(registry_claim(root, "nvme5", REGISTRY_OWNER), -EBUSY);
+	CHECK_STR(registry_name(ORIGIN_CONF), "stas");
+	CHECK_STR(registry_name(ORIGIN_NBFT), "nbft");
+	CHECK_STR(registry_name(ORIGIN_CMDLINE), "rd.nvmf");
 	CHECK_INT(registry_release(root, "nvme4"), 0);
 	CHECK_INT(registry_owner(root, "nvme4", owner, sizeof(owner)), 0);
 	CHECK_STR(owner, "nbft");
