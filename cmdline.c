@@ -443,21 +443,20 @@ static void
 take_identity(struct parser *p, enum scalar k, enum scalar old, char *dst,
     size_t size, unsigned *pos)
 {
-	const struct scalar_seen *s = &p->sc[k];
+	enum scalar used = p->sc[k].n == 0 && p->sc[old].n ? old : k;
+	const struct scalar_seen *s = &p->sc[used];
 	char v[NQN_MAX + 2], why[128];
 	const char *problem;
 
-	if (s->n == 0 && p->sc[old].n) {
-		s = &p->sc[old];
+	if (s->n == 0)
+		return;
+	if (used == old)
 		log_warnx("%s:%u: %s is deprecated (dracut), use %s",
 		    p->out->name, s->last.pos, scalar_keys[old],
 		    scalar_keys[k]);
-	}
-	if (s->n == 0)
-		return;
 	if (s->differs)
 		log_warnx("%s:%u: %s is given %u times; the last one counts",
-		    p->out->name, s->last.pos, scalar_keys[k], s->n);
+		    p->out->name, s->last.pos, scalar_keys[used], s->n);
 	if (s->last.vlen == 0) {
 		word_warn(p, &s->last, "no value; nothing is overridden");
 		return;
