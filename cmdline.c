@@ -291,9 +291,9 @@ discover_fields(char *v, struct cmdline_discover *d, char *why, size_t size)
 
 	if (n < 2 || n > N_FIELDS) {
 		snprintf(why, size, "not TRANSPORT,TRADDR[,HOST_TRADDR"
-		    "[,TRSVCID]] (%s%zu fields); entry dropped",
+		    "[,TRSVCID]] (%s%zu field%s); entry dropped",
 		    n > N_FIELDS ? "more than " : "", n > N_FIELDS ?
-		    (size_t)N_FIELDS : n);
+		    (size_t)N_FIELDS : n, n == 1 ? "" : "s");
 		return 0;
 	}
 	tr = given(f[0]);
@@ -570,8 +570,9 @@ cmdline_parse(const char *text, size_t len, const char *name,
 	if (c->fc_auto) {
 		if (p.n_unused)
 			log_info("%s:%u: rd.nvmf.discover=fc,auto: FC "
-			    "autodiscovery; the %zu other entries are not "
-			    "used", c->name, c->fc_auto_pos, p.n_unused);
+			    "autodiscovery; %zu other entr%s not used",
+			    c->name, c->fc_auto_pos, p.n_unused,
+			    p.n_unused == 1 ? "y is" : "ies are");
 		c->n_discover = c->n_over = 0;
 	}
 	if (c->n_over)
