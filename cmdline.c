@@ -521,8 +521,11 @@ old_discover_word(struct parser *p, const struct word *w)
 static void
 text_bounds(struct parser *p, const char *text, size_t len)
 {
-	size_t n = text ? strnlen(text, len) : 0;
+	size_t n;
 
+	if (text == NULL)
+		len = 0;
+	n = strnlen(text ? text : "", len);
 	p->text = text ? text : "";
 	if (n < len) {
 		log_warnx("%s: a NUL byte at offset %zu; what follows is not "

@@ -22,7 +22,8 @@
  *    "fc,auto" asks for FC autodiscovery instead: every other discover
  *    entry is then unused, and those after it are not even read.
  *  - rd.nvmf.hostnqn, rd.nvmf.hostid: the last one on the line counts;
- *    one with no value overrides nothing.
+ *    one with no value overrides nothing (dracut writes no file), nor
+ *    does a malformed one (an earlier one is not taken instead).
  *  - the flags are dracut booleans: the last one counts; "0", "no" and
  *    "off" are false, anything else (and no value) true.
  *  - rd.nonvmf turns the module off: no other key is used.
@@ -89,7 +90,8 @@ struct boot_cmdline {
  * bytes; the text ends at a NUL byte, as the kernel's does) into *out.
  * name ("cmdline" when NULL) names the source in messages and origins.
  * Other keys are not read; an unknown rd.nvmf.* key is told (a typo).
- * Return: how many values were dropped (each told), or -ENOMEM.
+ * Return: how many values were dropped (each told; discover entries
+ * over CMDLINE_DISCOVER_MAX count), or -ENOMEM.
  */
 int	cmdline_parse(const char *text, size_t len, const char *name,
 	    struct boot_cmdline *out);
