@@ -488,6 +488,18 @@ controllers(void)
 	fabconf_fini(&f);
 }
 
+/* cmdline_host() under capture: did h change, and what was told. */
+static bool
+apply_host(struct host_conf *h)
+{
+	bool r;
+
+	test_capture_begin();
+	r = cmdline_host(&bc, h);
+	test_capture_end(logbuf, sizeof(logbuf));
+	return r;
+}
+
 static void
 host_override(void)
 {
@@ -497,14 +509,18 @@ host_override(void)
 	strcpy(h.nqn, HOSTNQN);
 	strcpy(h.id, HOSTID);
 	parse("rd.nvmf.hostnqn=" NQN_A);
-	CHECK(cmdline_host(&bc, &h));
+	CHECK(apply_host(&h));
 	CHECK_STR(h.nqn, NQN_A);
 	CHECK_STR(h.id, HOSTID);
-	CHECK(!cmdline_host(&bc, &h));
-	parse("rd.nvmf.hostid=aaaaaaaa-2222-3333-4444-555555555555");
-	CHECK(cmdline_host(&bc, &h));
+	CHECK_STR(logbuf, "info: cmdline:1: rd.nvmf.hostnqn: host NQN " NQN_A
+	    " (instead of " HOSTNQN ")\n");
+	CHECK(!apply_host(&h));
+	CHECK_STR(logbuf, "");
+	parse("x rd.nvmf.hostid=aaaaaaaa-2222-3333-4444-555555555555");
+	CHECK(apply_host(&h));
 	CHECK_STR(h.nqn, NQN_A);
 	CHECK_STR(h.id, "aaaaaaaa-2222-3333-4444-555555555555");
+	CHECK(strstr(logbuf, "cmdline:2: rd.nvmf.hostid: host ID") != NULL);
 }
 
 static void
@@ -552,16 +568,33 @@ print_check(void)
 	    "rd.nvmf.* key is used\n");
 }
 
+/* ROOT/proc/cmdline holding text from offset at (a hole before it). */
 static void
-write_text(const char *path, const char *text)
+put_cmdline(const char *root, const char *text, long at)
 {
-	FILE *f = fopen(path, "w");
+	char path[512];
+	FILE *f;
 
+	snprintf(path, sizeof(path), "%s/proc/cmdline", root);
+	f = fopen(path, "w");
 	CHECK(f != NULL);
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
+	if (f == NULL)
+		return;
+	CHECK_INT(fseek(f, at, SEEK_SET), 0);
+	CHECK(fputs(text, f) >= 0);
+	CHECK_INT(fclose(f), 0);
+}
+
+/* cmdline_load() under root, its messages in logbuf. */
+static int
+load(const char *root)
+{
+	int r;
+
+	test_capture_begin();
+	r = cmdline_load(root, &bc);
+	test_capture_end(logbuf, sizeof(logbuf));
+	return r;
 }
 
 /* ROOT/proc/cmdline: missing is empty; unreadable is told, empty. */
@@ -569,47 +602,30 @@ static void
 load_under_a_root(void)
 {
 	char root[] = "/tmp/stacd-cmdline-XXXXXX", path[512], cmd[600];
-	FILE *f;
-	int r;
 
 	CHECK(mkdtemp(root) != NULL);
-	test_capture_begin();
-	r = cmdline_load(root, &bc);
-	test_capture_end(logbuf, sizeof(logbuf));
-	CHECK_INT(r, 0);
+	CHECK_INT(load(root), 0);
 	CHECK_INT(bc.n_discover, 0);
 	CHECK_STR(logbuf, "");
 	snprintf(path, sizeof(path), "%s/proc", root);
 	CHECK_INT(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/proc/cmdline", root);
-	write_text(path, "BOOT_IMAGE=/vmlinuz rd.nvmf.discover=tcp,10.0.0.1"
-	    ",,4420 rd.nvmf.hostid=" HOSTID "\n");
-	CHECK_INT(cmdline_load(root, &bc), 0);
+	put_cmdline(root, "BOOT_IMAGE=/vmlinuz rd.nvmf.discover=tcp,10.0.0.1"
+	    ",,4420 rd.nvmf.hostid=" HOSTID "\n", 0);
+	CHECK_INT(load(root), 0);
 	CHECK_INT(bc.n_discover, 1);
 	CHECK_STR(bc.name, "cmdline");
 	CHECK_STR(bc.hostid, HOSTID);
 	CHECK_INT(bc.discover[0].pos, 2);
 	/* too big to be a command line: told, read as empty */
-	f = fopen(path, "w");
-	CHECK(f != NULL);
-	if (f) {
-		CHECK_INT(fseek(f, 2 << 20, SEEK_SET), 0);
-		fputc('\n', f);
-		fclose(f);
-	}
-	test_capture_begin();
-	r = cmdline_load(root, &bc);
-	test_capture_end(logbuf, sizeof(logbuf));
-	CHECK_INT(r, 0);
+	put_cmdline(root, "\n", 2L << 20);
+	CHECK_INT(load(root), 0);
 	CHECK_INT(bc.n_discover, 0);
 	CHECK(strstr(logbuf, "proc/cmdline: File too large") != NULL);
 	/* a FIFO is not read (it would block) */
+	snprintf(path, sizeof(path), "%s/proc/cmdline", root);
 	unlink(path);
 	CHECK_INT(mkfifo(path, 0600), 0);
-	test_capture_begin();
-	r = cmdline_load(root, &bc);
-	test_capture_end(logbuf, sizeof(logbuf));
-	CHECK_INT(r, 0);
+	CHECK_INT(load(root), 0);
 	CHECK(strstr(logbuf, "not a regular file") != NULL);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
 	CHECK_INT(system(cmd), 0);
