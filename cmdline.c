@@ -359,6 +359,7 @@ convert(const struct cmdline_discover *d, const char *name,
 		return r;
 	out->discovery_ctrl = true;
 	out->own_tunables = true;
+	out->origin = ORIGIN_CMDLINE;
 	return 0;
 }
 
@@ -616,25 +617,20 @@ cmdline_ctrl(const struct boot_cmdline *c, size_t i, struct ctrl_conf *out)
 int
 cmdline_fabconf(const struct boot_cmdline *c, struct fabconf *f)
 {
-	struct ctrl_conf *cv;
-	char (*ov)[FABCONF_ORIGIN_MAX];
+	struct ctrl_conf cc;
+	char origin[FABCONF_ORIGIN_MAX];
 	size_t i;
 	int r = 0;
 
 	for (i = 0; i < c->n_discover && r == 0; i++) {
-		if ((cv = array_grow(f->ctrls, &f->cap_ctrls, f->n + 1,
-		    sizeof(*cv))) != NULL)
-			f->ctrls = cv;
-		if ((ov = array_grow(f->origins, &f->cap_origins, f->n + 1,
-		    sizeof(*ov))) != NULL)
-			f->origins = ov;
-		if (cv == NULL || ov == NULL)
-			r = -ENOMEM;
-		else if ((r = cmdline_ctrl(c, i, &f->ctrls[f->n])) == 0)
-			snprintf(f->origins[f->n++], FABCONF_ORIGIN_MAX,
-			    "%s:%u", c->name, c->discover[i].pos);
-		else if (r == -EINVAL)
+		if ((r = cmdline_ctrl(c, i, &cc)) == -EINVAL) {
 			r = 0;		/* told; cmdline_parse() checked it */
+			continue;
+		}
+		snprintf(origin, sizeof(origin), "%s:%u", c->name,
+		    c->discover[i].pos);
+		if (r == 0)
+			r = fabconf_push(f, &cc, origin);
 	}
 	return r;
 }

@@ -209,14 +209,12 @@ append(char *buf, size_t size, const char *name, const char *value)
 	return r >= 0 && (size_t)r < size - n;
 }
 
-/* One composed controller value, checked as stacd.conf's are. */
-static int
-fabconf_add(struct fabconf *f, const char *value, const char *fname,
-    unsigned line, bool dc, const char *section)
+int
+fabconf_push(struct fabconf *f, const struct ctrl_conf *cc,
+    const char *origin)
 {
 	struct ctrl_conf *cv;
 	char (*ov)[FABCONF_ORIGIN_MAX];
-	int r;
 
 	if ((cv = array_grow(f->ctrls, &f->cap_ctrls, f->n + 1,
 	    sizeof(*cv))) == NULL)
@@ -226,15 +224,27 @@ fabconf_add(struct fabconf *f, const char *value, const char *fname,
 	    sizeof(*ov))) == NULL)
 		return -ENOMEM;
 	f->origins = ov;
-	if ((r = conf_parse_controller(value, fname, line, section,
-	    &f->ctrls[f->n])) < 0)
-		return r;
-	f->ctrls[f->n].own_tunables = true;
-	f->ctrls[f->n].discovery_ctrl = dc;
-	snprintf(f->origins[f->n], sizeof(f->origins[f->n]), "%s:%u", fname,
-	    line);
+	f->ctrls[f->n] = *cc;
+	snprintf(f->origins[f->n], sizeof(f->origins[f->n]), "%s", origin);
 	f->n++;
 	return 0;
+}
+
+/* One composed controller value, checked as stacd.conf's are. */
+static int
+fabconf_add(struct fabconf *f, const char *value, const char *fname,
+    unsigned line, bool dc, const char *section)
+{
+	char origin[FABCONF_ORIGIN_MAX];
+	struct ctrl_conf cc;
+	int r;
+
+	if ((r = conf_parse_controller(value, fname, line, section, &cc)) < 0)
+		return r;
+	cc.own_tunables = true;
+	cc.discovery_ctrl = dc;
+	snprintf(origin, sizeof(origin), "%s:%u", fname, line);
+	return fabconf_push(f, &cc, origin);
 }
 
 /* One path of a section, composed into a stacd.conf controller value. */

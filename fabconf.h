@@ -51,6 +51,14 @@ void	fabconf_fini(struct fabconf *f);
 int	fabconf_parse(struct fabconf *f, const char *buf, size_t len,
 	    const char *fname, const struct host_conf *h);
 
+/*
+ * fabconf_push - append cc, written at origin ("FILE:LINE",
+ * "cmdline:3", "NBFT:subsystem 1"...), as it is.
+ * Return: 0, or -ENOMEM.
+ */
+int	fabconf_push(struct fabconf *f, const struct ctrl_conf *cc,
+	    const char *origin);
+
 #define FABCONF_DISCOVERY_CONF	"/etc/nvme/discovery.conf"
 #define FABCONF_STAFD_CONF	"/etc/stas/stafd.conf"
 
