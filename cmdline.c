@@ -660,21 +660,6 @@ cmdline_host(const struct boot_cmdline *c, struct host_conf *h)
 void
 cmdline_print(FILE *out, const struct boot_cmdline *c)
 {
-	struct ctrl_conf cc;
-	char value[VALUE_MAX];
-	size_t i;
-
-	for (i = 0; i < c->n_discover; i++) {
-		fprintf(out, "# %s:%u: discovery controller=", c->name,
-		    c->discover[i].pos);
-		if (convert(&c->discover[i], c->name, &cc) == 0)
-			conf_print_ctrl(out, &cc, false);
-		else {
-			compose(&c->discover[i], value, sizeof(value));
-			fputs(value, out);
-		}
-		fputc('\n', out);
-	}
 	if (c->n_over)
 		fprintf(out, "# %s: %zu more rd.nvmf.discover entries than "
 		    "%d, not used\n", c->name, c->n_over, CMDLINE_DISCOVER_MAX);
@@ -692,8 +677,8 @@ cmdline_print(FILE *out, const struct boot_cmdline *c)
 		fprintf(out, "# %s:%u: rd.nvmf.nonbft: the NBFT is not "
 		    "used\n", c->name, c->nonbft_pos);
 	if (c->nostatic)
-		fprintf(out, "# %s:%u: rd.nvmf.nostatic: the discovery.conf "
-		    "and config.json of the initramfs are not used\n",
+		fprintf(out, "# %s:%u: rd.nvmf.nostatic: "
+		    "/etc/nvme/discovery.conf is not read\n",
 		    c->name, c->nostatic_pos);
 	if (c->nonvmf)
 		fprintf(out, "# %s:%u: rd.nonvmf: dracut's nvmf module is "

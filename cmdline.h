@@ -127,9 +127,9 @@ int	cmdline_fabconf(const struct boot_cmdline *c, struct fabconf *f);
 bool	cmdline_host(const struct boot_cmdline *c, struct host_conf *h);
 
 /*
- * cmdline_print - for --check, as comments: each discover entry with its
- * origin and the controller value it becomes, the host identity
- * overrides, and the flags given.  Nothing when the line has no key.
+ * cmdline_print - for --check, as comments: the host identity
+ * overrides and the flags given (the discover entries are listed with
+ * the other sources' controllers).  Nothing when the line has no key.
  */
 void	cmdline_print(FILE *out, const struct boot_cmdline *c);
 

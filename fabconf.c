@@ -886,7 +886,8 @@ load_dc_file(struct fabconf *f, const char *root, const char *name,
 }
 
 int
-fabconf_load(struct fabconf *f, const char *root, const struct host_conf *h)
+fabconf_load(struct fabconf *f, const char *root, const struct host_conf *h,
+    unsigned flags)
 {
 	char top[PATH_BUF], dir[PATH_BUF], path[PATH_BUF];
 	char **names = calloc(FABCONF_FILES_MAX, sizeof(*names));
@@ -913,7 +914,7 @@ fabconf_load(struct fabconf *f, const char *root, const struct host_conf *h)
 	}
 	free(names);
 	scope_fini(&main_scope);
-	if (r == 0)
+	if (r == 0 && !(flags & FABCONF_NO_DISCOVERY_CONF))
 		r = load_dc_file(f, root, FABCONF_DISCOVERY_CONF, h);
 	if (r == 0)
 		r = load_dc_file(f, root, FABCONF_STAFD_CONF, h);

@@ -91,12 +91,14 @@ int	fabconf_parse_stafd(struct fabconf *f, const char *buf, size_t len,
  * fabconf_load - ROOT/etc/nvme/nvme-fabrics.conf, then its drop-ins in
  * name order, each over the main file's [I/O Controller Defaults] and
  * [Host]; then ROOT/etc/nvme/discovery.conf and ROOT/etc/stas/stafd.conf
- * (discovery controllers).  Missing files are no connections.  The same
- * controller from two files is kept twice here; the desired set takes
- * the first (this order).
+ * (discovery controllers; discovery.conf not with
+ * FABCONF_NO_DISCOVERY_CONF in flags: rd.nvmf.nostatic).  Missing files
+ * are no connections.  The same controller from two files is kept twice
+ * here; the desired set takes the first (this order).
  * Return: 0, or -ENOMEM.
  */
+#define FABCONF_NO_DISCOVERY_CONF	0x1
 int	fabconf_load(struct fabconf *f, const char *root,
-	    const struct host_conf *h);
+	    const struct host_conf *h, unsigned flags);
 
 #endif

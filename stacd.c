@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "bus.h"
+#include "cmdline.h"
 #include "conf.h"
 #include "discovery.h"
 #include "dlp.h"
@@ -164,6 +165,45 @@ print_host(const struct host_conf *h)
 }
 
 /*
+ * The controllers of every source besides stacd.conf, in precedence
+ * order (of two entries for one controller the first counts): the boot
+ * sources first, since a root disk's connection must keep the firmware's
+ * or boot loader's settings and owner; then nvme-cli's and stafd's files.
+ */
+static int
+sources_load(const char *root, const struct host_conf *h,
+    const struct boot_cmdline *bc, struct fabconf *f)
+{
+	int r;
+
+	if ((r = cmdline_fabconf(bc, f)) < 0)
+		return r;
+	return fabconf_load(f, root, h, bc->nostatic ?
+	    FABCONF_NO_DISCOVERY_CONF : 0);
+}
+
+/*
+ * The host identity and the kernel command line: rd.nvmf.hostnqn and
+ * rd.nvmf.hostid win over sys.conf and /etc/nvme, as in dracut (the boot
+ * entry is what the target was set up with).
+ */
+static int
+boot_host(const char *root, struct host_conf *h, struct boot_cmdline *bc)
+{
+	int r;
+
+	if ((r = host_load(h, root)) < 0)
+		return r;
+	if (cmdline_load(root, bc) == -ENOMEM)
+		return -ENOMEM;
+	cmdline_host(bc, h);		/* it says what it changed */
+	if (bc->fc_auto)
+		log_warnx("%s:%u: rd.nvmf.discover=fc,auto: stacd does no FC "
+		    "autodiscovery; ignored", bc->name, bc->fc_auto_pos);
+	return 0;
+}
+
+/*
  * --check: the controllers of nvme-fabrics.conf, discovery.conf and
  * stafd.conf, as comments (they are not stacd.conf's to read back), each
  * with where it was written, and who would use the discovery ones.
@@ -236,6 +276,7 @@ check_config(const struct options *o, const char *conf_path)
 	struct conf conf;
 	struct host_conf host;
 	struct fabconf fab;
+	struct boot_cmdline bc;
 	int usable = 1;
 
 	log_init(LOG_TO_STDERR);
@@ -246,7 +287,7 @@ check_config(const struct options *o, const char *conf_path)
 		log_warnx("%s: %u line%s not INI syntax: stacd would keep "
 		    "its running configuration on SIGHUP", conf_path,
 		    conf.bad_lines, conf.bad_lines == 1 ? " is" : "s are");
-	if (host_load(&host, o->root) < 0)
+	if (boot_host(o->root, &host, &bc) < 0)
 		usable = 0;
 	printf("# stacd %s effective configuration of %s\n", STACD_VERSION,
 	    conf_path);
@@ -254,7 +295,8 @@ check_config(const struct options *o, const char *conf_path)
 		print_host(&host);
 	print_exclusions(o->root);
 	fabconf_init(&fab);
-	if (usable && fabconf_load(&fab, o->root, &host) == 0) {
+	if (usable && sources_load(o->root, &host, &bc, &fab) == 0) {
+		cmdline_print(stdout, &bc);
 		check_wants(&conf, &host, &fab);
 		fflush(stderr);
 		print_fabrics(&fab, conf.discovery, o->show_secrets);
@@ -302,6 +344,7 @@ struct stacd {
 	struct fabconf	 fab;		/* nvme-cli 3's nvme-fabrics.conf */
 	/* Own discovery: what the discovery controllers' log pages list. */
 	struct owndisc	 own;		/* what its own discovery found */
+	struct boot_cmdline cmdline;	/* rd.nvmf.* (read at start-up) */
 	bool		 own_active;	/* no stafd: stacd reads them itself */
 	int64_t		 dlp_next;	/* a log page read to retry; 0: none */
 	enum discovery_mode mode_logged;	/* the source logged for it */
@@ -1209,15 +1252,15 @@ load_fabrics(struct stacd *s)
 	struct fabconf fresh;
 
 	fabconf_init(&fresh);
-	if (fabconf_load(&fresh, s->opt.root, &s->host) < 0) {
+	if (sources_load(s->opt.root, &s->host, &s->cmdline, &fresh) < 0) {
 		log_err("nvme-fabrics.conf: out of memory; keeping what was "
 		    "read before");
 		fabconf_fini(&fresh);
 		return;
 	}
 	if (fresh.n || s->fab.n)
-		log_info("nvme-fabrics.conf: %zu I/O controller paths",
-		    fresh.n);
+		log_info("%zu controllers from the boot sources and the other "
+		    "tools' files", fresh.n);
 	fabconf_fini(&s->fab);
 	s->fab = fresh;
 }
@@ -1335,7 +1378,7 @@ daemon_init(struct stacd *s)
 	owndisc_init(&s->own);
 	excl_init(&s->excl);
 	if (conf_load(&s->conf, s->conf_path) < 0 ||
-	    host_load(&s->host, s->opt.root) < 0)
+	    boot_host(s->opt.root, &s->host, &s->cmdline) < 0)
 		return -1;
 	apply_tron(s);
 	load_fabrics(s);

@@ -527,15 +527,11 @@ static void
 print_check(void)
 {
 	static const char want[] =
-	    "# cmdline:2: discovery controller=transport=tcp;"
-	    "traddr=192.168.1.3;trsvcid=4420;nqn=" DISCOVERY_NQN "\n"
-	    "# cmdline:3: discovery controller=transport=fc;traddr=" FC_T
-	    ";nqn=" DISCOVERY_NQN ";host-traddr=" FC_H "\n"
 	    "# cmdline:4: rd.nvmf.hostnqn: host nqn " NQN_A "\n"
 	    "# cmdline:5: rd.nvmf.hostid: host id " HOSTID "\n"
 	    "# cmdline:6: rd.nvmf.nonbft: the NBFT is not used\n"
-	    "# cmdline:7: rd.nvmf.nostatic: the discovery.conf and "
-	    "config.json of the initramfs are not used\n";
+	    "# cmdline:7: rd.nvmf.nostatic: /etc/nvme/discovery.conf is "
+	    "not read\n";
 	char got[2048];
 	FILE *f = tmpfile();
 	size_t n;
