@@ -144,6 +144,7 @@ struct rd {
 	size_t		 len;
 	uint64_t	 heap_lo, heap_hi;
 	struct nbft	*t;
+	char		 why[128];	/* a reason that quotes a value's */
 };
 
 /* Where a control descriptor says one list of descriptors is. */
@@ -167,7 +168,7 @@ le(const uint8_t *p, size_t n)
  * is empty).  Return: NULL, or why it cannot be taken.
  */
 static const char *
-heap_ref(const struct rd *r, const uint8_t *ref, const uint8_t **p,
+heap_ref(struct rd *r, const uint8_t *ref, const uint8_t **p,
     size_t *n)
 {
 	uint64_t off = le(ref, 4), len = le(ref + 4, 2);
@@ -191,7 +192,7 @@ heap_ref(const struct rd *r, const uint8_t *ref, const uint8_t **p,
  * Return: NULL, or why it cannot be taken.
  */
 static const char *
-heap_str(const struct rd *r, const uint8_t *ref, char *out, size_t size)
+heap_str(struct rd *r, const uint8_t *ref, char *out, size_t size)
 {
 	const uint8_t *p, *nul;
 	const char *why;
@@ -239,6 +240,18 @@ ip16(const uint8_t *a, char *out, size_t size)
 	    inet_ntop(AF_INET6, a, out, (socklen_t)size) == NULL)
 		return 0;
 	return IPF_V6;
+}
+
+/* "has a bad NAME (REASON)" for a value field_problem() refuses. */
+static const char *
+bad_field(struct rd *r, enum field f, const char *name, const char *v)
+{
+	const char *why = field_problem(f, TRTYPE_TCP, v);
+
+	if (why == NULL)
+		return NULL;
+	snprintf(r->why, sizeof(r->why), "has a bad %s (%s)", name, why);
+	return r->why;
 }
 
 static void
@@ -354,11 +367,13 @@ read_host(struct rd *r)
 		    h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10],
 		    h[11], h[12], h[13], h[14], h[15], h[16], h[17]);
 	if ((why = heap_str(r, h + HO_NQN, t->host_nqn,
-	    sizeof(t->host_nqn))) == NULL && t->host_nqn[0] &&
-	    (why = field_problem(FIELD_HOST_NQN, TRTYPE_TCP, t->host_nqn)))
+	    sizeof(t->host_nqn))) == NULL && t->host_nqn[0])
+		why = bad_field(r, FIELD_HOST_NQN, "host NQN", t->host_nqn);
+	if (why) {
 		t->host_nqn[0] = '\0';
-	if (why)
-		log_warnx("%s: host NQN %s; the system's is used", t->name, why);
+		log_warnx("%s: the host descriptor %s; the system's host NQN "
+		    "is used", t->name, why);
+	}
 	return;
 bad:
 	log_warnx("%s: the host descriptor %s; the system's identity is used",
@@ -367,7 +382,7 @@ bad:
 
 /* The tcp transport info of an HFI (a heap object). */
 static const char *
-trinfo_problem(const struct rd *r, const uint8_t *d, struct nbft_hfi *h)
+trinfo_problem(struct rd *r, const uint8_t *d, struct nbft_hfi *h)
 {
 	const uint8_t *ti;
 	const char *why;
@@ -409,8 +424,8 @@ trinfo_problem(const struct rd *r, const uint8_t *d, struct nbft_hfi *h)
 	/* A bad host name is only cosmetic: the interface stays. */
 	if ((why = heap_str(r, ti + TI_HOSTNAME, h->host_name,
 	    sizeof(h->host_name))) != NULL) {
-		log_warnx("%s: HFI %u: host name %s; ignored", r->t->name,
-		    h->index, why);
+		log_warnx("%s: HFI %u %s in its host name; ignored",
+		    r->t->name, h->index, why);
 		h->host_name[0] = '\0';
 	}
 	return NULL;
@@ -525,7 +540,7 @@ uri_problem(const char *uri, struct nbft_disc *d)
 }
 
 static const char *
-disc_problem(const struct rd *r, const uint8_t *p, struct nbft_disc *d)
+disc_problem(struct rd *r, const uint8_t *p, struct nbft_disc *d)
 {
 	const char *why;
 
@@ -543,8 +558,8 @@ disc_problem(const struct rd *r, const uint8_t *p, struct nbft_disc *d)
 		return why;
 	if (d->nqn[0] == '\0')
 		strcpy(d->nqn, DISCOVERY_NQN);
-	else if (field_problem(FIELD_NQN, TRTYPE_TCP, d->nqn))
-		return "has a discovery NQN that cannot be used";
+	else if ((why = bad_field(r, FIELD_NQN, "discovery NQN", d->nqn)))
+		return why;
 	if (d->hfi_index && !hfi_find(r->t, d->hfi_index))
 		return "names an HFI that is not in the table";
 	return NULL;
@@ -577,7 +592,7 @@ read_discs(struct rd *r)
 
 /* The HFIs that reach a namespace: the primary, then the secondaries. */
 static const char *
-ssns_hfis(const struct rd *r, const uint8_t *d, struct nbft_ssns *s)
+ssns_hfis(struct rd *r, const uint8_t *d, struct nbft_ssns *s)
 {
 	const uint8_t *v;
 	const char *why;
@@ -609,7 +624,7 @@ ssns_hfis(const struct rd *r, const uint8_t *d, struct nbft_ssns *s)
 
 /* The extended info: only informative, so its problems cost only it. */
 static void
-ssns_ext(const struct rd *r, const uint8_t *d, struct nbft_ssns *s)
+ssns_ext(struct rd *r, const uint8_t *d, struct nbft_ssns *s)
 {
 	const uint8_t *e;
 	const char *why;
@@ -635,7 +650,7 @@ ssns_ext(const struct rd *r, const uint8_t *d, struct nbft_ssns *s)
 }
 
 static const char *
-ssns_problem(const struct rd *r, const uint8_t *d, struct nbft_ssns *s)
+ssns_problem(struct rd *r, const uint8_t *d, struct nbft_ssns *s)
 {
 	const uint8_t *a;
 	const char *why;
@@ -657,12 +672,12 @@ ssns_problem(const struct rd *r, const uint8_t *d, struct nbft_ssns *s)
 	if ((why = heap_str(r, d + SS_TRSVCID, s->trsvcid,
 	    sizeof(s->trsvcid))) != NULL)
 		return why;
-	if (field_problem(FIELD_TRSVCID, TRTYPE_TCP, s->trsvcid))
-		return "has no usable trsvcid";
+	if ((why = bad_field(r, FIELD_TRSVCID, "trsvcid", s->trsvcid)))
+		return why;
 	if ((why = heap_str(r, d + SS_NQN, s->nqn, sizeof(s->nqn))) != NULL)
 		return why;
-	if (field_problem(FIELD_NQN, TRTYPE_TCP, s->nqn))
-		return "has no usable subsystem NQN";
+	if ((why = bad_field(r, FIELD_NQN, "subsystem NQN", s->nqn)))
+		return why;
 	if ((why = ssns_hfis(r, d, s)) != NULL)
 		return why;
 	trflags = (unsigned)le(d + SS_TRFLAGS, 2);
@@ -836,7 +851,8 @@ table_names(const char *dir, char names[][NBFT_NAME_MAX])
 			    dir, NBFT_TABLES_MAX, e->d_name);
 			continue;
 		}
-		snprintf(names[n++], NBFT_NAME_MAX, "%s", e->d_name);
+		/* is_table_name() checked the length */
+		memcpy(names[n++], e->d_name, strlen(e->d_name) + 1);
 	}
 	closedir(d);
 	qsort(names, n, NBFT_NAME_MAX, name_cmp);

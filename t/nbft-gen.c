@@ -314,9 +314,10 @@ ssns_key(struct gen *g, struct g_ssns *s, const char *k, const char *v)
 		ok = number(v, 65535, &s->port);
 	else if (strcmp(k, "discovery") == 0)
 		ok = number(v, 255, &s->disc);
-	else if (strcmp(k, "security") == 0)
+	else if (strcmp(k, "security") == 0) {
 		ok = number(v, 255, &s->sec);
-	else if (strcmp(k, "cntlid") == 0)
+		s->flags |= 0x0004;	/* use security */
+	} else if (strcmp(k, "cntlid") == 0)
 		ok = number(v, 65535, &s->cntlid);
 	else if (strcmp(k, "asqsz") == 0)
 		ok = number(v, 65535, &s->asqsz);
@@ -602,7 +603,7 @@ write_header(struct buf *b, const struct gen *g, size_t heap_off)
 	put_le(b, 36, heap_off, 4);
 	put_le(b, 40, b->n - heap_off, 4);
 	b->p[50] = (uint8_t)g->minor;
-	nbft_gen_checksum(b->p);
+	nbft_gen_checksum(b->p, b->n);
 }
 
 static int
@@ -656,12 +657,14 @@ write_table(const struct gen *g, struct buf *b)
 }
 
 void
-nbft_gen_checksum(uint8_t *table)
+nbft_gen_checksum(uint8_t *table, size_t len)
 {
 	size_t i, n = (size_t)table[4] | (size_t)table[5] << 8 |
 	    (size_t)table[6] << 16 | (size_t)table[7] << 24;
 	uint8_t sum = 0;
 
+	if (n > len)
+		n = len;
 	table[9] = 0;
 	for (i = 0; i < n; i++)
 		sum = (uint8_t)(sum + table[i]);

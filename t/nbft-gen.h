@@ -47,7 +47,10 @@
 int	nbft_gen(const char *text, size_t len, uint8_t **out,
 	    size_t *out_len, char *err, size_t err_size);
 
-/* Set byte 9 so that the table's length bytes sum to 0. */
-void	nbft_gen_checksum(uint8_t *table);
+/*
+ * Set byte 9 so that the bytes up to the table's length field (at most
+ * len) sum to 0.
+ */
+void	nbft_gen_checksum(uint8_t *table, size_t len);
 
 #endif
