@@ -189,6 +189,7 @@ heap_ref(struct rd *r, const uint8_t *ref, const uint8_t **p,
  * firmware does not count the NUL in the length but puts one after each
  * object (the reference UEFI driver's record separator), so a string
  * ends at a NUL inside the object or must have one right after it.
+ * Spaces and control characters are refused.
  * Return: NULL, or why it cannot be taken.
  */
 static const char *
@@ -208,9 +209,10 @@ heap_str(struct rd *r, const uint8_t *ref, char *out, size_t size)
 		return "has a string with no NUL";
 	if (k >= size)
 		return "has a string that is too long";
+	/* A space would also end a value in conf.c and in nbft_print(). */
 	for (i = 0; i < k; i++)
-		if (p[i] < 0x20 || p[i] == 0x7f)
-			return "has a string with a control character";
+		if (p[i] <= 0x20 || p[i] == 0x7f)
+			return "has a string with a space or control character";
 	memcpy(out, p, k);
 	out[k] = '\0';
 	return NULL;

@@ -448,8 +448,8 @@ static const struct damage {
 	    NULL, 0, 0, "has a bad trsvcid (contains '=')" },
 	{ "control character", "hfi mac=02:00:00:00:00:01\n"
 	    "discovery uri=nvme+tcp://10.0.0.1/\x01 hfi=1\n", NULL, 0, 0,
-	    "discovery descriptor 0 (index 1) has a string with a control "
-	    "character" },
+	    "discovery descriptor 0 (index 1) has a string with a space or "
+	    "control character" },
 	{ "HFI index out of range", "hfi mac=02:00:00:00:00:01\n"
 	    "subsys traddr=10.0.0.1 trsvcid=4420 nqn=" ROOT_NQN " hfi=9\n"
 	    "subsys traddr=10.0.0.2 trsvcid=4420 nqn=" ROOT_NQN " hfi=1,9\n"
@@ -491,7 +491,8 @@ static const struct damage {
 	    "system's host NQN is used" },
 	{ "host name with a control character",
 	    "hfi mac=02:00:00:00:00:01 hostname=a\x7f" "b\n", NULL, 0, 0,
-	    "HFI 1 has a string with a control character in its host name" },
+	    "HFI 1 has a string with a space or control character in its host "
+	    "name" },
 };
 
 static void
