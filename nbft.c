@@ -244,12 +244,17 @@ ip16(const uint8_t *a, char *out, size_t size)
 	return IPF_V6;
 }
 
-/* "has a bad NAME (REASON)" for a value field_problem() refuses. */
+/*
+ * "has a bad NAME (REASON)" for a value field_problem() refuses, or one
+ * with a ';': nbft_ctrls() composes "key=value;key=value" entries.
+ */
 static const char *
 bad_field(struct rd *r, enum field f, const char *name, const char *v)
 {
 	const char *why = field_problem(f, TRTYPE_TCP, v);
 
+	if (why == NULL && strchr(v, ';'))
+		why = "contains ';'";
 	if (why == NULL)
 		return NULL;
 	snprintf(r->why, sizeof(r->why), "has a bad %s (%s)", name, why);
@@ -1031,8 +1036,11 @@ put_iface(struct ctrls *c, unsigned index, char *buf, size_t size,
 	const struct nbft_hfi *h = hfi_find(c->t, index);
 	char ifname[HOST_IFACE_MAX + 1];
 
+	ifname[0] = '\0';
 	if (h == NULL || c->ifname(c->ctx, h->mac, h->vlan, ifname,
-	    sizeof(ifname)) < 0) {
+	    sizeof(ifname)) < 0 || strnlen(ifname, sizeof(ifname)) ==
+	    sizeof(ifname) || field_problem(FIELD_HOST_IFACE, TRTYPE_TCP,
+	    ifname)) {
 		log_warnx("%s: %s: no interface has HFI %u's MAC address %s "
 		    "(VLAN %u); that path is skipped", c->t->name, what, index,
 		    h ? h->mac_str : "-", h ? h->vlan : 0);

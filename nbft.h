@@ -172,7 +172,7 @@ struct nbft {
  * transport, a heap reference outside the heap, a heap object shorter
  * than what is read from it, a string with no NUL at its end or after it
  * (the firmware's record separator), a value refused by field_problem()
- * or with spaces or control characters, a subsystem namespace whose primary HFI is
+ * or with a ';', a space or a control character, a subsystem namespace whose primary HFI is
  * not in the table, a discovery descriptor naming an HFI that is not, or
  * a URI that is not nvme+tcp://IP[:PORT][/...].  Past the maxima above,
  * descriptors are dropped with one warning.  The host descriptor's NQN or

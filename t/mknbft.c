@@ -68,6 +68,8 @@ main(int argc, char **argv)
 		    strerror(-r));
 		return 1;
 	}
+	if (err[0])
+		fprintf(stderr, "mknbft: warning: %s\n", err);
 	if (isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "mknbft: not writing a binary table to a "
 		    "terminal\n");

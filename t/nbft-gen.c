@@ -699,6 +699,12 @@ nbft_gen(const char *src, size_t len, uint8_t **out, size_t *out_len,
 		g->line++;
 		r = line_items(g, line);
 	}
+	if (r == 0 && err_size)
+		err[0] = '\0';
+	/* libnvme (nvme nbft show, connect-all --nbft) refuses such a table */
+	if (r == 0 && (!g->host || g->host_nqn[0] == '\0'))
+		snprintf(err, err_size, "no host NQN: nvme-cli refuses the "
+		    "table");
 	if (r == 0 && (r = write_table(g, &b)) == 0) {
 		*out = b.p;
 		*out_len = b.n;

@@ -41,7 +41,8 @@
 
 /*
  * nbft_gen - the table described by text[0..len).
- * Return: 0 with *out (free it) and *out_len; -EINVAL with "line N: why"
+ * Return: 0 with *out (free it) and *out_len, and in err "" or a warning
+ * (the table is not one nvme-cli would take); -EINVAL with "line N: why"
  * in err; -ENOMEM.
  */
 int	nbft_gen(const char *text, size_t len, uint8_t **out,

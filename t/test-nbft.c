@@ -446,6 +446,9 @@ static const struct damage {
 	{ "string with '='", "hfi mac=02:00:00:00:00:01\n"
 	    "subsys traddr=10.0.0.1 trsvcid=4420=x nqn=" ROOT_NQN " hfi=1\n",
 	    NULL, 0, 0, "has a bad trsvcid (contains '=')" },
+	{ "string with ';'", "hfi mac=02:00:00:00:00:01\n"
+	    "subsys traddr=10.0.0.1 trsvcid=4420 nqn=nqn.x;y "
+	    "hfi=1\n", NULL, 0, 0, "has a bad subsystem NQN (contains ';')" },
 	{ "control character", "hfi mac=02:00:00:00:00:01\n"
 	    "discovery uri=nvme+tcp://10.0.0.1/\x01 hfi=1\n", NULL, 0, 0,
 	    "discovery descriptor 0 (index 1) has a string with a space or "
