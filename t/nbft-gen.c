@@ -66,6 +66,10 @@ struct buf {
 
 static int
 fail(struct gen *g, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+fail(struct gen *g, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -390,6 +394,8 @@ item(struct gen *g, const char *word)
 		struct g_disc *d = &g->disc[g->n_disc++];
 
 		d->index = (unsigned)g->n_disc;
+		/* libnvme drops a discovery descriptor without one */
+		strcpy(d->nqn, "nqn.2014-08.org.nvmexpress.discovery");
 		return d;
 	}
 	if (strcmp(word, "security") == 0 && g->n_sec < GEN_MAX) {

@@ -17,7 +17,8 @@
  *	discovery uri=URI [hfi=N] [nqn=NQN] [index=N] [security=N]
  *	security [index=N] [flags=N] [secret-type=N]
  *
- * Indexes default to the item's place among its kind, from 1.  The
+ * Indexes default to the item's place among its kind, from 1; a
+ * discovery NQN to the well-known one ("nqn=" writes none).  The
  * layout is the one UEFI firmware writes: header, control, host, then
  * the HFI, SSNS, security and discovery lists, then the heap, each heap
  * object followed by a NUL that its length does not count.  Values are

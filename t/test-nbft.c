@@ -164,6 +164,9 @@ other_tables(void)
 	} cases[] = {
 		{ "host nqn=" HOSTNQN_T "\n", 0, 0, 0, 0, 0, "" },
 		{ "", 0, 0, 0, 0, 0, "" },
+		/* no discovery NQN: the well-known one (checked below) */
+		{ "discovery uri=nvme+tcp://10.0.0.1/ nqn=\n", 0, 0, 1, 0, 0,
+		  "" },
 		{ "hfi mac=02:00:00:00:00:01 ip=2001:db8::5/64 origin=ra\n"
 		  "subsys traddr=2001:db8::1 trsvcid=4420 nqn=" ROOT_NQN
 		  " hfi=1 flags=discovered discovery=1\n"
@@ -211,6 +214,8 @@ other_tables(void)
 		CHECK_INT(t->n_disc, cases[i].disc);
 		CHECK_INT(t->n_sec, cases[i].sec);
 		CHECK_INT(t->dropped, cases[i].dropped);
+		if (t->n_disc)
+			CHECK_STR(t->disc[0].nqn, DISCOVERY_NQN);
 		free(b);
 	}
 	free(t);
