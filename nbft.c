@@ -438,66 +438,6 @@ trinfo_problem(struct rd *r, const uint8_t *d, struct nbft_hfi *h)
 	return NULL;
 }
 
-static void
-read_hfis(struct rd *r)
-{
-	struct nbft *t = r->t;
-	struct list l;
-	const uint8_t *d;
-	const char *why;
-	size_t i;
-
-	list_get(r, C_HFI, "HFI", HFI_SIZE, NBFT_HFI_MAX, &l);
-	for (i = 0; i < l.count; i++) {
-		struct nbft_hfi *h = &t->hfi[t->n_hfi];
-
-		d = l.p + i * l.elen;
-		memset(h, 0, sizeof(*h));
-		h->index = d[HF_INDEX];
-		if (d[0] != ID_HFI)
-			why = "has a wrong structure ID";
-		else if (!(d[HF_FLAGS] & HFI_F_VALID))
-			continue;
-		else if (d[HF_TRTYPE] != NBFT_TRTYPE_TCP)
-			why = "is not tcp";
-		else if (hfi_find(t, h->index))
-			why = "repeats an index";
-		else
-			why = trinfo_problem(r, d, h);
-		if (why)
-			drop(r, "HFI", i, h->index, why);
-		else
-			t->n_hfi++;
-	}
-}
-
-static void
-read_secs(struct rd *r)
-{
-	struct nbft *t = r->t;
-	struct list l;
-	const uint8_t *d;
-	size_t i;
-
-	list_get(r, C_SEC, "security", SEC_SIZE, NBFT_SEC_MAX, &l);
-	for (i = 0; i < l.count; i++) {
-		struct nbft_sec *s = &t->sec[t->n_sec];
-
-		d = l.p + i * l.elen;
-		if (d[0] != ID_SEC) {
-			drop(r, "security", i, d[SE_INDEX],
-			    "has a wrong structure ID");
-			continue;
-		}
-		if (!(le(d + SE_FLAGS, 2) & NBFT_SEC_F_VALID))
-			continue;
-		s->index = d[SE_INDEX];
-		s->flags = (uint16_t)le(d + SE_FLAGS, 2);
-		s->secret_type = d[SE_SECRET_TYPE];
-		t->n_sec++;
-	}
-}
-
 /*
  * nvme+tcp://HOST[:PORT][/PATH] with HOST an IPv4 literal or a bracketed
  * IPv6 one (a host name would need DNS before the root file system).
@@ -570,31 +510,6 @@ disc_problem(struct rd *r, const uint8_t *p, struct nbft_disc *d)
 	if (d->hfi_index && !hfi_find(r->t, d->hfi_index))
 		return "names an HFI that is not in the table";
 	return NULL;
-}
-
-static void
-read_discs(struct rd *r)
-{
-	struct nbft *t = r->t;
-	struct list l;
-	const uint8_t *p;
-	const char *why;
-	size_t i;
-
-	list_get(r, C_DISC, "discovery", DISC_SIZE, NBFT_DISC_MAX, &l);
-	for (i = 0; i < l.count; i++) {
-		struct nbft_disc *d = &t->disc[t->n_disc];
-
-		p = l.p + i * l.elen;
-		memset(d, 0, sizeof(*d));
-		d->index = p[DI_INDEX];
-		if (p[0] == ID_DISC && !(p[DI_FLAGS] & DISC_F_VALID))
-			continue;
-		if ((why = disc_problem(r, p, d)) != NULL)
-			drop(r, "discovery", i, d->index, why);
-		else
-			t->n_disc++;
-	}
 }
 
 /* The HFIs that reach a namespace: the primary, then the secondaries. */
@@ -706,27 +621,99 @@ ssns_problem(struct rd *r, const uint8_t *d, struct nbft_ssns *s)
 	return NULL;
 }
 
-static void
-read_ssnss(struct rd *r)
+/*
+ * One descriptor of a list: taken into the table (its count grown), left
+ * out quietly (not flagged valid), or dropped: then why, with *index.
+ */
+typedef const char *(*desc_fn)(struct rd *r, const uint8_t *d,
+    unsigned *index);
+
+static const char *
+hfi_one(struct rd *r, const uint8_t *d, unsigned *index)
 {
-	struct nbft *t = r->t;
-	struct list l;
-	const uint8_t *d;
+	struct nbft_hfi *h = &r->t->hfi[r->t->n_hfi];
 	const char *why;
+
+	memset(h, 0, sizeof(*h));
+	*index = h->index = d[HF_INDEX];
+	if (d[0] != ID_HFI)
+		return "has a wrong structure ID";
+	if (!(d[HF_FLAGS] & HFI_F_VALID))
+		return NULL;
+	if (d[HF_TRTYPE] != NBFT_TRTYPE_TCP)
+		return "is not tcp";
+	if (hfi_find(r->t, h->index))
+		return "repeats an index";
+	if ((why = trinfo_problem(r, d, h)) != NULL)
+		return why;
+	r->t->n_hfi++;
+	return NULL;
+}
+
+static const char *
+sec_one(struct rd *r, const uint8_t *d, unsigned *index)
+{
+	struct nbft_sec *s = &r->t->sec[r->t->n_sec];
+
+	*index = d[SE_INDEX];
+	if (d[0] != ID_SEC)
+		return "has a wrong structure ID";
+	if (!(le(d + SE_FLAGS, 2) & NBFT_SEC_F_VALID))
+		return NULL;
+	s->index = d[SE_INDEX];
+	s->flags = (uint16_t)le(d + SE_FLAGS, 2);
+	s->secret_type = d[SE_SECRET_TYPE];
+	r->t->n_sec++;
+	return NULL;
+}
+
+static const char *
+disc_one(struct rd *r, const uint8_t *p, unsigned *index)
+{
+	struct nbft_disc *d = &r->t->disc[r->t->n_disc];
+	const char *why;
+
+	memset(d, 0, sizeof(*d));
+	*index = d->index = p[DI_INDEX];
+	if (p[0] == ID_DISC && !(p[DI_FLAGS] & DISC_F_VALID))
+		return NULL;
+	if ((why = disc_problem(r, p, d)) != NULL)
+		return why;
+	r->t->n_disc++;
+	return NULL;
+}
+
+/* An SSNS not flagged valid is kept, marked, for --check to show. */
+static const char *
+ssns_one(struct rd *r, const uint8_t *d, unsigned *index)
+{
+	struct nbft_ssns *s = &r->t->ssns[r->t->n_ssns];
+	const char *why;
+
+	memset(s, 0, sizeof(*s));
+	*index = s->index = (uint16_t)le(d + SS_INDEX, 2);
+	s->flags = (uint16_t)le(d + SS_FLAGS, 2);
+	if ((why = ssns_problem(r, d, s)) != NULL)
+		return why;
+	r->t->n_ssns++;
+	return NULL;
+}
+
+/* A list of descriptors (list_get() caps it at the array's size). */
+static void
+read_list(struct rd *r, size_t c_off, const char *kind, size_t need,
+    size_t max, desc_fn one)
+{
+	struct list l;
+	const char *why;
+	unsigned index;
 	size_t i;
 
-	list_get(r, C_SSNS, "SSNS", SSNS_SIZE, NBFT_SSNS_MAX, &l);
+	list_get(r, c_off, kind, need, max, &l);
 	for (i = 0; i < l.count; i++) {
-		struct nbft_ssns *s = &t->ssns[t->n_ssns];
-
-		d = l.p + i * l.elen;
-		memset(s, 0, sizeof(*s));
-		s->index = (uint16_t)le(d + SS_INDEX, 2);
-		s->flags = (uint16_t)le(d + SS_FLAGS, 2);
-		if ((why = ssns_problem(r, d, s)) != NULL)
-			drop(r, "SSNS", i, s->index, why);
-		else
-			t->n_ssns++;
+		index = 0;
+		if ((why = one(r, l.p + i * l.elen, &index)) != NULL)
+			drop(r, kind, i, index, why);
 	}
 }
 
@@ -804,11 +791,13 @@ nbft_parse(const uint8_t *buf, size_t len, const char *name,
 		    "describes nothing", name);
 		return 0;
 	}
+	/* In this order: each refers to the lists before it. */
 	read_host(&r);
-	read_hfis(&r);
-	read_secs(&r);
-	read_discs(&r);
-	read_ssnss(&r);
+	read_list(&r, C_HFI, "HFI", HFI_SIZE, NBFT_HFI_MAX, hfi_one);
+	read_list(&r, C_SEC, "security", SEC_SIZE, NBFT_SEC_MAX, sec_one);
+	read_list(&r, C_DISC, "discovery", DISC_SIZE, NBFT_DISC_MAX,
+	    disc_one);
+	read_list(&r, C_SSNS, "SSNS", SSNS_SIZE, NBFT_SSNS_MAX, ssns_one);
 	return 0;
 bad:
 	log_warnx("%s: %s; table ignored", name, why);

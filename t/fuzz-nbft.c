@@ -14,6 +14,9 @@
 #include "log.h"
 #include "nbft.h"
 
+/* For nbft_gen_checksum(). */
+#include "nbft-gen.c"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define TERMINATED(s)	(strnlen((s), sizeof(s)) < sizeof(s))
@@ -92,8 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct nbft t;
 	static FILE *null;
-	uint8_t *copy, sum = 0;
-	size_t i, n;
+	uint8_t *copy;
 
 	log_init(LOG_DISCARD);
 	if (null == NULL)
@@ -102,16 +104,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(&t, null);
 	if (size < 10 || (copy = malloc(size)) == NULL)
 		return 0;
-	/* The checksum over the length the header gives (or all bytes). */
 	memcpy(copy, data, size);
-	n = (size_t)copy[4] | (size_t)copy[5] << 8 | (size_t)copy[6] << 16 |
-	    (size_t)copy[7] << 24;
-	if (n > size)
-		n = size;
-	copy[9] = 0;
-	for (i = 0; i < n; i++)
-		sum = (uint8_t)(sum + copy[i]);
-	copy[9] = (uint8_t)(0x100 - sum);
+	nbft_gen_checksum(copy, size);
 	if (nbft_parse(copy, size, "fuzz", &t) == 0)
 		check(&t, null);
 	free(copy);
