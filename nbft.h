@@ -172,11 +172,12 @@ struct nbft {
  * transport, a heap reference outside the heap, a heap object shorter
  * than what is read from it, a string with no NUL at its end or after it
  * (the firmware's record separator), a value refused by field_problem()
- * or with a ';', a space or a control character, a subsystem namespace whose primary HFI is
- * not in the table, a discovery descriptor naming an HFI that is not, or
- * a URI that is not nvme+tcp://IP[:PORT][/...].  Past the maxima above,
- * descriptors are dropped with one warning.  The host descriptor's NQN or
- * ID, when unusable, is left "" with a warning (the system's is used).
+ * or with a ';', a space or a control character, a subsystem namespace
+ * whose primary HFI is not in the table, a discovery descriptor naming an
+ * HFI that is not, or a URI that is not nvme+tcp://IP[:PORT][/...].
+ * Past the maxima above, descriptors are dropped with one warning.  The
+ * host descriptor's NQN, when unusable, is left "" with a warning (the
+ * system's is used).
  * Descriptors without their valid flag are left out quietly, except
  * subsystem namespaces, kept with valid false.
  *

@@ -21,7 +21,8 @@
 /* The generator is test code too: built into this program. */
 #include "nbft-gen.c"
 
-#define HOSTNQN_T "nqn.2014-08.org.nvmexpress:uuid:12345678-9abc-def0-1234-56789abcdef0"
+#define HOSTNQN_T \
+	"nqn.2014-08.org.nvmexpress:uuid:12345678-9abc-def0-1234-56789abcdef0"
 #define ROOT_NQN "nqn.2014-08.org.example:root"
 #define DATA_NQN "nqn.2014-08.org.example:data"
 
@@ -37,7 +38,8 @@ static const char two_paths[] =
     "subsys traddr=fd00::2 trsvcid=4421 nqn=" DATA_NQN " hfi=2 "
     "flags=unavailable\n"
     "discovery uri=nvme+tcp://10.0.2.2:8009/ hfi=1\n"
-    "discovery uri=nvme+tcp://[FD00::2]/ hfi=2 nqn=nqn.2014-08.org.example:dc\n";
+    "discovery uri=nvme+tcp://[FD00::2]/ hfi=2 "
+    "nqn=nqn.2014-08.org.example:dc\n";
 
 static char logged[16384];
 
