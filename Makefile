@@ -126,6 +126,11 @@ fuzz: $(addprefix $(B)/libfuzzer/,$(FUZZERS))
 			$(B)/corpus/$$n t/corpus/$$n || exit 1; \
 	done
 
+# The NBFT generator: the VM tier hands its tables to QEMU (-acpitable).
+$(B)/mknbft: t/mknbft.c t/nbft-gen.c t/nbft-gen.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -I. -o $@ t/mknbft.c t/nbft-gen.c
+
 $(B)/bench: $(OBJ)/t/bench.o $(call lib_objs,$(OBJ))
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
