@@ -1015,8 +1015,11 @@ put(char *buf, size_t size, const char *key, const char *value)
 }
 
 /*
- * ";host-iface=IF" for HFI index into buf.  Return: false when the HFI
- * has no interface (logged).
+ * ";host-iface=IF" for HFI index into buf.  An HFI whose MAC address no
+ * interface has (renamed, or not up yet) binds by its IP address instead
+ * (";host-traddr=IP", what nvme-cli's connect-nbft uses): a boot path is
+ * not given up for a name.  Return: false when the HFI is missing or has
+ * neither (logged).
  */
 static bool
 put_iface(struct ctrls *c, unsigned index, char *buf, size_t size,
@@ -1026,17 +1029,23 @@ put_iface(struct ctrls *c, unsigned index, char *buf, size_t size,
 	char ifname[HOST_IFACE_MAX + 1];
 
 	ifname[0] = '\0';
-	if (h == NULL || c->ifname(c->ctx, h->mac, h->vlan, ifname,
-	    sizeof(ifname)) < 0 || strnlen(ifname, sizeof(ifname)) ==
-	    sizeof(ifname) || field_problem(FIELD_HOST_IFACE, TRTYPE_TCP,
-	    ifname)) {
-		log_warnx("%s: %s: no interface has HFI %u's MAC address %s "
-		    "(VLAN %u); that path is skipped", c->t->name, what, index,
-		    h ? h->mac_str : "-", h ? h->vlan : 0);
-		return false;
+	if (h && c->ifname(c->ctx, h->mac, h->vlan, ifname, sizeof(ifname))
+	    == 0 && strnlen(ifname, sizeof(ifname)) < sizeof(ifname) &&
+	    field_problem(FIELD_HOST_IFACE, TRTYPE_TCP, ifname) == NULL) {
+		put(buf, size, "host-iface", ifname);
+		return true;
 	}
-	put(buf, size, "host-iface", ifname);
-	return true;
+	if (h && h->ip[0]) {
+		log_warnx("%s: %s: no interface has HFI %u's MAC address %s "
+		    "(VLAN %u); bound to its address %s instead", c->t->name,
+		    what, index, h->mac_str, h->vlan, h->ip);
+		put(buf, size, "host-traddr", h->ip);
+		return true;
+	}
+	log_warnx("%s: %s: no interface has HFI %u's MAC address %s (VLAN %u) "
+	    "and it has no address; that path is skipped", c->t->name, what,
+	    index, h ? h->mac_str : "-", h ? h->vlan : 0);
+	return false;
 }
 
 static int

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "bus.h"
-#include "cmdline.h"
+#include "boot.h"
 #include "conf.h"
 #include "discovery.h"
 #include "dlp.h"
@@ -47,6 +47,7 @@ struct options {
 	const char	*conf_file;	/* NULL: ROOT/etc/stas/stacd.conf */
 	const char	*root;		/* "" or a prefix for every system path */
 	const char	*idl_file;
+	const char	*nbft_file;	/* --nbft: the table from a file */
 	bool		 syslog;
 	bool		 tron;
 	bool		 check;
@@ -58,7 +59,7 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: stacd [-hsv] [-f FILE] [--tron] [--check [--show-secrets]]\n"
-	    "             [--idl=FILE] [--root=DIR]\n"
+	    "             [--idl=FILE] [--root=DIR] [--nbft=FILE]\n"
 	    "STorage Appliance Connector (STAC). Must be root to run this "
 	    "program.\n\n"
 	    "  -f, --conf-file=FILE  configuration file "
@@ -73,12 +74,14 @@ usage(FILE *out)
 	    "FILE and exit\n"
 	    "      --root=DIR        look for /dev, /sys, /etc and /run "
 	    "under DIR\n"
+	    "      --nbft=FILE       read the NVMe Boot Firmware Table from "
+	    "FILE\n"
 	    "  -v, --version         print the version and exit\n"
 	    "  -h, --help            print this help and exit\n");
 }
 
 enum long_only {
-	OPT_TRON = 256, OPT_IDL, OPT_CHECK, OPT_ROOT, OPT_SHOW_SECRETS
+	OPT_TRON = 256, OPT_IDL, OPT_CHECK, OPT_ROOT, OPT_SHOW_SECRETS, OPT_NBFT
 };
 
 static int
@@ -92,6 +95,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
 		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "nbft", required_argument, NULL, OPT_NBFT },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -117,6 +121,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_SHOW_SECRETS:
 			o->show_secrets = true;
+			break;
+		case OPT_NBFT:
+			o->nbft_file = optarg;
 			break;
 		case OPT_ROOT:
 			/* "/" and "" both mean the real system. */
@@ -172,35 +179,26 @@ print_host(const struct host_conf *h)
  */
 static int
 sources_load(const char *root, const struct host_conf *h,
-    const struct boot_cmdline *bc, struct fabconf *f)
+    const struct boot *boot, struct fabconf *f)
 {
 	int r;
 
-	if ((r = cmdline_fabconf(bc, f)) < 0)
+	if ((r = boot_ctrls(boot, root, f)) < 0)
 		return r;
-	return fabconf_load(f, root, h, bc->nostatic ?
+	return fabconf_load(f, root, h, boot->cmdline.nostatic ?
 	    FABCONF_NO_DISCOVERY_CONF : 0);
 }
 
-/*
- * The host identity and the kernel command line: rd.nvmf.hostnqn and
- * rd.nvmf.hostid win over sys.conf and /etc/nvme, as in dracut (the boot
- * entry is what the target was set up with).
- */
+/* The host identity, then the boot sources that may override it. */
 static int
-boot_host(const char *root, struct host_conf *h, struct boot_cmdline *bc)
+boot_host(const struct options *o, struct host_conf *h, struct boot *boot)
 {
 	int r;
 
-	if ((r = host_load(h, root)) < 0)
+	memset(boot, 0, sizeof(*boot));
+	if ((r = host_load(h, o->root)) < 0)
 		return r;
-	if (cmdline_load(root, bc) == -ENOMEM)
-		return -ENOMEM;
-	cmdline_host(bc, h);		/* it says what it changed */
-	if (bc->fc_auto)
-		log_warnx("%s:%u: rd.nvmf.discover=fc,auto: stacd does no FC "
-		    "autodiscovery; ignored", bc->name, bc->fc_auto_pos);
-	return 0;
+	return boot_load(boot, o->root, o->nbft_file, h);
 }
 
 /*
@@ -276,7 +274,7 @@ check_config(const struct options *o, const char *conf_path)
 	struct conf conf;
 	struct host_conf host;
 	struct fabconf fab;
-	struct boot_cmdline bc;
+	struct boot boot;
 	int usable = 1;
 
 	log_init(LOG_TO_STDERR);
@@ -287,7 +285,7 @@ check_config(const struct options *o, const char *conf_path)
 		log_warnx("%s: %u line%s not INI syntax: stacd would keep "
 		    "its running configuration on SIGHUP", conf_path,
 		    conf.bad_lines, conf.bad_lines == 1 ? " is" : "s are");
-	if (boot_host(o->root, &host, &bc) < 0)
+	if (boot_host(o, &host, &boot) < 0)
 		usable = 0;
 	printf("# stacd %s effective configuration of %s\n", STACD_VERSION,
 	    conf_path);
@@ -295,13 +293,14 @@ check_config(const struct options *o, const char *conf_path)
 		print_host(&host);
 	print_exclusions(o->root);
 	fabconf_init(&fab);
-	if (usable && sources_load(o->root, &host, &bc, &fab) == 0) {
-		cmdline_print(stdout, &bc);
+	if (usable && sources_load(o->root, &host, &boot, &fab) == 0) {
+		boot_print(stdout, &boot);
 		check_wants(&conf, &host, &fab);
 		fflush(stderr);
 		print_fabrics(&fab, conf.discovery, o->show_secrets);
 	}
 	fabconf_fini(&fab);
+	boot_fini(&boot);
 	conf_print(stdout, &conf, o->show_secrets);
 	conf_fini(&conf);
 	fflush(stdout);
@@ -344,7 +343,7 @@ struct stacd {
 	struct fabconf	 fab;		/* nvme-cli 3's nvme-fabrics.conf */
 	/* Own discovery: what the discovery controllers' log pages list. */
 	struct owndisc	 own;		/* what its own discovery found */
-	struct boot_cmdline cmdline;	/* rd.nvmf.* (read at start-up) */
+	struct boot	 boot;		/* NBFT, rd.nvmf.* (read at start-up) */
 	bool		 own_active;	/* no stafd: stacd reads them itself */
 	int64_t		 dlp_next;	/* a log page read to retry; 0: none */
 	enum discovery_mode mode_logged;	/* the source logged for it */
@@ -1252,7 +1251,7 @@ load_fabrics(struct stacd *s)
 	struct fabconf fresh;
 
 	fabconf_init(&fresh);
-	if (sources_load(s->opt.root, &s->host, &s->cmdline, &fresh) < 0) {
+	if (sources_load(s->opt.root, &s->host, &s->boot, &fresh) < 0) {
 		log_err("nvme-fabrics.conf: out of memory; keeping what was "
 		    "read before");
 		fabconf_fini(&fresh);
@@ -1378,7 +1377,7 @@ daemon_init(struct stacd *s)
 	owndisc_init(&s->own);
 	excl_init(&s->excl);
 	if (conf_load(&s->conf, s->conf_path) < 0 ||
-	    boot_host(s->opt.root, &s->host, &s->cmdline) < 0)
+	    boot_host(&s->opt, &s->host, &s->boot) < 0)
 		return -1;
 	apply_tron(s);
 	load_fabrics(s);
@@ -1440,6 +1439,7 @@ daemon_fini(struct stacd *s)
 	want_names_fini(&s->names);
 	excl_fini(&s->excl);
 	owndisc_fini(&s->own);
+	boot_fini(&s->boot);
 	fabconf_fini(&s->fab);
 	lkc_fini(&s->lkc);
 }

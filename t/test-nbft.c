@@ -680,11 +680,18 @@ controllers_refused(void)
 		size_t		 n;
 		const char	*log;
 	} cases[] = {
-		/* no interface has the MAC: that path only */
+		/* no interface has the MAC, nor an address: that path only */
 		{ "hfi mac=02:00:00:00:00:99\nhfi mac=52:54:00:12:34:56\n"
 		  "subsys traddr=10.0.0.1 trsvcid=4420 nqn=" ROOT_NQN
 		  " hfi=1,2\n", 1, "NBFT: SSNS 1: no interface has HFI 1's MAC "
-		  "address 02:00:00:00:00:99 (VLAN 0); that path is skipped" },
+		  "address 02:00:00:00:00:99 (VLAN 0) and it has no address; "
+		  "that path is skipped" },
+		/* no interface has the MAC: bound by the HFI's address */
+		{ "hfi mac=02:00:00:00:00:99 ip=10.0.0.5/24\n"
+		  "subsys traddr=10.0.0.1 trsvcid=4420 nqn=" ROOT_NQN
+		  " hfi=1\n", 1, "NBFT: SSNS 1: no interface has HFI 1's MAC "
+		  "address 02:00:00:00:00:99 (VLAN 0); bound to its address "
+		  "10.0.0.5 instead" },
 		/* the VLAN is part of what names the interface */
 		{ "hfi mac=52:54:00:12:34:56 vlan=7\n"
 		  "discovery uri=nvme+tcp://10.0.0.1/ hfi=1\n", 0,
@@ -723,10 +730,12 @@ controllers_refused(void)
 		}
 		if (i == 0 && n == 1)
 			CHECK_STR(v[0].id.host_iface, "eth0");
-		if (i == 2 && n == 1)
+		if (i == 1 && n == 1)
+			CHECK_STR(v[0].id.host_traddr, "10.0.0.5");
+		if (i == 3 && n == 1)
 			CHECK(v[0].id.host_iface[0] == '\0' &&
 			    v[0].id.host_nqn[0] == '\0');
-		if (i == 8 && n == 1)
+		if (i == 9 && n == 1)
 			CHECK(v[0].tun.set & (1u << TUN_DATA_DIGEST) &&
 			    v[0].tun.set & (1u << TUN_HDR_DIGEST));
 		free(v);
