@@ -42,6 +42,14 @@ echo 1 > /proc/sys/kernel/printk
 	assert_eq "/dev/nvme0n1 is nvme0's namespace" "$(ns_devs nvme0)" /dev/nvme0n1
 	assert_not "the virtio disk itself is not mounted" grep -q '^/dev/vda' /proc/mounts
 
+	# ip= (boot.sh gives a NIC on an isolated QEMU hub 127.0.0.2/8):
+	# configure_networking ran in the initramfs.
+	net=$(ls /run/net-*.conf 2>/dev/null | head -n 1)
+	assert "ip= configured the network in the initramfs ($net)" \
+	    grep -q "^IPV4ADDR='*127.0.0.2'*" "$net"
+	assert "the NIC has 127.0.0.2" sh -c "ip -4 addr show | grep -q 'inet 127.0.0.2/8'"
+	diag "network: $(tr '\n' ' ' < "$net")"
+
 	# The hand-over, as the initramfs left it.
 	running=$(for p in /proc/[0-9]*; do
 		[ "$(cat "$p/comm" 2>/dev/null)" = stacd ] && echo "${p#/proc/}"
@@ -64,7 +72,7 @@ echo 1 > /proc/sys/kernel/printk
 	stacd_start
 	assert "the system's stacd adopts nvme0" \
 	    wait_for 20 grep -q "nvme0 - adopted" $STACD_LOG
-	diag "adopted $(echo "$(uptime_s) - $t0" | bc) s after the start"
+	diag "adopted $(echo "$(uptime_s) - $t0" | bc | sed 's/^\./0./') s after the start"
 	assert "it read the initramfs's last-known-config" \
 	    grep -q "1 controllers owned before the restart" $STACD_LOG
 	sleep 3

@@ -85,7 +85,7 @@ MKINITRAMFS=$(PATH=$PATH:/usr/sbin:/sbin command -v mkinitramfs || true)
     skip "mkinitramfs not installed (apt-get install initramfs-tools)"
 MKE2FS=$(PATH=$PATH:/usr/sbin:/sbin command -v mke2fs || true)
 [ -n "$MKE2FS" ] || skip "mke2fs not installed (apt-get install e2fsprogs)"
-"$MKE2FS" 2>&1 | grep -q -- '-d ' ||
+case "$("$MKE2FS" 2>&1 || true)" in *"-d root-directory"*) ;; *) false ;; esac ||
     skip "$MKE2FS cannot populate an image (-d): e2fsprogs 1.43 or later needed"
 for tool in busybox cpio bc; do
 	command -v $tool >/dev/null 2>&1 ||
@@ -95,7 +95,7 @@ KVER=$(vm_kver 6.1) || skip "no /boot/vmlinuz-6.1* with modules in /lib/modules 
 [ -r "/boot/vmlinuz-$KVER" ] || skip "/boot/vmlinuz-$KVER is missing or not readable by $(id -un)"
 STACD=${STACD_VM_STACD:-$VM_TOP/stacd.static}
 [ -x "$STACD" ] || skip "no $STACD (make static)"
-file -L "$STACD" 2>/dev/null | grep -qE 'statically linked|static-pie linked' ||
+case "$(file -L "$STACD" 2>/dev/null || true)" in *"statically linked"*|*"static-pie linked"*) ;; *) false ;; esac ||
     skip "$STACD is not static: the root file system has no libc"
 # shellcheck disable=SC2054 # the commas belong to -accel's value
 case "${STACD_VM_ACCEL:-tcg}" in
@@ -169,7 +169,7 @@ printf 'NQN=%s ADDR=%s PORT=%s\n' "$NQN" "$ADDR" "$PORT" > "$R/vm/boot.conf"
 cp -r "$SYSROOT/etc/stas" "$SYSROOT/etc/nvme" "$R/etc/"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$R/etc/passwd"
 "$MKE2FS" -q -F -t ext4 -O ^has_journal -L stacd-root -E root_owner=0:0 \
-    -d "$R" "$W/root.img" 24M
+    -d "$R" "$W/root.img" 24M >/dev/null
 t_rootfs=$(elapsed "$t0")
 
 # ---------------------------------------------------------------- the initramfs
@@ -187,6 +187,7 @@ confdir() {
 	cat >> "$d/modules" <<-EOF
 	virtio_pci
 	virtio_blk
+	virtio_net
 	crc32c_generic
 	ext4
 	configfs
@@ -222,25 +223,29 @@ t_initrd=$(elapsed "$t0")
 grep -v '^$' "$W/initrd.img.log" | sed 's/^/# mkinitramfs: /' || true
 mkinitrd "$W/confdir-without" "$W/initrd-without.img" || exit 1
 
-# The sizes: compressed (what the boot loader loads) and unpacked.
-unpacked() {
-	local d=$W/unpack.$$
-	rm -rf "$d"; mkdir -p "$d"
-	if command -v unmkinitramfs >/dev/null 2>&1 || [ -x /usr/bin/unmkinitramfs ]; then
-		unmkinitramfs "$1" "$d" >/dev/null 2>&1 && du -sb "$d" | cut -f1 || echo "?"
-	else
-		echo "?"
-	fi
-	rm -rf "$d"
+# The sizes: compressed (what the boot loader loads), unpacked, and the
+# files that stacd's hook and scripts add.
+# unpack IMAGE DIR: "BYTES PATH" of every file of IMAGE, by path.
+unpack() {
+	rm -rf "$2"; mkdir -p "$2"
+	unmkinitramfs "$1" "$2" >/dev/null 2>&1 || return 1
+	(cd "$2" && find . -type f -printf '%s %P\n' | sort -k 2)
 }
 s_with=$(stat -c %s "$W/initrd.img")
 s_without=$(stat -c %s "$W/initrd-without.img")
-u_with=$(unpacked "$W/initrd.img")
-u_without=$(unpacked "$W/initrd-without.img")
 compress=$(sed -n 's/^COMPRESS=//p' "$W/confdir/initramfs.conf" | tail -n 1)
 echo "# initramfs ($KVER, MODULES=list, COMPRESS=${compress:-default}): $s_with bytes with stacd, $s_without without: stacd adds $((s_with - s_without)) bytes"
-if [ "$u_with" != "?" ] && [ "$u_without" != "?" ]; then
-	echo "# unpacked: $u_with bytes with stacd, $u_without without: stacd adds $((u_with - u_without)) bytes (binary $(stat -c %s "$STACD"), nvme-tcp/fabrics/core modules, 3 scripts, configuration)"
+if command -v unmkinitramfs >/dev/null 2>&1 &&
+    unpack "$W/initrd.img" "$W/unpacked" > "$W/files-with" &&
+    unpack "$W/initrd-without.img" "$W/unpacked-without" > "$W/files-without"; then
+	u_with=$(awk '{ n += $1 } END { print n }' "$W/files-with")
+	u_without=$(awk '{ n += $1 } END { print n }' "$W/files-without")
+	echo "# unpacked: $u_with bytes with stacd, $u_without without: stacd adds $((u_with - u_without)) bytes:"
+	# The files only in the image with stacd, the largest first.
+	awk 'NR == FNR { had[$2] = 1; next } !($2 in had) { print $1, $2 }' \
+	    "$W/files-without" "$W/files-with" | sort -rn |
+	    awk '{ printf "#   %8d %s\n", $1, $2 }'
+	rm -rf "$W/unpacked" "$W/unpacked-without"
 fi
 if [ -e /usr/share/initramfs-tools/hooks/stacd ]; then
 	echo "# note: stacd's initramfs-tools files are installed on this host (/usr/share/initramfs-tools): the image without stacd has them too"
@@ -264,35 +269,36 @@ fi
 KERNEL=$(vm_vmlinux "$KVER")
 QUIET=quiet
 [ $DEMO = 0 ] || QUIET=
+# The network of ip=: a NIC on a QEMU hub with nothing else on it (no
+# packet leaves QEMU), given an address of the loopback range, so that
+# scripts/local-top/stacd's configure_networking has work to do.
+NET_IP="ip=127.0.0.2::0.0.0.0:255.0.0.0:stacd-boot::off"
 # boot NAME CMDLINE...: one boot, the console in $W/NAME.log.
 boot() {
 	local name=$1 log=$W/$1.log rc=0
 	shift
-	local cmdline="console=ttyS0 panic=-1 $QUIET mitigations=off noresume root=/dev/nvme0n1 ro $CMDLINE_EXTRA $*"
-	[ $DEMO = 0 ] || echo "=== boot $name: $cmdline"
+	local cmdline="console=ttyS0 panic=-1 $QUIET mitigations=off noresume root=/dev/nvme0n1 ro $NET_IP $CMDLINE_EXTRA $*"
 	# -no-reboot: initramfs-tools' panic (panic=-1) and poweroff both
 	# end QEMU.  snapshot=on: nvmet writes nothing to root.img.
+	local qemu=(timeout "$TIMEOUT" "$QEMU" "${ACCEL[@]}" -smp 2 -m 512M
+	    -nodefaults -no-reboot -display none -monitor none
+	    -drive "file=$W/root.img,if=virtio,format=raw,snapshot=on"
+	    -netdev hubport,id=n0,hubid=0
+	    -device virtio-net-pci,netdev=n0,mac=52:54:00:5a:c0:01
+	    -kernel "$KERNEL" -initrd "$W/initrd.img"
+	    ${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"} -append "$cmdline")
 	if [ $DEMO = 1 ]; then
-		timeout "$TIMEOUT" "$QEMU" "${ACCEL[@]}" -smp 2 -m 512M \
-		    -nodefaults -no-reboot -display none -monitor none \
-		    -serial stdio \
-		    -drive "file=$W/root.img,if=virtio,format=raw,snapshot=on" \
-		    -kernel "$KERNEL" -initrd "$W/initrd.img" \
-		    ${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"} \
-		    -append "$cmdline" </dev/null 2>"$log.qemu" |
-		    tr -d '\r' | tee "$log" || rc=$?
-		[ "${PIPESTATUS[0]}" = 0 ] || rc=${PIPESTATUS[0]}
+		echo "=== boot $name: $cmdline"
+		set +e
+		"${qemu[@]}" -serial stdio </dev/null 2>"$log.qemu" |
+		    tr -d '\r' | tee "$log"
+		rc=${PIPESTATUS[0]}
+		set -e
 	else
-		timeout "$TIMEOUT" "$QEMU" "${ACCEL[@]}" -smp 2 -m 512M \
-		    -nodefaults -no-reboot -display none -monitor none \
-		    -serial "file:$log.raw" \
-		    -drive "file=$W/root.img,if=virtio,format=raw,snapshot=on" \
-		    -kernel "$KERNEL" -initrd "$W/initrd.img" \
-		    ${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"} \
-		    -append "$cmdline" </dev/null >"$log.qemu" 2>&1 || rc=$?
+		"${qemu[@]}" -serial "file:$log.raw" </dev/null >"$log.qemu" 2>&1 || rc=$?
 		tr -d '\r' < "$log.raw" > "$log"
 	fi
-	return $rc
+	return "$rc"
 }
 t0=$(now)
 rc=0
