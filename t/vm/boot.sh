@@ -229,7 +229,8 @@ mkinitrd "$W/confdir-without" "$W/initrd-without.img" || exit 1
 unpack() {
 	rm -rf "$2"; mkdir -p "$2"
 	unmkinitramfs "$1" "$2" >/dev/null 2>&1 || return 1
-	(cd "$2" && find . -type f -printf '%s %P\n' | sort -k 2)
+	# %i: busybox's applets are hard links, counted once below
+	(cd "$2" && find . -type f -printf '%s %P %i\n' | sort -k 2)
 }
 s_with=$(stat -c %s "$W/initrd.img")
 s_without=$(stat -c %s "$W/initrd-without.img")
@@ -238,8 +239,8 @@ echo "# initramfs ($KVER, MODULES=list, COMPRESS=${compress:-default}): $s_with 
 if command -v unmkinitramfs >/dev/null 2>&1 &&
     unpack "$W/initrd.img" "$W/unpacked" > "$W/files-with" &&
     unpack "$W/initrd-without.img" "$W/unpacked-without" > "$W/files-without"; then
-	u_with=$(awk '{ n += $1 } END { print n }' "$W/files-with")
-	u_without=$(awk '{ n += $1 } END { print n }' "$W/files-without")
+	u_with=$(awk '!seen[$3]++ { n += $1 } END { print n }' "$W/files-with")
+	u_without=$(awk '!seen[$3]++ { n += $1 } END { print n }' "$W/files-without")
 	echo "# unpacked: $u_with bytes with stacd, $u_without without: stacd adds $((u_with - u_without)) bytes:"
 	# The files only in the image with stacd, the largest first.
 	awk 'NR == FNR { had[$2] = 1; next } !($2 in had) { print $1, $2 }' \
