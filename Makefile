@@ -6,6 +6,7 @@
 #   make check      every test tier; the unit tier runs under ASan+UBSan
 #   make fuzz       libFuzzer targets (clang), run briefly over t/corpus
 #   make install    DESTDIR=... PREFIX=/usr
+#   make boot-demo  boot a VM with its root on NVMe/TCP (Debian's mkinitramfs)
 #   make bench      benchmarks, printing numbers
 
 VERSION	= 0.1.0
@@ -15,6 +16,8 @@ MANDIR	?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR	?= $(PREFIX)/lib/systemd/system
 DBUSPOLICYDIR ?= $(PREFIX)/share/dbus-1/system.d
+# initramfs-tools reads only /usr/share/initramfs-tools, whatever PREFIX is.
+INITRAMFSDIR ?= /usr/share/initramfs-tools
 
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -144,6 +147,12 @@ update-golden: $(ASAN)/stacd
 demo: deps stacd.static
 	@t/vm/run.sh -t 300 t/vm/demo.sh
 
+# Root on NVMe/TCP: Debian's mkinitramfs with stacd's initramfs-tools
+# files, a VM booting from it; shows the consoles (the VM tier's boot test).
+.PHONY: boot-demo
+boot-demo: deps stacd.static
+	@t/vm/boot.sh -d -t 300
+
 lint-man:
 	mandoc -Tlint -Wwarning stacd.8 stacd.conf.5
 
@@ -160,12 +169,26 @@ install: stacd
 	install -D -m 644 $(B)/stacd.service $(DESTDIR)$(UNITDIR)/stacd.service
 	install -D -m 644 etc/org.nvmexpress.stac.conf \
 		$(DESTDIR)$(DBUSPOLICYDIR)/org.nvmexpress.stac.conf
+	@# initramfs-tools (Debian): root on NVMe-oF.  Installed as
+	@#   $(INITRAMFSDIR)/hooks/stacd               stacd, its configuration, nvme-tcp
+	@#   $(INITRAMFSDIR)/scripts/local-top/stacd   connect, wait for root= (stacd.timeout=)
+	@#   $(INITRAMFSDIR)/scripts/init-bottom/stacd SIGTERM: hand over to the system's stacd
+	@# They take effect at the next update-initramfs -u.
+	sed 's|@SBINDIR@|$(SBINDIR)|g' etc/initramfs-tools/hooks/stacd > $(B)/initramfs-hook
+	install -D -m 755 $(B)/initramfs-hook $(DESTDIR)$(INITRAMFSDIR)/hooks/stacd
+	install -D -m 755 etc/initramfs-tools/scripts/local-top/stacd \
+		$(DESTDIR)$(INITRAMFSDIR)/scripts/local-top/stacd
+	install -D -m 755 etc/initramfs-tools/scripts/init-bottom/stacd \
+		$(DESTDIR)$(INITRAMFSDIR)/scripts/init-bottom/stacd
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/stacd $(DESTDIR)$(MANDIR)/man8/stacd.8 \
 		$(DESTDIR)$(MANDIR)/man5/stacd.conf.5 \
 		$(DESTDIR)$(UNITDIR)/stacd.service \
 		$(DESTDIR)$(DBUSPOLICYDIR)/org.nvmexpress.stac.conf
+	rm -f $(DESTDIR)$(INITRAMFSDIR)/hooks/stacd \
+		$(DESTDIR)$(INITRAMFSDIR)/scripts/local-top/stacd \
+		$(DESTDIR)$(INITRAMFSDIR)/scripts/init-bottom/stacd
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/stas/stacd.conf (configuration is yours)"
 
 clean:

@@ -15,7 +15,7 @@
 # them into build/vm/debs/ when a scenario's "# vm: debs" line asks.
 PKGS="mandoc musl-tools qemu-system-x86 busybox-static linux-image-amd64
       cpio kmod bc file xz-utils zstd dbus dbus-bin libglib2.0-bin systemd python3-dbus
-      python3-gi util-linux iproute2"
+      python3-gi util-linux iproute2 initramfs-tools e2fsprogs"
 BACKPORTS=/etc/apt/sources.list.d/stacd-bookworm-backports.sources
 
 command -v dpkg-query >/dev/null 2>&1 || {

@@ -1,0 +1,382 @@
+#!/bin/bash
+# t/vm/boot.sh - boot a VM whose root file system is on NVMe/TCP, through
+# an initramfs built by Debian's mkinitramfs with stacd's initramfs-tools
+# files (etc/initramfs-tools), and check the hand-over to the booted
+# system's stacd.
+#
+# usage: t/vm/boot.sh [-t TIMEOUT_S] [-d]
+#
+#   -t TIMEOUT_S  the bound of each boot (default 150)
+#   -d            demo (make boot-demo): the consoles are shown as they go,
+#                 without "quiet"
+#
+# One VM, two boots of the same images:
+#   1. the root: a virtio disk holds an ext4 image (busybox, stacd.static,
+#      t/vm/boot-init.sh as /sbin/init); a test-only init-premount script
+#      (t/vm/boot-target.sh) exports it with nvmet in the same kernel on
+#      127.0.0.1:4420; stacd's local-top script connects it and
+#      root=/dev/nvme0n1 is mounted over NVMe/TCP; /sbin/init checks the
+#      hand-over (its "ok"/"not ok" lines are printed here);
+#   2. the target unreachable (no port, stacd.timeout=10): the initramfs
+#      must say what it waits for, give up after 10 s, list the
+#      controllers it tried, and let initramfs-tools fail as usual
+#      (panic=-1 reboots, which ends QEMU).
+# Also printed as "#" lines: kernel start to root mounted, the initramfs
+# size with and without stacd's files.
+#
+# The initramfs is built by `mkinitramfs -d CONFDIR -o OUT KVER` with a
+# private copy of /etc/initramfs-tools (MODULES=list): the build machine's
+# configuration is not touched.  stacd's hook takes /etc/stas and
+# /etc/nvme from a private tree (STACD_INITRAMFS_ROOT) and the binary
+# from ./stacd.static (STACD_INITRAMFS_BIN).
+#
+# Where the boot controller comes from is one switch, STACD_BOOT_SOURCE
+# (boot_source below): "conf" (default) is a controller= entry of
+# stacd.conf; "nbft" (an ACPI NBFT given to QEMU with -acpitable) and
+# "discover" (rd.nvmf.discover= on the kernel command line) are the
+# places for those sources once stacd has them; they SKIP until then.
+#
+# Environment: STACD_VM_KERNEL, STACD_VM_KVER, STACD_VM_ACCEL (common.sh).
+# Exit status: 0 if all passed, 77 (with a SKIP line) when a tool or the
+# kernel is missing, 1 otherwise.
+set -euo pipefail
+
+. "$(dirname "$0")/common.sh"
+
+TIMEOUT=150
+DEMO=0
+while getopts t:dh opt; do
+	case $opt in
+	t) TIMEOUT=$OPTARG ;;
+	d) DEMO=1 ;;
+	*) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	esac
+done
+
+skip() {
+	echo "SKIP: vm boot: $*"
+	exit 77
+}
+now() { date +%s.%N; }
+elapsed() { echo "$(now) - $1" | bc; }
+N_OK=0 N_FAIL=0
+ok() { echo "ok - $*"; N_OK=$((N_OK + 1)); }
+nok() { echo "not ok - $*"; N_FAIL=$((N_FAIL + 1)); }
+# vm_lines LOG: the console's test lines (the target script's and
+# /sbin/init's), counted.
+vm_lines() {
+	grep -E '^(ok|not ok)( |$)|^#' "$1" || true
+	N_OK=$((N_OK + $(grep -cE '^ok( |$)' "$1" || true)))
+	N_FAIL=$((N_FAIL + $(grep -cE '^not ok( |$)' "$1" || true)))
+}
+
+NQN=nqn.2014-08.org.example.stacd:boot-root
+ADDR=127.0.0.1
+PORT=4420
+HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:0b7d3a4c-2b1e-4c55-9a86-3c1f2f0e9d11
+HOSTID=0b7d3a4c-2b1e-4c55-9a86-3c1f2f0e9d11
+W=$VM_BUILD/boot
+
+# ---------------------------------------------------------------- prerequisites
+QEMU=$(command -v qemu-system-x86_64 || true)
+[ -n "$QEMU" ] || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
+MKINITRAMFS=$(PATH=$PATH:/usr/sbin:/sbin command -v mkinitramfs || true)
+[ -n "$MKINITRAMFS" ] && [ -f /etc/initramfs-tools/initramfs.conf ] ||
+    skip "mkinitramfs not installed (apt-get install initramfs-tools)"
+MKE2FS=$(PATH=$PATH:/usr/sbin:/sbin command -v mke2fs || true)
+[ -n "$MKE2FS" ] || skip "mke2fs not installed (apt-get install e2fsprogs)"
+case "$("$MKE2FS" 2>&1 || true)" in *"-d root-directory"*) ;; *) false ;; esac ||
+    skip "$MKE2FS cannot populate an image (-d): e2fsprogs 1.43 or later needed"
+for tool in busybox cpio bc; do
+	command -v $tool >/dev/null 2>&1 ||
+	    skip "$tool not installed (apt-get install busybox-static cpio bc)"
+done
+KVER=$(vm_kver 6.1) || skip "no /boot/vmlinuz-6.1* with modules in /lib/modules (as root: sh t/deps.sh)"
+[ -r "/boot/vmlinuz-$KVER" ] || skip "/boot/vmlinuz-$KVER is missing or not readable by $(id -un)"
+STACD=${STACD_VM_STACD:-$VM_TOP/stacd.static}
+[ -x "$STACD" ] || skip "no $STACD (make static)"
+case "$(file -L "$STACD" 2>/dev/null || true)" in *"statically linked"*|*"static-pie linked"*) ;; *) false ;; esac ||
+    skip "$STACD is not static: the root file system has no libc"
+# shellcheck disable=SC2054 # the commas belong to -accel's value
+case "${STACD_VM_ACCEL:-tcg}" in
+tcg) ACCEL=(-accel tcg,thread=multi -cpu max) ;;
+kvm) ACCEL=(-accel kvm -cpu host) ;;
+*) echo "boot.sh: STACD_VM_ACCEL must be tcg or kvm" >&2; exit 2 ;;
+esac
+
+rm -rf "$W"
+mkdir -p "$W"
+
+# ---------------------------------------------------------------- boot controller source
+CMDLINE_EXTRA=""
+QEMU_EXTRA=()
+# boot_source: where the initramfs's stacd learns the boot controller;
+# the only place that knows.  Appends to CONF_CONTROLLERS (stacd.conf's
+# [Controllers]), CMDLINE_EXTRA and QEMU_EXTRA.
+CONF_CONTROLLERS=""
+boot_source() {
+	case "${STACD_BOOT_SOURCE:-conf}" in
+	conf)
+		# ctrl-loss-tmo=-1: a root device must never be given up on.
+		CONF_CONTROLLERS="controller=transport=tcp;traddr=$ADDR;trsvcid=$PORT;nqn=$NQN;ctrl-loss-tmo=-1" ;;
+	nbft)
+		# QEMU_EXTRA+=(-acpitable "file=$W/nbft.bin") with an NBFT whose
+		# SSNS names tcp $ADDR:$PORT $NQN and whose host descriptor
+		# has $HOSTNQN/$HOSTID; needs stacd to read NBFT tables.
+		skip "STACD_BOOT_SOURCE=nbft: stacd does not read the NBFT yet" ;;
+	discover)
+		# CMDLINE_EXTRA="rd.nvmf.discover=tcp,$ADDR,,$PORT"; needs the
+		# local-top script (or stacd) to turn it into a discovery
+		# controller, and the target a discovery port.
+		skip "STACD_BOOT_SOURCE=discover: rd.nvmf.discover= is not handled yet" ;;
+	*) echo "boot.sh: STACD_BOOT_SOURCE must be conf, nbft or discover" >&2; exit 2 ;;
+	esac
+}
+boot_source
+
+# ---------------------------------------------------------------- the system's /etc
+# One stacd.conf and host identity, for the initramfs (through the hook)
+# and for the root file system alike.
+SYSROOT=$W/sysroot
+mkdir -p "$SYSROOT/etc/stas" "$SYSROOT/etc/nvme"
+cat > "$SYSROOT/etc/stas/stacd.conf" <<EOF
+# stacd.conf of the NVMe/TCP root boot test (t/vm/boot.sh)
+[Global]
+kato=10
+
+[Controllers]
+$CONF_CONTROLLERS
+EOF
+echo "$HOSTNQN" > "$SYSROOT/etc/nvme/hostnqn"
+echo "$HOSTID" > "$SYSROOT/etc/nvme/hostid"
+
+# ---------------------------------------------------------------- the root file system
+t0=$(now)
+R=$W/rootfs
+mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,root,vm}
+BUSYBOX=$(command -v busybox)
+cp "$BUSYBOX" "$R/bin/busybox"
+for app in $("$BUSYBOX" --list-full); do
+	case "$app" in bin/busybox|linuxrc|sbin/init) continue ;; esac
+	mkdir -p "$R/$(dirname "$app")"
+	ln -sf /bin/busybox "$R/$app"
+done
+install -m 755 "$STACD" "$R/usr/sbin/stacd"
+install -m 755 "$VM_SRC/boot-init.sh" "$R/sbin/init"
+cp "$R/sbin/init" "$R/vm/init.copy"
+install -m 644 "$VM_SRC/lib.sh" "$R/vm/lib.sh"
+printf 'NQN=%s ADDR=%s PORT=%s\n' "$NQN" "$ADDR" "$PORT" > "$R/vm/boot.conf"
+cp -r "$SYSROOT/etc/stas" "$SYSROOT/etc/nvme" "$R/etc/"
+echo 'root:x:0:0:root:/root:/bin/sh' > "$R/etc/passwd"
+"$MKE2FS" -q -F -t ext4 -O ^has_journal -L stacd-root -E root_owner=0:0 \
+    -d "$R" "$W/root.img" 24M >/dev/null
+t_rootfs=$(elapsed "$t0")
+
+# ---------------------------------------------------------------- the initramfs
+# confdir NAME WITH_STACD: a private copy of /etc/initramfs-tools.
+confdir() {
+	local d=$W/$1
+	cp -a /etc/initramfs-tools "$d"
+	# conf.d is read after initramfs.conf: these win.  BUSYBOX=y: the
+	# test's target script needs ip(8).
+	cat > "$d/conf.d/zz-stacd-test" <<-EOF
+	MODULES=list
+	BUSYBOX=y
+	EOF
+	# The root's disk and file system, and the test's target.
+	cat >> "$d/modules" <<-EOF
+	virtio_pci
+	virtio_blk
+	virtio_net
+	crc32c_generic
+	ext4
+	configfs
+	nvmet
+	nvmet-tcp
+	EOF
+	mkdir -p "$d/scripts/init-premount" "$d/scripts/local-top" \
+	    "$d/scripts/init-bottom" "$d/hooks"
+	sed "s|@NQN@|$NQN|; s|@ADDR@|$ADDR|; s|@PORT@|$PORT|" \
+	    "$VM_SRC/boot-target.sh" > "$d/scripts/init-premount/stacd-test-target"
+	chmod 755 "$d/scripts/init-premount/stacd-test-target"
+	[ "$2" = 1 ] || return 0
+	install -m 755 "$VM_TOP/etc/initramfs-tools/hooks/stacd" "$d/hooks/stacd"
+	install -m 755 "$VM_TOP/etc/initramfs-tools/scripts/local-top/stacd" \
+	    "$d/scripts/local-top/stacd"
+	install -m 755 "$VM_TOP/etc/initramfs-tools/scripts/init-bottom/stacd" \
+	    "$d/scripts/init-bottom/stacd"
+}
+# mkinitrd CONFDIR OUT
+mkinitrd() {
+	STACD_INITRAMFS_ROOT=$SYSROOT STACD_INITRAMFS_BIN=$STACD \
+	    "$MKINITRAMFS" -d "$1" -o "$2" "$KVER" > "$2.log" 2>&1 || {
+		nok "mkinitramfs -d $1 -o $2 $KVER"
+		sed 's/^/#   /' "$2.log"
+		return 1
+	}
+}
+confdir confdir 1
+confdir confdir-without 0
+t0=$(now)
+mkinitrd "$W/confdir" "$W/initrd.img" || exit 1
+t_initrd=$(elapsed "$t0")
+grep -v '^$' "$W/initrd.img.log" | sed 's/^/# mkinitramfs: /' || true
+mkinitrd "$W/confdir-without" "$W/initrd-without.img" || exit 1
+
+# The sizes: compressed (what the boot loader loads), unpacked, and the
+# files that stacd's hook and scripts add.
+# unpack IMAGE DIR: "BYTES PATH" of every file of IMAGE, by path.
+unpack() {
+	rm -rf "$2"; mkdir -p "$2"
+	unmkinitramfs "$1" "$2" >/dev/null 2>&1 || return 1
+	# %i: busybox's applets are hard links, counted once below
+	(cd "$2" && find . -type f -printf '%s %P %i\n' | sort -k 2)
+}
+s_with=$(stat -c %s "$W/initrd.img")
+s_without=$(stat -c %s "$W/initrd-without.img")
+compress=$(sed -n 's/^COMPRESS=//p' "$W/confdir/initramfs.conf" | tail -n 1)
+echo "# initramfs ($KVER, MODULES=list, COMPRESS=${compress:-default}): $s_with bytes with stacd, $s_without without: stacd adds $((s_with - s_without)) bytes"
+if command -v unmkinitramfs >/dev/null 2>&1 &&
+    unpack "$W/initrd.img" "$W/unpacked" > "$W/files-with" &&
+    unpack "$W/initrd-without.img" "$W/unpacked-without" > "$W/files-without"; then
+	u_with=$(awk '!seen[$3]++ { n += $1 } END { print n }' "$W/files-with")
+	u_without=$(awk '!seen[$3]++ { n += $1 } END { print n }' "$W/files-without")
+	echo "# unpacked: $u_with bytes with stacd, $u_without without: stacd adds $((u_with - u_without)) bytes:"
+	# The files only in the image with stacd, the largest first.
+	awk 'NR == FNR { had[$2] = 1; next } !($2 in had) { print $1, $2 }' \
+	    "$W/files-without" "$W/files-with" | sort -rn |
+	    awk '{ printf "#   %8d %s\n", $1, $2 }'
+	rm -rf "$W/unpacked" "$W/unpacked-without"
+fi
+if [ -e /usr/share/initramfs-tools/hooks/stacd ]; then
+	echo "# note: stacd's initramfs-tools files are installed on this host (/usr/share/initramfs-tools): the image without stacd has them too"
+fi
+lsinitramfs "$W/initrd.img" > "$W/initrd.list" 2>/dev/null || true
+for f in usr/sbin/stacd etc/stas/stacd.conf etc/nvme/hostnqn etc/nvme/hostid \
+    scripts/local-top/stacd scripts/init-bottom/stacd; do
+	if grep -qx "$f" "$W/initrd.list"; then
+		ok "initramfs has /$f"
+	else
+		nok "initramfs has /$f"
+	fi
+done
+if grep -q '/nvme-tcp\.ko' "$W/initrd.list"; then
+	ok "initramfs has the nvme-tcp module"
+else
+	nok "initramfs has the nvme-tcp module"
+fi
+
+# ---------------------------------------------------------------- boots
+KERNEL=$(vm_vmlinux "$KVER")
+QUIET=quiet
+[ $DEMO = 0 ] || QUIET=
+# The network of ip=: a NIC on a QEMU hub with nothing else on it (no
+# packet leaves QEMU), given an address of the loopback range, so that
+# scripts/local-top/stacd's configure_networking has work to do.
+NET_IP="ip=127.0.0.2::0.0.0.0:255.0.0.0:stacd-boot::off"
+# boot NAME CMDLINE...: one boot, the console in $W/NAME.log.
+boot() {
+	local name=$1 log=$W/$1.log rc=0
+	shift
+	local cmdline="console=ttyS0 panic=-1 $QUIET mitigations=off noresume root=/dev/nvme0n1 ro $NET_IP $CMDLINE_EXTRA $*"
+	# -no-reboot: initramfs-tools' panic (panic=-1) and poweroff both
+	# end QEMU.  snapshot=on: nvmet writes nothing to root.img.
+	local qemu=(timeout "$TIMEOUT" "$QEMU" "${ACCEL[@]}" -smp 2 -m 512M
+	    -nodefaults -no-reboot -display none -monitor none
+	    -drive "file=$W/root.img,if=virtio,format=raw,snapshot=on"
+	    -netdev hubport,id=n0,hubid=0
+	    -device virtio-net-pci,netdev=n0,mac=52:54:00:5a:c0:01
+	    -kernel "$KERNEL" -initrd "$W/initrd.img"
+	    ${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"} -append "$cmdline")
+	if [ $DEMO = 1 ]; then
+		echo "=== boot $name: $cmdline"
+		set +e
+		"${qemu[@]}" -serial stdio </dev/null 2>"$log.qemu" |
+		    tr -d '\r' | tee "$log"
+		rc=${PIPESTATUS[0]}
+		set -e
+	else
+		"${qemu[@]}" -serial "file:$log.raw" </dev/null >"$log.qemu" 2>&1 || rc=$?
+		tr -d '\r' < "$log.raw" > "$log"
+	fi
+	return "$rc"
+}
+t0=$(now)
+rc=0
+boot root "stacd.timeout=60" || rc=$?
+t_boot1=$(elapsed "$t0")
+LOG=$W/root.log
+if [ $rc = 124 ]; then
+	nok "boot 1: timed out after ${TIMEOUT}s"
+elif [ $rc != 0 ]; then
+	nok "boot 1: qemu exited with status $rc"
+	sed 's/^/# qemu: /' "$LOG.qemu"
+fi
+vm_lines "$LOG"
+if grep -q '^STACD-BOOT: /sbin/init' "$LOG"; then
+	ok "boot 1: the root on NVMe/TCP was mounted and its /sbin/init ran"
+else
+	nok "boot 1: the root on NVMe/TCP was mounted and its /sbin/init ran"
+fi
+line=$(grep -m1 '^stacd: root device' "$LOG" || true)
+[ -z "$line" ] || echo "# initramfs: $line"
+if ! grep -qx VM-DONE "$LOG"; then
+	nok "boot 1: reached VM-DONE"
+	echo "# last lines of $LOG:"
+	tail -n 25 "$LOG" | sed 's/^/#   /'
+fi
+printf '# boot 1 (root on NVMe/TCP): %.1f s of %s, kernel %s\n' "$t_boot1" "${STACD_VM_ACCEL:-tcg}" "$KVER"
+
+# ---------------------------------------------------------------- 2: target unreachable
+t0=$(now)
+rc=0
+boot unreachable "stacd.timeout=10 stacdtest.target=off" || rc=$?
+t_boot2=$(elapsed "$t0")
+LOG=$W/unreachable.log
+vm_lines "$LOG"
+# check DESC PATTERN: ok if the console has a line matching PATTERN (grep -E).
+check() {
+	if grep -qE "$2" "$LOG"; then
+		ok "unreachable: $1"
+	else
+		nok "unreachable: $1"
+		echo "# no line matching: $2"
+	fi
+}
+# before DESC A B: the first line matching A comes before the first matching B.
+before() {
+	local a b
+	a=$(grep -nE -m1 "$2" "$LOG" | cut -d: -f1)
+	b=$(grep -nE -m1 "$3" "$LOG" | cut -d: -f1)
+	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; then
+		ok "unreachable: $1"
+	else
+		nok "unreachable: $1"
+	fi
+}
+if [ $rc = 0 ]; then
+	ok "unreachable: QEMU ended by itself (initramfs-tools' panic with panic=-1)"
+else
+	nok "unreachable: QEMU ended by itself (initramfs-tools' panic with panic=-1): status $rc"
+fi
+W_RE="^stacd: waiting up to 10 s \(stacd.timeout=\) for the root device /dev/nvme0n1 over NVMe-oF"
+G_RE="^stacd: gave up waiting for the root device /dev/nvme0n1 after 10 s"
+check "says what it waits for, and how long" "$W_RE"
+check "gives up after stacd.timeout=10" "$G_RE"
+check "lists the configured controller" "^stacd:   controller=transport=tcp;traddr=$ADDR;trsvcid=$PORT;nqn=$NQN"
+check "and why it failed" "^stacd:   .*$ADDR.*connect failed"
+check "initramfs-tools then waits and fails as usual" "Gave up waiting for root file system device"
+before "in that order" "$G_RE" "Gave up waiting for root file system device"
+check "naming the root device" "ALERT!  /dev/nvme0n1 does not exist"
+if grep -q '^STACD-BOOT: /sbin/init' "$LOG"; then
+	nok "unreachable: no root was mounted"
+else
+	ok "unreachable: no root was mounted"
+fi
+echo "# unreachable target, as the console shows it:"
+grep -E '^stacd:|Gave up|ALERT|Rebooting' "$LOG" | sed 's/^/#   /'
+printf '# boot 2 (target unreachable, stacd.timeout=10): %.1f s\n' "$t_boot2"
+printf '# vm: boot: rootfs %.1fs, initramfs %.1fs, boots %.1fs + %.1fs (%s, %s)\n' \
+    "$t_rootfs" "$t_initrd" "$t_boot1" "$t_boot2" "${STACD_VM_ACCEL:-tcg}" "$KVER"
+echo "# vm: boot: $N_OK ok, $N_FAIL not ok"
+[ $N_OK -gt 0 ] && [ $N_FAIL = 0 ]
