@@ -157,8 +157,8 @@ lkc_load(struct lkc *l, const char *root, const char *runtime_dir,
 	n = lkc_parse(buf, l->path, r);
 	free(buf);
 	if (n)
-		log_info("%zu controllers owned before the restart (%s)", n,
-		    l->path);
+		log_info("%zu controller%s owned before the restart (%s)", n,
+		    n == 1 ? "" : "s", l->path);
 }
 
 void

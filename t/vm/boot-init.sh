@@ -74,7 +74,7 @@ echo 1 > /proc/sys/kernel/printk
 	    wait_for 20 grep -q "nvme0 - adopted" $STACD_LOG
 	diag "adopted $(echo "$(uptime_s) - $t0" | bc | sed 's/^\./0./') s after the start"
 	assert "it read the initramfs's last-known-config" \
-	    grep -q "1 controllers owned before the restart" $STACD_LOG
+	    grep -q "1 controller owned before the restart" $STACD_LOG
 	sleep 3
 	assert_eq "still one controller: nothing connected twice" "$(count_all)" 1
 	assert_eq "still nvme0, live" "$(ctrl_attr nvme0 state)" live
