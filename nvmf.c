@@ -705,6 +705,121 @@ nvmf_log_page_read(void *ctx, void *buf, size_t len, uint64_t off, int rae)
 	return r > 0 ? -EIO : 0;	/* > 0: an NVMe status */
 }
 
+static bool
+dir_is_empty(const char *path)
+{
+	struct dirent *de;
+	bool empty = true;
+	DIR *d;
+
+	if ((d = opendir(path)) == NULL)
+		return true;
+	while (empty && (de = readdir(d)) != NULL)
+		empty = strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
+
+/* Does ROOT/sys/block/DISK (or one of its partitions) have holders? */
+static bool
+disk_held(const char *root, const char *disk)
+{
+	char dir[PATH_BUF], path[PATH_BUF];
+	struct dirent *de;
+	bool held = false;
+	DIR *d;
+	size_t n = strlen(disk);
+
+	if (path_under(dir, sizeof(dir), root, "/sys/block/%s", disk) < 0 ||
+	    (d = opendir(dir)) == NULL)
+		return false;
+	while (!held && (de = readdir(d)) != NULL) {
+		bool self = strcmp(de->d_name, "holders") == 0;
+
+		if (!self && strncmp(de->d_name, disk, n) != 0)
+			continue;
+		if (path_under(path, sizeof(path), dir, self ? "/holders" :
+		    "/%s/holders", de->d_name) == 0)
+			held = !dir_is_empty(path);
+	}
+	closedir(d);
+	return held;
+}
+
+/*
+ * Is /dev/DISK or one of its partitions a mount's source or a swap, or
+ * DISK's device number a mount's (a root mounted as /dev/root)?
+ */
+static bool
+disk_mounted(const char *root, const char *disk)
+{
+	static const char *const files[] = { "/proc/self/mountinfo",
+	    "/proc/swaps" };
+	char path[PATH_BUF], dev[64], num[40], *buf, *p;
+	size_t len, i, n;
+	bool found = false;
+
+	num[0] = '\0';
+	if (path_under(path, sizeof(path), root, "/sys/block/%s/dev", disk) ==
+	    0 && read_file(path, 64, &buf, &len) == 0) {
+		/* " 259:0 ": field 3 of a mountinfo line */
+		if (buf[0] >= '0' && buf[0] <= '9')
+			snprintf(num, sizeof(num), " %.*s ",
+			    (int)strspn(buf, "0123456789:"), buf);
+		free(buf);
+	}
+	n = (size_t)snprintf(dev, sizeof(dev), "/dev/%s", disk);
+	for (i = 0; i < 2 && !found; i++) {
+		if (path_under(path, sizeof(path), root, "%s", files[i]) < 0 ||
+		    read_file(path, 4u << 20, &buf, &len) < 0)
+			continue;
+		for (p = buf; !found && (p = strstr(p, dev)) != NULL; p += n)
+			found = strchr(" \t\n", p[n]) ||
+			    (p[n] == 'p' && p[n + 1] >= '0' && p[n + 1] <= '9');
+		if (i == 0 && num[0])
+			found |= strstr(buf, num) != NULL;
+		free(buf);
+	}
+	return found;
+}
+
+bool
+nvmf_in_use(const char *root, const char *name, char *why, size_t size)
+{
+	char dir[PATH_BUF], disk[64];
+	struct dirent *de;
+	int a, b, c, k;
+	bool used = false;
+	DIR *d;
+
+	if (path_under(dir, sizeof(dir), root, "/sys/class/nvme/%s", name) <
+	    0 || (d = opendir(dir)) == NULL)
+		return false;
+	/* nvmeAnB is the disk itself, nvmeAcCnB a path of disk nvmeAnB. */
+	while (!used && (de = readdir(d)) != NULL) {
+		k = 0;
+		if (sscanf(de->d_name, "nvme%dc%dn%d%n", &a, &c, &b, &k) == 3 &&
+		    de->d_name[k] == '\0')
+			snprintf(disk, sizeof(disk), "nvme%dn%d", a, b);
+		else if (sscanf(de->d_name, "nvme%dn%d%n", &a, &b, &k) == 2 &&
+		    de->d_name[k] == '\0')
+			snprintf(disk, sizeof(disk), "nvme%dn%d", a, b);
+		else
+			continue;
+		if (disk_mounted(root, disk)) {
+			snprintf(why, size, "%s is mounted or a swap", disk);
+			used = true;
+		} else if (disk_held(root, disk)) {
+			snprintf(why, size, "%s is held (device mapper, md...)",
+			    disk);
+			used = true;
+		}
+	}
+	closedir(d);
+	return used;
+}
+
 int
 nvmf_disconnect(const char *root, const char *name)
 {

@@ -112,6 +112,15 @@ int		 nvmf_connect(const char *root, const char *opts);
 int		 nvmf_disconnect(const char *root, const char *name);
 
 /*
+ * nvmf_in_use - is a namespace of controller name (or a partition of
+ * it) mounted, a swap, or held by another block device (device mapper,
+ * md)?  Then disconnecting it would take a file system away, perhaps
+ * the root.  why gets the reason.  Unreadable means not in use.
+ */
+bool		 nvmf_in_use(const char *root, const char *name, char *why,
+		    size_t size);
+
+/*
  * nvmf_log_page_read - a dlp_read_fn: len bytes of the discovery log page
  * at off from the controller whose /dev/nvmeN is open as *(int *)ctx
  * (Get Log Page 0x70 through the admin passthru ioctl; rae keeps the

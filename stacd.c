@@ -549,9 +549,20 @@ notify(const char *state)
 static void
 start_disconnect(struct stacd *s, const struct action *a)
 {
-	struct job *j = new_job(s, JOB_DISCONNECT);
+	struct job *j;
+	char why[96];
 
-	if (j == NULL) {
+	/* Whatever the scope says, a file system is not taken away. */
+	if (nvmf_in_use(s->opt.root, a->device, why, sizeof(why))) {
+		log_warnx("%s - no longer wanted, connection kept: %s; "
+		    "checking again in %d s", a->device, why,
+		    RETRY_SLOW_MS / 1000);
+		if (!a->audit)
+			recon_disconnect_done(&s->recon, &a->cfg.id, -EBUSY,
+			    monotime_ms());
+		return;
+	}
+	if ((j = new_job(s, JOB_DISCONNECT)) == NULL) {
 		log_err("%s - cannot disconnect: out of memory", a->device);
 		if (!a->audit)
 			recon_disconnect_done(&s->recon, &a->cfg.id, -ENOMEM,

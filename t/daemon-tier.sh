@@ -196,6 +196,22 @@ check "registry: nbft's is never disconnected, whatever the scope" \
     sh -c "sleep 1; ! test -s $R/sys/class/nvme/nvme8/delete_controller"
 check "registry: ... and the log says why" \
     grep -q 'nvme8 - no longer wanted, connection kept: the registry says nbft owns it' $T/log
+# A controller of stacd's whose namespace is mounted (the root, say) is
+# not disconnected when it is no longer wanted, whatever the scope.
+mkctrl nvme11 10.11.11.11 nqn.2014-08.org.example:rootdisk
+mkdir -p $R/sys/class/nvme/nvme11/nvme11n1 $R/proc/self
+printf '22 1 259:3 / / ro - ext4 /dev/nvme11n1 ro\n' > $R/proc/self/mountinfo
+printf '[Controllers]\ncontroller=transport=tcp;traddr=10.11.11.11;nqn=nqn.2014-08.org.example:rootdisk\n' \
+    > $R/etc/stas/stacd.conf
+kill -HUP $PID
+check "in use: the mounted controller is adopted (claimed as stas's)" \
+    wait_for 5 grep -qx stas $R/run/nvme/registry/nvme11/owner
+printf '[Controllers]\n' > $R/etc/stas/stacd.conf
+kill -HUP $PID
+check "in use: no longer wanted, it is kept: its namespace is mounted" \
+    wait_for 5 grep -q 'nvme11 - no longer wanted, connection kept: nvme11n1 is mounted or a swap' $T/log
+check "in use: ... and delete_controller was not written" \
+    sh -c "! test -s $R/sys/class/nvme/nvme11/delete_controller"
 # Own discovery (no bus here): a discovery controller the kernel has, whose
 # log page cannot be read (/dev/nvme9 is a plain file: the ioctl fails).
 # What it listed stays, and the page is read again 3 s later, then every

@@ -252,6 +252,42 @@ scan_fake_tree(void)
 	CHECK_INT(nvmf_scan("/nonexistent-root", &v), 0);
 }
 
+/* What a disconnect would take away: mounted, swapped on, or held. */
+static void
+namespaces_in_use(void)
+{
+	char root[] = "/tmp/stacd-test-XXXXXX", p[512], why[96];
+
+	CHECK(mkdtemp(root) != NULL);
+	CHECK_INT(sh("mkdir -p %s/proc/self %s/sys/class/nvme/nvme3/nvme0c3n1 "
+	    "%s/sys/block/nvme0n1 %s/sys/class/nvme/nvme4/nvme4n1 "
+	    "%s/sys/block/nvme4n1/nvme4n1p2/holders/dm-0 "
+	    "%s/sys/class/nvme/nvme5/nvme5n1 %s/sys/block/nvme5n1/holders "
+	    "%s/sys/class/nvme/nvme6/nvme6n1 %s/sys/class/nvme/nvme1/nvme1n1",
+	    root, root, root, root, root, root, root, root, root), 0);
+	snprintf(p, sizeof(p), "%s/sys/block/nvme0n1/dev", root);
+	put(p, "259:0\n");
+	/* the root as the kernel mounted it (/dev/root), by device number;
+	 * a partition of nvme6n1; nvme1n10 is not nvme1n1 */
+	snprintf(p, sizeof(p), "%s/proc/self/mountinfo", root);
+	put(p, "22 1 259:0 / / ro,relatime - ext4 /dev/root ro\n"
+	    "30 22 259:7 / /boot rw - ext4 /dev/nvme6n1p1 rw\n"
+	    "31 22 259:9 / /data rw - xfs /dev/nvme1n10 rw\n");
+	CHECK(nvmf_in_use(root, "nvme3", why, sizeof(why)));
+	CHECK_STR(why, "nvme0n1 is mounted or a swap");
+	CHECK(nvmf_in_use(root, "nvme4", why, sizeof(why)));
+	CHECK_STR(why, "nvme4n1 is held (device mapper, md...)");
+	CHECK(!nvmf_in_use(root, "nvme5", why, sizeof(why)));
+	CHECK(nvmf_in_use(root, "nvme6", why, sizeof(why)));
+	CHECK(!nvmf_in_use(root, "nvme1", why, sizeof(why)));
+	CHECK(!nvmf_in_use(root, "nvme9", why, sizeof(why)));
+	snprintf(p, sizeof(p), "%s/proc/swaps", root);
+	put(p, "Filename Type Size Used Priority\n"
+	    "/dev/nvme5n1 partition 1 0 -2\n");
+	CHECK(nvmf_in_use(root, "nvme5", why, sizeof(why)));
+	CHECK_INT(sh("rm -rf %s", root), 0);
+}
+
 int
 main(void)
 {
@@ -264,5 +300,6 @@ main(void)
 	TEST(reply_parsing);
 	TEST(address_parsing);
 	TEST(scan_fake_tree);
+	TEST(namespaces_in_use);
 	return TEST_EXIT();
 }
