@@ -14,6 +14,12 @@
                          list_controllers(true) CALLS times over BUS, then
                          the same through an echo service serving the same
                          reply (GDBus), with the CPU each process used
+  storm BIN ROOT N [stall]
+                         start BIN on ROOT (no bus), then write "change"
+                         N times to /sys/class/net/lo/uevent (run it in a
+                         private network and mount namespace): the
+                         daemon's CPU for them and its overrun warnings;
+                         stall: BIN is stopped (SIGSTOP) during the burst
   echo-serve BUS         (internal) the echo service
 
 Prints "key value" lines; t/bench.sh formats them.  Uses only python3's
@@ -177,6 +183,44 @@ def run(binary, root, hold, bus=None):
         os.unlink(sock_path)
 
 
+def storm(binary, root, n, stall=False):
+    d = os.path.dirname(root)
+    env = dict(os.environ, NOTIFY_SOCKET="", RUNTIME_DIRECTORY="/run/stacd",
+               DBUS_SYSTEM_BUS_ADDRESS="unix:path=" +
+               os.path.join(d, "no-bus"))
+    logp = os.path.join(d, "storm.log")
+    p = subprocess.Popen([binary, "--root=" + root, "-f",
+                          os.path.join(root, "etc/stas/stacd.conf")],
+                         env=env, stdout=open(logp, "wb"),
+                         stderr=subprocess.STDOUT)
+    try:
+        time.sleep(1.5)		# the first pass is done
+        c0 = proc_cpu(p.pid)
+        fd = os.open("/sys/class/net/lo/uevent", os.O_WRONLY)
+        if stall:
+            p.send_signal(signal.SIGSTOP)
+        t0 = time.monotonic()
+        for _ in range(n):
+            os.pwrite(fd, b"change", 0)
+        t_w = time.monotonic() - t0
+        os.close(fd)
+        if stall:
+            p.send_signal(signal.SIGCONT)
+        time.sleep(1.5)
+        c1 = proc_cpu(p.pid)
+        alive = p.poll() is None
+    finally:
+        stop(p)
+    over = sum(1 for line in open(logp, errors="replace")
+               if "uevent overrun" in line)
+    print("written", n)
+    print("write_s", "%.3f" % t_w)
+    print("daemon_cpu_s", "%.3f" % (c1 - c0))
+    print("daemon_us_per_event", "%.2f" % ((c1 - c0) / n * 1e6))
+    print("overrun_warnings", over)
+    print("alive", alive)
+
+
 def connect(bus):
     from gi.repository import Gio
     return Gio.DBusConnection.new_for_address_sync(
@@ -266,6 +310,8 @@ def main():
         run(a[1], a[2], float(a[3]), a[4] if len(a) > 4 else None)
     elif a[0] == "lc":
         lc(a[1], int(a[2]), int(a[3]), int(a[4]))
+    elif a[0] == "storm":
+        storm(a[1], a[2], int(a[3]), len(a) > 4 and a[4] == "stall")
     elif a[0] == "echo-serve":
         echo_serve(a[1])
 
