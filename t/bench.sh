@@ -112,8 +112,20 @@ for mode in fail ok; do
 			[ $n -eq 0 ] && what="idle"
 			fig "VmHWM $b, $n controllers, $what" "${kb:-?} kB" \
 			    "t/bench-helper.py tree D $n $mode; t/bench-helper.py run $b D/root 4"
+			echo "$b $mode $n ${kb:-}" >> "$T/rss"
 		done
 		[ $n -ge 10000 ] && rm -rf "$d"
+	done
+done
+
+# The slope: what one more controller costs, from 1,000 to 10,000.
+for b in $BINS; do
+	for mode in fail ok; do
+		a=$(awk -v b=$b -v m=$mode '$1 == b && $2 == m && $3 == 1000 { print $4 }' "$T/rss")
+		z=$(awk -v b=$b -v m=$mode '$1 == b && $2 == m && $3 == 10000 { print $4 }' "$T/rss")
+		[ -n "$a" ] && [ -n "$z" ] &&
+			fig "  RSS per controller, $b, $mode (1000 -> 10000)" \
+			    "$(( (z - a) * 1024 / 9000 )) bytes" "(VmHWM at 10000 - at 1000) / 9000"
 	done
 done
 
