@@ -185,7 +185,14 @@ def run(binary, root, hold, bus=None):
 
 def storm(binary, root, n, stall=False):
     d = os.path.dirname(root)
-    env = dict(os.environ, NOTIFY_SOCKET="", RUNTIME_DIRECTORY="/run/stacd",
+    sock_path = os.path.join(d, "storm-notify")
+    if os.path.exists(sock_path):
+        os.unlink(sock_path)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(sock_path)
+    s.settimeout(30)
+    env = dict(os.environ, NOTIFY_SOCKET=sock_path,
+               RUNTIME_DIRECTORY="/run/stacd",
                DBUS_SYSTEM_BUS_ADDRESS="unix:path=" +
                os.path.join(d, "no-bus"))
     logp = os.path.join(d, "storm.log")
@@ -194,7 +201,13 @@ def storm(binary, root, n, stall=False):
                          env=env, stdout=open(logp, "wb"),
                          stderr=subprocess.STDOUT)
     try:
-        time.sleep(1.5)		# the first pass is done
+        try:		# the first pass (and its registry claims) done
+            s.recv(4096)
+        except socket.timeout:
+            pass
+        s.close()
+        os.unlink(sock_path)
+        time.sleep(0.5)
         c0 = proc_cpu(p.pid)
         fd = os.open("/sys/class/net/lo/uevent", os.O_WRONLY)
         if stall:

@@ -263,7 +263,7 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null 2>&1 &&
 			c="unshare -n -m sh -c 'mount -t sysfs sysfs /sys && t/bench-helper.py storm ./stacd D/root 100000${arg:+ $arg}'"
 			unshare -n -m sh -c "mount -t sysfs sysfs /sys &&
 			    $H storm ./stacd '$d/root' 100000 $arg" > "$d/out" 2>&1
-			[ $how = stall ] && what="stopped (SIGSTOP) for the burst" ||
+			[ $how = stall ] && what="stopped (SIGSTOP) for the burst, the kernel drops most" ||
 			    what="running"
 			fig "uevent storm, ./stacd (1000 live) $what: daemon CPU" \
 			    "$(val daemon_cpu_s "$d/out") s for $(val written "$d/out") events ($(val daemon_us_per_event "$d/out") us/event), written in $(val write_s "$d/out") s" "$c"
