@@ -137,8 +137,12 @@ $(B)/mknbft: t/mknbft.c t/nbft-gen.c t/nbft-gen.h
 $(B)/bench: $(OBJ)/t/bench.o $(call lib_objs,$(OBJ))
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-bench: $(B)/bench
+# build/bench (the hot paths in-process), then t/bench.sh (the daemon as
+# a process: size, RSS, start-up, CPU, D-Bus, uevents), which records its
+# figures in BENCHMARKS.md.
+bench: $(B)/bench stacd
 	@$(B)/bench
+	@sh t/bench.sh
 
 update-golden: $(ASAN)/stacd
 	@sh t/conf/update-golden.sh

@@ -5,6 +5,10 @@
  */
 #include <sys/wait.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +23,7 @@
 #include "netlink.h"
 #include "nvmf.h"
 #include "reconcile.h"
+#include "want.h"
 #include "fixtures.h"
 
 
@@ -103,6 +108,8 @@ make_sets(int n, struct want **w, struct kctrl **k)
 	}
 }
 
+static double steady_prev;
+
 static void
 bench_reconcile(int n)
 {
@@ -117,7 +124,7 @@ bench_reconcile(int n)
 	struct recon_params p;
 	char what[96];
 	double t;
-	int i, rounds = n >= 10000 ? 5 : 50;
+	int i, rounds = n >= 10000 ? 5 : n >= 1000 ? 50 : 500;
 
 	conf_init(&c);
 	p.conf = &c;
@@ -145,6 +152,10 @@ bench_reconcile(int n)
 	t = (now_s() - t) / rounds;
 	snprintf(what, sizeof(what), "recon_plan: steady pass, %d connected", n);
 	report(what, t, n, "ctrls");
+	if (steady_prev > 0)
+		printf("%-52s %10.1f x  (for 10x N)\n", "  (growth of the pass)",
+		    t / steady_prev);
+	steady_prev = t;
 	recon_fini(&r);
 	free(wp);
 	free(w);
@@ -373,14 +384,119 @@ bench_discovery(int n)
 	waitpid(pid, NULL, 0);
 }
 
+
+/* The sizes behind the daemon's memory per controller. */
+static void
+bench_sizes(void)
+{
+	printf("%-52s %10zu bytes\n", "sizeof(struct ctrl_conf)",
+	    sizeof(struct ctrl_conf));
+	printf("%-52s %10zu bytes\n", "sizeof(struct want)", sizeof(struct want));
+	printf("%-52s %10zu bytes\n", "sizeof(struct tracked)",
+	    sizeof(struct tracked));
+	printf("%-52s %10zu bytes\n", "sizeof(struct kctrl)", sizeof(struct kctrl));
+	printf("%-52s %10zu bytes\n", "sizeof(struct action)",
+	    sizeof(struct action));
+	printf("%-52s %10zu bytes\n", "sizeof(struct uevent)",
+	    sizeof(struct uevent));
+}
+
+static long storm_got;
+
+static void
+storm_count(void *ctx, const struct uevent *ev)
+{
+	(void)ctx;
+	(void)ev;
+	storm_got++;
+}
+
+/*
+ * bench storm N [late]: N real kernel uevents ("change" written to
+ * /sys/class/net/lo/uevent, run in a private network and mount namespace
+ * by t/bench.sh so nobody else hears them) read through netlink_open()
+ * and netlink_drain(), the socket and the function the daemon's loop
+ * uses.  "late": the reader sleeps until the writer is done, so the
+ * burst sits in the receive buffer (what a stalled loop sees).
+ */
+static int
+storm_child(long n, bool late)
+{
+	int fd = netlink_open(), sfd, r, overruns = 0;
+	long i, written = 0;
+	pid_t pid;
+	double t0, t_w = 0, t_end;
+	int pfd[2];
+
+	if (fd < 0) {
+		printf("SKIP uevent storm: netlink_open: %s\n", strerror(-fd));
+		return 0;
+	}
+	if (pipe(pfd) < 0)
+		return 1;
+	t0 = now_s();
+	if ((pid = fork()) == 0) {
+		sfd = open("/sys/class/net/lo/uevent", O_WRONLY);
+		for (i = 0; sfd >= 0 && i < n; i++) {
+			if (pwrite(sfd, "change", 6, 0) != 6)
+				break;
+		}
+		if (write(pfd[1], &i, sizeof(i)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (late) {
+		if (read(pfd[0], &written, sizeof(written)) < 0)
+			written = -1;
+		t_w = now_s() - t0;
+	}
+	for (;;) {
+		struct pollfd p[2] = { { fd, POLLIN, 0 }, { pfd[0], POLLIN, 0 } };
+
+		if (poll(p, late || t_w ? 1 : 2, t_w ? 200 : -1) == 0)
+			break;		/* writer done, 200 ms of quiet */
+		if (p[0].revents & POLLIN) {
+			r = netlink_drain(fd, storm_count, NULL);
+			if (r == NETLINK_OVERRUN)
+				overruns++;
+		}
+		if (!late && !t_w && (p[1].revents & (POLLIN | POLLHUP))) {
+			if (read(pfd[0], &written, sizeof(written)) < 0)
+				written = -1;
+			t_w = now_s() - t0;
+		}
+	}
+	t_end = now_s() - t0 - 0.2;
+	waitpid(pid, NULL, 0);
+	printf("uevent storm%s: %ld written in %.3f s (%.0f/s), %ld received "
+	    "in %.3f s (%.0f events/s), %ld lost, %d overrun report(s)\n",
+	    late ? " (reader stalled until the burst ends)" : "",
+	    written, t_w, written / t_w, storm_got, t_end, storm_got / t_end,
+	    written - storm_got, overruns);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	log_init(LOG_DISCARD);	/* keep parse warnings out of the table */
 	if (argc == 3 && strcmp(argv[1], "discovery") == 0)
 		return discovery_child(atoi(argv[2]));
+	if (argc >= 3 && strcmp(argv[1], "storm") == 0)
+		return storm_child(atol(argv[2]), argc == 4 &&
+		    strcmp(argv[3], "late") == 0);
+	if (argc == 2 && strcmp(argv[1], "reconcile") == 0) {
+		bench_sizes();
+		bench_reconcile(100);
+		bench_reconcile(1000);
+		bench_reconcile(10000);
+		return 0;
+	}
+	bench_sizes();
 	bench_conf(1000);
 	bench_conf(10000);
+	bench_reconcile(100);
 	bench_reconcile(1000);
 	bench_reconcile(10000);
 	bench_uevent();
