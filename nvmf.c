@@ -364,24 +364,32 @@ read_attr(int dirfd, const char *name, char *buf, size_t size)
 }
 
 int
+nvmf_read_attrs(const char *root, const char *device,
+    const char *const *attrs, size_t n, char *bufs, size_t size)
+{
+	char path[PATH_BUF];
+	size_t i;
+	int fd, r;
+
+	for (i = 0; i < n; i++)
+		bufs[i * size] = '\0';
+	if ((r = path_under(path, sizeof(path), root, "/sys/class/nvme/%s",
+	    device)) < 0)
+		return r;
+	/* One open of the directory for them all: a reply reads thousands. */
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -errno;
+	for (i = 0; i < n; i++)
+		read_attr(fd, attrs[i], bufs + i * size, size);
+	close(fd);
+	return 0;
+}
+
+int
 nvmf_read_attr(const char *root, const char *device, const char *attr,
     char *buf, size_t size)
 {
-	char path[PATH_BUF];
-	int fd, r;
-
-	if ((r = path_under(path, sizeof(path), root, "/sys/class/nvme/%s",
-	    device)) < 0) {
-		buf[0] = '\0';
-		return r;
-	}
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		buf[0] = '\0';
-		return -errno;
-	}
-	r = read_attr(fd, attr, buf, size);
-	close(fd);
-	return r;
+	return nvmf_read_attrs(root, device, &attr, 1, buf, size);
 }
 
 static void

@@ -87,6 +87,15 @@ void		 nvmf_parse_address(struct kctrl *k, const char *text);
 int		 nvmf_scan(const char *root, struct kctrl **out);
 
 /*
+ * nvmf_read_attrs - the attributes attrs[0..n) of /sys/class/nvme/DEVICE,
+ * each without its trailing newline ("" when unreadable), into bufs + i *
+ * size.  Return: 0, or -errno when the device cannot be opened.
+ */
+int		 nvmf_read_attrs(const char *root, const char *device,
+		    const char *const *attrs, size_t n, char *bufs,
+		    size_t size);
+
+/*
  * nvmf_read_attr - one attribute of /sys/class/nvme/DEVICE, without its
  * trailing newline ("" when unreadable).  Return: 0, or -errno.
  */

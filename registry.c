@@ -86,9 +86,15 @@ make_registry(const char *root, char *dir, size_t size)
 {
 	static const char *const parts[] = { "/run", "/run/nvme",
 	    REGISTRY_DIR };
+	struct stat st;
 	size_t i;
 	int r;
 
+	/* Made already, nearly always: one stat, not three mkdirs. */
+	if ((r = path_under(dir, size, root, "%s", REGISTRY_DIR)) < 0)
+		return r;
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
 	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		if ((r = path_under(dir, size, root, "%s", parts[i])) < 0)
 			return r;

@@ -24,6 +24,7 @@
 #define REDACTED	"<redacted>"
 #define KV_MAX		48
 #define KV_VAL_MAX	1024
+#define ATTR_VAL_MAX	256	/* a sysfs attribute shown in a reply */
 
 /* Interface, member and argument names are nvme-stas 3.0's contract. */
 const char stac_introspection_xml[] =
@@ -258,26 +259,28 @@ static void
 describe_detailed(struct kvlist *l, const struct tracked *t,
     const struct stac_view *v)
 {
+	/* The reply's attributes, then "state" (the last). */
 	static const char *const attrs[] = {
-		"hostid", "hostnqn", "model", "serial", "dctype", "cntrltype"
+		"hostid", "hostnqn", "model", "serial", "dctype", "cntrltype",
+		"state"
 	};
-	char buf[KV_VAL_MAX];
+	enum { N_ATTRS = sizeof(attrs) / sizeof(attrs[0]) };
+	char buf[N_ATTRS][ATTR_VAL_MAX];
+	const char *state = buf[N_ATTRS - 1];
 	size_t i;
 
 	describe_info(l, t, v->now);
-	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
-		buf[0] = '\0';
-		if (t->device[0])
-			nvmf_read_attr(v->root, t->device, attrs[i], buf,
-			    sizeof(buf));
-		kv_add(l, attrs[i], "%s", strcmp(buf, "(efault)") ? buf : "");
-	}
-	/* nvme-stas: None until a connect was tried, then False or True. */
-	buf[0] = '\0';
+	for (i = 0; i < N_ATTRS; i++)
+		buf[i][0] = '\0';
 	if (t->device[0])
-		nvmf_read_attr(v->root, t->device, "state", buf, sizeof(buf));
+		nvmf_read_attrs(v->root, t->device, attrs, N_ATTRS, buf[0],
+		    sizeof(buf[0]));
+	for (i = 0; i < N_ATTRS - 1; i++)
+		kv_add(l, attrs[i], "%s", strcmp(buf[i], "(efault)") ? buf[i] :
+		    "");
+	/* nvme-stas: None until a connect was tried, then False or True. */
 	if (t->device[0] || t->tried)
-		kv_add(l, "connected", "%s", py_bool(strcmp(buf, "live") == 0));
+		kv_add(l, "connected", "%s", py_bool(strcmp(state, "live") == 0));
 	else
 		kv_add(l, "connected", "None");
 	if (t->discovered)
