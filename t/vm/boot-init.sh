@@ -2,16 +2,23 @@
 # t/vm/boot-init.sh - /sbin/init of the root file system that the boot
 # test (t/vm/boot.sh) mounts over NVMe/TCP (busybox ash, PID 1).
 #
-# initramfs-tools has mounted /dev/nvme0n1 (nvmet exporting the virtio
-# disk, connected by the initramfs's stacd) read-only on /, moved /run,
-# /proc and /sys here, and udev's init-bottom moved /dev.  This checks
-# that the root really is the NVMe/TCP namespace, that the initramfs's
-# stacd handed over (stopped, left its connection up, wrote
+# initramfs-tools has mounted root= (/dev/nvme0n1; nvmet exporting the
+# virtio disk, connected by the initramfs's stacd) read-only on /, moved
+# /run, /proc and /sys here, and udev's init-bottom moved /dev.  This
+# checks that the root really is the NVMe/TCP namespace, that the
+# initramfs's stacd handed over (stopped, left its connection up, wrote
 # last-known-config and the registry), then starts the system's stacd
-# with the same stacd.conf and checks that it adopts nvme0 without a
-# disconnect while a reader of the root device runs.  Output follows the
-# VM tier's protocol (t/vm/lib.sh); VM-DONE, then power off.  PID 1 must
-# not exit: the checks run in a subshell.
+# with the same stacd.conf (and NBFT, and command line) and checks that
+# it adopts the controller without a disconnect while a reader of the
+# root device runs, and never disconnects it, also across a SIGHUP and
+# its exit.  boot.sh's stacdtest.source= (nbft, discover or conf) says
+# where the controller came from, and so the owner expected in
+# /run/nvme/registry (nbft, rd.nvmf or stas); stacdtest.addr= the
+# target's address if not ADDR.  The I/O controller is the one of NQN:
+# nvme1 after rd.nvmf.discover=, whose discovery controller is nvme0,
+# and root=/dev/nvme1n1.  Output follows the VM tier's protocol
+# (t/vm/lib.sh); VM-DONE, then power off.  PID 1 must not exit: the
+# checks run in a subshell.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
 read -r UP_AT_INIT _ < /proc/uptime 2>/dev/null || UP_AT_INIT=?
@@ -27,7 +34,7 @@ echo 1 > /proc/sys/kernel/printk
 (
 	cd /tmp || true
 	. /vm/lib.sh
-	. /vm/boot.conf		# NQN ADDR PORT, written by boot.sh
+	. /vm/boot.conf		# NQN ADDR PORT MAC, written by boot.sh
 	STACD_LOG=/tmp/stacd.log
 
 	# This boot's source of the boot controller (boot.sh's
@@ -65,8 +72,7 @@ echo 1 > /proc/sys/kernel/printk
 	assert_eq "$c's host NQN is $HOSTNQN" "$(ctrl_attr $c hostnqn)" "$HOSTNQN"
 	assert_eq "$rootdev is $c's namespace" "$(ns_devs $c)" "$rootdev"
 	assert_not "the virtio disk itself is not mounted" grep -q '^/dev/vda' /proc/mounts
-	diag "$c: $(ctrl_attr $c address), host-iface $(cat /sys/class/nvme/$c/host_iface 2>/dev/null || echo -)," \
-	    "host-traddr $(cat /sys/class/nvme/$c/host_traddr 2>/dev/null || echo -)"
+	diag "$c: $(ctrl_attr $c address)"
 	dc=
 	if [ $source = discover ]; then
 		for d in /sys/class/nvme/nvme*; do
@@ -84,6 +90,15 @@ echo 1 > /proc/sys/kernel/printk
 	if [ $source = nbft ]; then
 		assert "the firmware's NBFT is /sys/firmware/acpi/tables/NBFT (-acpitable)" \
 		    [ -f /sys/firmware/acpi/tables/NBFT ]
+		diag "kernel: $(dmesg | grep -m1 'ACPI: NBFT' | sed 's/^\[[ 0-9.]*\] //')"
+		# The HFI's MAC (boot.sh's NIC) names the interface stacd
+		# binds the controller to.
+		nic=
+		for d in /sys/class/net/*; do
+			[ "$(cat "$d/address" 2>/dev/null)" = "$MAC" ] && { nic=${d##*/}; break; }
+		done
+		assert_match "$c is bound to ${nic:-the NIC} (host_iface), the NIC with the HFI's MAC $MAC" \
+		    "$(ctrl_attr $c address)" "*,host_iface=${nic:-none},*"
 	else
 		assert "no NBFT (/sys/firmware/acpi/tables/NBFT*)" \
 		    sh -c '! ls /sys/firmware/acpi/tables/NBFT* >/dev/null 2>&1'

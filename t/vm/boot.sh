@@ -223,7 +223,7 @@ install -m 755 "$STACD" "$R/usr/sbin/stacd"
 install -m 755 "$VM_SRC/boot-init.sh" "$R/sbin/init"
 cp "$R/sbin/init" "$R/vm/init.copy"
 install -m 644 "$VM_SRC/lib.sh" "$R/vm/lib.sh"
-printf 'NQN=%s ADDR=%s PORT=%s\n' "$NQN" "$ADDR" "$PORT" > "$R/vm/boot.conf"
+printf 'NQN=%s ADDR=%s PORT=%s MAC=%s\n' "$NQN" "$ADDR" "$PORT" "$MAC" > "$R/vm/boot.conf"
 cp -r "$SYSROOT/etc/stas" "$SYSROOT/etc/nvme" "$R/etc/"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$R/etc/passwd"
 "$MKE2FS" -q -F -t ext4 -O ^has_journal -L stacd-root -E root_owner=0:0 \
@@ -326,6 +326,9 @@ fi
 
 # ---------------------------------------------------------------- boots
 KERNEL=$(vm_vmlinux "$KVER")
+# An ELF vmlinux boots through QEMU's PVH entry; the NBFT of -acpitable
+# reaches it all the same (SeaBIOS loads QEMU's ACPI tables either way).
+echo "# kernel: $KERNEL"
 QUIET=quiet
 [ $DEMO = 0 ] || QUIET=
 # The network of ip=: a NIC on a QEMU hub with nothing else on it (no
