@@ -64,15 +64,15 @@ echo 1 > /proc/sys/kernel/printk
 	root=$(awk '$2 == "/" { d = $1 } END { print d }' /proc/mounts)
 	assert_eq "root file system mounted from $rootdev" "$root" "$rootdev"
 	assert_eq "$nctrl NVMe controller(s)" "$(count_all)" $nctrl
-	assert_eq "$c transport is tcp" "$(ctrl_attr $c transport)" tcp
-	assert_eq "$c is live" "$(ctrl_attr $c state)" live
-	assert_eq "$c is $NQN" "$(ctrl_attr $c subsysnqn)" "$NQN"
-	assert_match "$c is at $ADDR:$PORT" "$(ctrl_attr $c address)" \
+	assert_eq "$c transport is tcp" "$(ctrl_attr "$c" transport)" tcp
+	assert_eq "$c is live" "$(ctrl_attr "$c" state)" live
+	assert_eq "$c is $NQN" "$(ctrl_attr "$c" subsysnqn)" "$NQN"
+	assert_match "$c is at $ADDR:$PORT" "$(ctrl_attr "$c" address)" \
 	    "traddr=$ADDR,trsvcid=$PORT*"
-	assert_eq "$c's host NQN is $HOSTNQN" "$(ctrl_attr $c hostnqn)" "$HOSTNQN"
-	assert_eq "$rootdev is $c's namespace" "$(ns_devs $c)" "$rootdev"
+	assert_eq "$c's host NQN is $HOSTNQN" "$(ctrl_attr "$c" hostnqn)" "$HOSTNQN"
+	assert_eq "$rootdev is $c's namespace" "$(ns_devs "$c")" "$rootdev"
 	assert_not "the virtio disk itself is not mounted" grep -q '^/dev/vda' /proc/mounts
-	diag "$c: $(ctrl_attr $c address)"
+	diag "$c: $(ctrl_attr "$c" address)"
 	dc=
 	if [ $source = discover ]; then
 		for d in /sys/class/nvme/nvme*; do
@@ -98,7 +98,7 @@ echo 1 > /proc/sys/kernel/printk
 			[ "$(cat "$d/address" 2>/dev/null)" = "$MAC" ] && { nic=${d##*/}; break; }
 		done
 		assert_match "$c is bound to ${nic:-the NIC} (host_iface), the NIC with the HFI's MAC $MAC" \
-		    "$(ctrl_attr $c address)" "*,host_iface=${nic:-none},*"
+		    "$(ctrl_attr "$c" address)" "*,host_iface=${nic:-none},*"
 	else
 		assert "no NBFT (/sys/firmware/acpi/tables/NBFT*)" \
 		    sh -c '! ls /sys/firmware/acpi/tables/NBFT* >/dev/null 2>&1'
@@ -126,7 +126,7 @@ echo 1 > /proc/sys/kernel/printk
 		    grep -q "$NQN" /run/stacd/last-known-config
 	fi
 	assert_eq "/run/nvme/registry: $c is owned by $owner" \
-	    "$(cat /run/nvme/registry/$c/owner 2>/dev/null)" $owner
+	    "$(cat /run/nvme/registry/$c/owner 2>/dev/null)" "$owner"
 	diag "--- the initramfs's stacd log ---"
 	tr -c '\n -~' '?' < /run/initramfs/stacd.log | sed 's/^/# /'
 	diag "--- /run/stacd/last-known-config ---"
@@ -160,11 +160,11 @@ echo 1 > /proc/sys/kernel/printk
 	stacd_hup
 	sleep 2
 	assert_eq "still $nctrl controller(s): nothing connected twice" "$(count_all)" $nctrl
-	assert_eq "still $c, live" "$(ctrl_attr $c state)" live
-	assert_eq "still $c's host NQN" "$(ctrl_attr $c hostnqn)" "$HOSTNQN"
+	assert_eq "still $c, live" "$(ctrl_attr "$c" state)" live
+	assert_eq "still $c's host NQN" "$(ctrl_attr "$c" hostnqn)" "$HOSTNQN"
 	assert_eq "/run/nvme/registry: $c still owned by $owner" \
-	    "$(cat /run/nvme/registry/$c/owner 2>/dev/null)" $owner
-	[ -z "$dc" ] || assert_eq "still $dc, live" "$(ctrl_attr $dc state 2>/dev/null)" live
+	    "$(cat /run/nvme/registry/$c/owner 2>/dev/null)" "$owner"
+	[ -z "$dc" ] || assert_eq "still $dc, live" "$(ctrl_attr "$dc" state 2>/dev/null)" live
 	assert_not "no connect and no disconnect by the system's stacd" \
 	    grep -q "Connection established\|Disconnect initiated" $STACD_LOG
 	assert "a reader of $rootdev never failed through the hand-over" \
@@ -175,7 +175,7 @@ echo 1 > /proc/sys/kernel/printk
 	kill -TERM $STACD_PID
 	wait $STACD_PID
 	assert_eq "the system's stacd exits 0 on SIGTERM" $? 0
-	assert_eq "and leaves $c live" "$(ctrl_attr $c state)" live
+	assert_eq "and leaves $c live" "$(ctrl_attr "$c" state)" live
 	assert "the reader still never failed" [ ! -e /tmp/reader.died ]
 	kill $READER 2>/dev/null
 	show_log

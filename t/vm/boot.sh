@@ -327,7 +327,8 @@ fi
 # ---------------------------------------------------------------- boots
 KERNEL=$(vm_vmlinux "$KVER")
 # An ELF vmlinux boots through QEMU's PVH entry; the NBFT of -acpitable
-# reaches it all the same (SeaBIOS loads QEMU's ACPI tables either way).
+# reaches it as it reaches /boot/vmlinuz (SeaBIOS loads QEMU's ACPI tables
+# either way): /sys/firmware/acpi/tables/NBFT, "ACPI: NBFT" in dmesg.
 echo "# kernel: $KERNEL"
 QUIET=quiet
 [ $DEMO = 0 ] || QUIET=
