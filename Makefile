@@ -154,7 +154,7 @@ demo: deps stacd.static
 # Root on NVMe/TCP: Debian's mkinitramfs with stacd's initramfs-tools
 # files, a VM booting from it; shows the consoles (the VM tier's boot test).
 .PHONY: boot-demo
-boot-demo: deps stacd.static
+boot-demo: deps stacd.static $(B)/mknbft
 	@t/vm/boot.sh -d -t 300
 
 lint-man:

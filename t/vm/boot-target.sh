@@ -12,7 +12,11 @@
 # makes initramfs-tools mount the root over NVMe/TCP, not from vda.
 #
 # stacdtest.target=off on the kernel command line leaves the port out
-# (the unreachable-target boot).  Its lines follow the VM tier's output
+# (the unreachable-target boot); stacdtest.addr=ADDR puts the port on
+# ADDR instead of @ADDR@ (the NBFT boot: 127.0.0.2, the address ip=
+# gives the NIC, for a controller bound to that NIC by host-iface; any
+# 127/8 address is local from the start, so the port binds before ip=
+# is configured).  Its lines follow the VM tier's output
 # protocol ("# " diagnostics, "not ok - " failures; t/vm/lib.sh).
 # shellcheck disable=SC3043 # local: dash, klibc sh and busybox sh have it
 
@@ -29,6 +33,7 @@ mode=on
 for x in $(cat /proc/cmdline); do
 	case "$x" in
 	stacdtest.target=*) mode=${x#stacdtest.target=} ;;
+	stacdtest.addr=*) ADDR=${x#stacdtest.addr=} ;;
 	esac
 done
 

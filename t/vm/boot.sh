@@ -10,19 +10,24 @@
 #   -d            demo (make boot-demo): the consoles are shown as they go,
 #                 without "quiet"
 #
-# One VM, two boots of the same images:
+# One VM, three boots of the same images:
 #   1. the root: a virtio disk holds an ext4 image (busybox, stacd.static,
 #      t/vm/boot-init.sh as /sbin/init); a test-only init-premount script
 #      (t/vm/boot-target.sh) exports it with nvmet in the same kernel on
-#      127.0.0.1:4420; stacd's local-top script connects it and
+#      127.0.0.1:4420; stacd's local-top script starts stacd, which
+#      connects it from the boot source (STACD_BOOT_SOURCE, below), and
 #      root=/dev/nvme0n1 is mounted over NVMe/TCP; /sbin/init checks the
-#      hand-over (its "ok"/"not ok" lines are printed here);
-#   2. the target unreachable (no port, stacd.timeout=10): the initramfs
-#      must say what it waits for, give up after 10 s, list the
-#      controllers it tried, and let initramfs-tools fail as usual
-#      (panic=-1 reboots, which ends QEMU).
-# Also printed as "#" lines: kernel start to root mounted, the initramfs
-# size with and without stacd's files.
+#      controller, its owner in /run/nvme/registry and the hand-over to
+#      the booted system's stacd (its "ok"/"not ok" lines are printed
+#      here);
+#   2. the target unreachable (no port, stacd.timeout=10), same source:
+#      the initramfs must say what it waits for, give up after 10 s, list
+#      the controllers it tried, and let initramfs-tools fail as usual
+#      (panic=-1 reboots, which ends QEMU);
+#   3. as 1, with the other of the nbft and discover sources (none after
+#      conf).
+# Also printed as "#" lines: kernel start to root mounted (per source),
+# the initramfs size with and without stacd's files.
 #
 # The initramfs is built by `mkinitramfs -d CONFDIR -o OUT KVER` with a
 # private copy of /etc/initramfs-tools (MODULES=list): the build machine's
@@ -31,12 +36,23 @@
 # from ./stacd.static (STACD_INITRAMFS_BIN).
 #
 # Where the boot controller comes from is one switch, STACD_BOOT_SOURCE
-# (boot_source below): "conf" (default) is a controller= entry of
-# stacd.conf; "nbft" (an ACPI NBFT given to QEMU with -acpitable) and
-# "discover" (rd.nvmf.discover= on the kernel command line) are the
-# places for those sources once stacd has them; they SKIP until then.
+# (boot_source below; boots 1 and 2, and make boot-demo):
+#   nbft (default)  an ACPI NBFT (made by build/mknbft from a description
+#                   written here: the test's host NQN/ID, an HFI with the
+#                   NIC's MAC and ip='s address, a subsystem namespace
+#                   descriptor for the root) given to QEMU with
+#                   -acpitable; stacd.conf names no controller; owner nbft;
+#   discover        rd.nvmf.discover=tcp,127.0.0.1,,4420 on the kernel
+#                   command line: a discovery controller (nvme0, so the
+#                   root is /dev/nvme1n1) whose log page lists the root's
+#                   subsystem; no controller= either; owner rd.nvmf;
+#   conf            a controller= entry of stacd.conf; owner stas.
+# The booted system's stacd reads the same stacd.conf, NBFT and command
+# line.
 #
-# Environment: STACD_VM_KERNEL, STACD_VM_KVER, STACD_VM_ACCEL (common.sh).
+# Environment: STACD_BOOT_SOURCE (above), STACD_VM_MKNBFT (the NBFT
+# generator, default build/mknbft, made here), STACD_VM_KERNEL,
+# STACD_VM_KVER, STACD_VM_ACCEL (common.sh).
 # Exit status: 0 if all passed, 77 (with a SKIP line) when a tool or the
 # kernel is missing, 1 otherwise.
 set -euo pipefail
@@ -108,31 +124,73 @@ rm -rf "$W"
 mkdir -p "$W"
 
 # ---------------------------------------------------------------- boot controller source
-CMDLINE_EXTRA=""
-QEMU_EXTRA=()
-# boot_source: where the initramfs's stacd learns the boot controller;
-# the only place that knows.  Appends to CONF_CONTROLLERS (stacd.conf's
-# [Controllers]), CMDLINE_EXTRA and QEMU_EXTRA.
+# SRC1: the source of boots 1 and 2 (STACD_BOOT_SOURCE); SRC3: boot 3's,
+# the other one of nbft and discover (none after conf: its stacd.conf
+# names the controller).
+SRC1=${STACD_BOOT_SOURCE:-nbft}
+case $SRC1 in
+conf) SRC3= ;;
+nbft) SRC3=discover ;;
+discover) SRC3=nbft ;;
+*) echo "boot.sh: STACD_BOOT_SOURCE must be nbft, discover or conf" >&2; exit 2 ;;
+esac
+# stacd.conf's [Controllers]: a controller= entry for conf only; the
+# other sources leave it empty (and disconnect-scope the default).
 CONF_CONTROLLERS=""
+if [ "$SRC1" = conf ]; then
+	# ctrl-loss-tmo=-1: a root device must never be given up on.
+	CONF_CONTROLLERS="controller=transport=tcp;traddr=$ADDR;trsvcid=$PORT;nqn=$NQN;ctrl-loss-tmo=-1"
+fi
+# The NBFT, as UEFI firmware would leave it after booting from the
+# namespace: the test's host identity, one HFI (the NIC's MAC, the
+# address of ip= below) and one subsystem namespace descriptor.
+MAC=52:54:00:5a:c0:01
+# The NBFT's subsystem is at the HFI's own address, 127.0.0.2, not
+# 127.0.0.1: stacd binds the controller to the NIC with that MAC
+# (host-iface=), and the kernel refuses a connect to 127.0.0.1 through a
+# non-loopback device (EINVAL, "failed to connect socket: -22"), while a
+# local address of the NIC itself is reached through it.
+# stacdtest.addr= puts the target's port there.
+NBFT_ADDR=127.0.0.2
+MKNBFT=${STACD_VM_MKNBFT:-$VM_TOP/build/mknbft}
+case " $SRC1 $SRC3 " in
+*" nbft "*)
+	[ -n "${STACD_VM_MKNBFT:-}" ] || make -s -C "$VM_TOP" build/mknbft >/dev/null 2>&1 ||
+	    skip "cannot build build/mknbft (make build/mknbft)"
+	[ -x "$MKNBFT" ] || skip "no $MKNBFT (make build/mknbft)"
+	cat > "$W/nbft.desc" <<-EOF
+	# the NBFT of t/vm/boot.sh: build/mknbft nbft.desc > nbft.bin
+	host nqn=$HOSTNQN id=$HOSTID
+	hfi mac=$MAC ip=127.0.0.2/8 origin=static
+	subsys traddr=$NBFT_ADDR trsvcid=$PORT nqn=$NQN hfi=1
+	EOF
+	"$MKNBFT" "$W/nbft.desc" > "$W/nbft.bin" || {
+		echo "not ok - build/mknbft $W/nbft.desc"
+		exit 1
+	}
+	;;
+esac
+# boot_source SRC: where this boot's initramfs stacd learns the boot
+# controller, the only place that knows.  Sets TADDR (the target's
+# address), CMDLINE_EXTRA (with
+# stacdtest.source= for /sbin/init's checks and the root device: with
+# rd.nvmf.discover= the discovery controller is nvme0, so the namespace
+# is nvme1n1) and QEMU_EXTRA.
 boot_source() {
-	case "${STACD_BOOT_SOURCE:-conf}" in
-	conf)
-		# ctrl-loss-tmo=-1: a root device must never be given up on.
-		CONF_CONTROLLERS="controller=transport=tcp;traddr=$ADDR;trsvcid=$PORT;nqn=$NQN;ctrl-loss-tmo=-1" ;;
+	QEMU_EXTRA=()
+	ROOTDEV=/dev/nvme0n1
+	TADDR=$ADDR
+	case "$1" in
+	conf) CMDLINE_EXTRA="stacdtest.source=conf" ;;
 	nbft)
-		# QEMU_EXTRA+=(-acpitable "file=$W/nbft.bin") with an NBFT whose
-		# SSNS names tcp $ADDR:$PORT $NQN and whose host descriptor
-		# has $HOSTNQN/$HOSTID; needs stacd to read NBFT tables.
-		skip "STACD_BOOT_SOURCE=nbft: stacd does not read the NBFT yet" ;;
+		TADDR=$NBFT_ADDR
+		CMDLINE_EXTRA="stacdtest.source=nbft stacdtest.addr=$NBFT_ADDR"
+		QEMU_EXTRA=(-acpitable "file=$W/nbft.bin") ;;
 	discover)
-		# CMDLINE_EXTRA="rd.nvmf.discover=tcp,$ADDR,,$PORT"; needs the
-		# local-top script (or stacd) to turn it into a discovery
-		# controller, and the target a discovery port.
-		skip "STACD_BOOT_SOURCE=discover: rd.nvmf.discover= is not handled yet" ;;
-	*) echo "boot.sh: STACD_BOOT_SOURCE must be conf, nbft or discover" >&2; exit 2 ;;
+		ROOTDEV=/dev/nvme1n1
+		CMDLINE_EXTRA="stacdtest.source=discover rd.nvmf.discover=tcp,$ADDR,,$PORT" ;;
 	esac
 }
-boot_source
 
 # ---------------------------------------------------------------- the system's /etc
 # One stacd.conf and host identity, for the initramfs (through the hook)
@@ -165,7 +223,7 @@ install -m 755 "$STACD" "$R/usr/sbin/stacd"
 install -m 755 "$VM_SRC/boot-init.sh" "$R/sbin/init"
 cp "$R/sbin/init" "$R/vm/init.copy"
 install -m 644 "$VM_SRC/lib.sh" "$R/vm/lib.sh"
-printf 'NQN=%s ADDR=%s PORT=%s\n' "$NQN" "$ADDR" "$PORT" > "$R/vm/boot.conf"
+printf 'NQN=%s ADDR=%s PORT=%s MAC=%s\n' "$NQN" "$ADDR" "$PORT" "$MAC" > "$R/vm/boot.conf"
 cp -r "$SYSROOT/etc/stas" "$SYSROOT/etc/nvme" "$R/etc/"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$R/etc/passwd"
 "$MKE2FS" -q -F -t ext4 -O ^has_journal -L stacd-root -E root_owner=0:0 \
@@ -268,6 +326,10 @@ fi
 
 # ---------------------------------------------------------------- boots
 KERNEL=$(vm_vmlinux "$KVER")
+# An ELF vmlinux boots through QEMU's PVH entry; the NBFT of -acpitable
+# reaches it as it reaches /boot/vmlinuz (SeaBIOS loads QEMU's ACPI tables
+# either way): /sys/firmware/acpi/tables/NBFT, "ACPI: NBFT" in dmesg.
+echo "# kernel: $KERNEL"
 QUIET=quiet
 [ $DEMO = 0 ] || QUIET=
 # The network of ip=: a NIC on a QEMU hub with nothing else on it (no
@@ -278,7 +340,7 @@ NET_IP="ip=127.0.0.2::0.0.0.0:255.0.0.0:stacd-boot::off"
 boot() {
 	local name=$1 log=$W/$1.log rc=0
 	shift
-	local cmdline="console=ttyS0 panic=-1 $QUIET mitigations=off noresume root=/dev/nvme0n1 ro $NET_IP $CMDLINE_EXTRA $*"
+	local cmdline="console=ttyS0 panic=-1 $QUIET mitigations=off noresume root=$ROOTDEV ro $NET_IP $CMDLINE_EXTRA $*"
 	# -no-reboot: initramfs-tools' panic (panic=-1) and poweroff both
 	# end QEMU.  snapshot=on: nvmet writes nothing to root.img.
 	local qemu=(timeout "$TIMEOUT" "$QEMU" "${ACCEL[@]}" -smp 2 -m 512M
@@ -301,33 +363,46 @@ boot() {
 	fi
 	return "$rc"
 }
-t0=$(now)
-rc=0
-boot root "stacd.timeout=60" || rc=$?
-t_boot1=$(elapsed "$t0")
-LOG=$W/root.log
-if [ $rc = 124 ]; then
-	nok "boot 1: timed out after ${TIMEOUT}s"
-elif [ $rc != 0 ]; then
-	nok "boot 1: qemu exited with status $rc"
-	sed 's/^/# qemu: /' "$LOG.qemu"
-fi
-vm_lines "$LOG"
-if grep -q '^STACD-BOOT: /sbin/init' "$LOG"; then
-	ok "boot 1: the root on NVMe/TCP was mounted and its /sbin/init ran"
-else
-	nok "boot 1: the root on NVMe/TCP was mounted and its /sbin/init ran"
-fi
-line=$(grep -m1 '^stacd: root device' "$LOG" || true)
-[ -z "$line" ] || echo "# initramfs: $line"
-if ! grep -qx VM-DONE "$LOG"; then
-	nok "boot 1: reached VM-DONE"
-	echo "# last lines of $LOG:"
-	tail -n 25 "$LOG" | sed 's/^/#   /'
-fi
-printf '# boot 1 (root on NVMe/TCP): %.1f s of %s, kernel %s\n' "$t_boot1" "${STACD_VM_ACCEL:-tcg}" "$KVER"
+# root_boot N SRC: boot N, the root on NVMe/TCP with the controller from
+# SRC; /sbin/init's checks; the time from kernel start to root mounted
+# in T_ROOT_<SRC>.
+root_boot() {
+	local n=$1 src=$2 rc=0 t0 t line up
+	boot_source "$src"
+	t0=$(now)
+	boot "root-$src" "stacd.timeout=60" || rc=$?
+	t=$(elapsed "$t0")
+	LOG=$W/root-$src.log
+	if [ $rc = 124 ]; then
+		nok "boot $n ($src): timed out after ${TIMEOUT}s"
+	elif [ $rc != 0 ]; then
+		nok "boot $n ($src): qemu exited with status $rc"
+		sed 's/^/# qemu: /' "$LOG.qemu"
+	fi
+	vm_lines "$LOG"
+	if grep -q '^STACD-BOOT: /sbin/init' "$LOG"; then
+		ok "boot $n ($src): the root on NVMe/TCP was mounted and its /sbin/init ran"
+	else
+		nok "boot $n ($src): the root on NVMe/TCP was mounted and its /sbin/init ran"
+	fi
+	line=$(grep -m1 '^stacd: root device' "$LOG" || true)
+	[ -z "$line" ] || echo "# initramfs: $line"
+	if ! grep -qx VM-DONE "$LOG"; then
+		nok "boot $n ($src): reached VM-DONE"
+		echo "# last lines of $LOG:"
+		tail -n 25 "$LOG" | sed 's/^/#   /'
+	fi
+	up=$(sed -n 's/^STACD-BOOT: \/sbin\/init of the NVMe\/TCP root, up \([0-9.]*\) s$/\1/p' "$LOG" | head -n 1)
+	eval "T_ROOT_$src=\${up:-?}"
+	printf '# boot %s (root on NVMe/TCP, %s): %.1f s of %s, kernel %s; kernel start to root mounted: %s s\n' \
+	    "$n" "$src" "$t" "${STACD_VM_ACCEL:-tcg}" "$KVER" "${up:-?}"
+	eval "T_BOOT_$n=$t"
+}
+T_BOOT_3=0
+root_boot 1 "$SRC1"
 
 # ---------------------------------------------------------------- 2: target unreachable
+boot_source "$SRC1"
 t0=$(now)
 rc=0
 boot unreachable "stacd.timeout=10 stacdtest.target=off" || rc=$?
@@ -359,15 +434,20 @@ if [ $rc = 0 ]; then
 else
 	nok "unreachable: QEMU ended by itself (initramfs-tools' panic with panic=-1): status $rc"
 fi
-W_RE="^stacd: waiting up to 10 s \(stacd.timeout=\) for the root device /dev/nvme0n1 over NVMe-oF"
-G_RE="^stacd: gave up waiting for the root device /dev/nvme0n1 after 10 s"
+W_RE="^stacd: waiting up to 10 s \(stacd.timeout=\) for the root device $ROOTDEV over NVMe-oF"
+G_RE="^stacd: gave up waiting for the root device $ROOTDEV after 10 s"
 check "says what it waits for, and how long" "$W_RE"
 check "gives up after stacd.timeout=10" "$G_RE"
-check "lists the configured controller" "^stacd:   controller=transport=tcp;traddr=$ADDR;trsvcid=$PORT;nqn=$NQN"
-check "and why it failed" "^stacd:   .*$ADDR.*connect failed"
+if [ "$SRC1" = discover ]; then
+	check "lists the discovery controller of rd.nvmf.discover=" \
+	    "^stacd:   discovery controller=transport=tcp;traddr=$ADDR;trsvcid=$PORT;nqn=nqn.2014-08.org.nvmexpress.discovery \\(cmdline"
+else
+	check "lists the configured controller${SRC1:+ ($SRC1)}" "^stacd:   controller=transport=tcp;traddr=$TADDR;trsvcid=$PORT;nqn=$NQN"
+fi
+check "and why it failed" "^stacd:   .*$TADDR.*connect failed"
 check "initramfs-tools then waits and fails as usual" "Gave up waiting for root file system device"
 before "in that order" "$G_RE" "Gave up waiting for root file system device"
-check "naming the root device" "ALERT!  /dev/nvme0n1 does not exist"
+check "naming the root device" "ALERT!  $ROOTDEV does not exist"
 if grep -q '^STACD-BOOT: /sbin/init' "$LOG"; then
 	nok "unreachable: no root was mounted"
 else
@@ -376,7 +456,14 @@ fi
 echo "# unreachable target, as the console shows it:"
 grep -E '^stacd:|Gave up|ALERT|Rebooting' "$LOG" | sed 's/^/#   /'
 printf '# boot 2 (target unreachable, stacd.timeout=10): %.1f s\n' "$t_boot2"
-printf '# vm: boot: rootfs %.1fs, initramfs %.1fs, boots %.1fs + %.1fs (%s, %s)\n' \
-    "$t_rootfs" "$t_initrd" "$t_boot1" "$t_boot2" "${STACD_VM_ACCEL:-tcg}" "$KVER"
+# ---------------------------------------------------------------- 3: the other source
+if [ -n "$SRC3" ]; then
+	root_boot 3 "$SRC3"
+fi
+for src in $SRC1 $SRC3; do
+	eval "printf '# kernel start to root mounted (%s): %s s\n' $src \"\$T_ROOT_$src\""
+done
+printf '# vm: boot: rootfs %.1fs, initramfs %.1fs, boots %.1fs + %.1fs + %.1fs (%s, %s)\n' \
+    "$t_rootfs" "$t_initrd" "$T_BOOT_1" "$t_boot2" "$T_BOOT_3" "${STACD_VM_ACCEL:-tcg}" "$KVER"
 echo "# vm: boot: $N_OK ok, $N_FAIL not ok"
 [ $N_OK -gt 0 ] && [ $N_FAIL = 0 ]
