@@ -25,7 +25,8 @@ lkc_render(const struct recon *r)
 
 	if (f == NULL)
 		return NULL;
-	fputs("# stacd last-known-config: the controllers stacd owns\n", f);
+	fputs("# stacd last-known-config: the controllers stacd connected or "
+	    "adopted\n", f);
 	for (i = 0; i < r->n; i++) {
 		const struct tracked *t = &r->v[i];
 
