@@ -1,0 +1,341 @@
+#!/bin/bash
+# t/vm/boot-dracut.sh - boot a VM whose root file system is on NVMe/TCP
+# through an initramfs built by dracut with stacd's dracut module
+# (etc/dracut/modules.d/90stacd), and check the hand-over to the booted
+# system's stacd.  The dracut counterpart of t/vm/boot.sh (initramfs-
+# tools), with the same root file system and /sbin/init (boot-init.sh).
+#
+# usage: t/vm/boot-dracut.sh [-t TIMEOUT_S] [-d]
+#
+#   -t TIMEOUT_S  the bound of the boot (default 150)
+#   -d            demo: the console is shown as it goes, without "quiet"
+#
+# dracut is not installed: Debian's dracut conflicts with initramfs-tools.
+# Its packages (dracut, dracut-core, dracut-network) are fetched with
+# `apt-get download` into build/vm/dracut/debs and unpacked with
+# `dpkg-deb -x` into build/vm/dracut/root; that tree's dracut runs with
+# dracutbasedir= pointing into it, --conf/--confdir of its own and
+# -m "base rootfs-block network-legacy stacd stacd-test" (nvmf omitted).
+# Its network-legacy module wants dhclient and arping on the build
+# machine (t/deps.sh installs isc-dhcp-client and iputils-arping).
+#
+# The boot: a virtio disk holds the ext4 root image; a test-only dracut
+# module (stacd-test, written here, never shipped) runs t/vm/boot-target.sh
+# from a pre-trigger hook, which exports the disk with nvmet in the same
+# kernel on 127.0.0.1:4420 before any initqueue job (stacd starts from
+# the initqueue); stacd connects the controller= entry of its stacd.conf;
+# root=/dev/nvme0n1 is mounted over NVMe/TCP; ip= configures a NIC on an
+# isolated QEMU hub through dracut's network-legacy (rd.neednet=1 comes
+# from stacd's cmdline hook).  /sbin/init checks the hand-over ("ok" /
+# "not ok" lines are printed here).
+#
+# Environment: STACD_VM_KERNEL, STACD_VM_KVER, STACD_VM_ACCEL (common.sh).
+# Exit status: 0 if all passed, 77 (with a SKIP line) when a tool,
+# dracut or the kernel is missing, 1 otherwise.
+set -euo pipefail
+
+. "$(dirname "$0")/common.sh"
+
+TIMEOUT=150
+DEMO=0
+while getopts t:dh opt; do
+	case $opt in
+	t) TIMEOUT=$OPTARG ;;
+	d) DEMO=1 ;;
+	*) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	esac
+done
+
+skip() {
+	echo "SKIP: vm boot-dracut: $*"
+	exit 77
+}
+now() { date +%s.%N; }
+elapsed() { echo "$(now) - $1" | bc; }
+N_OK=0 N_FAIL=0
+ok() { echo "ok - $*"; N_OK=$((N_OK + 1)); }
+nok() { echo "not ok - $*"; N_FAIL=$((N_FAIL + 1)); }
+vm_lines() {
+	grep -E '^(ok|not ok)( |$)|^#' "$1" || true
+	N_OK=$((N_OK + $(grep -cE '^ok( |$)' "$1" || true)))
+	N_FAIL=$((N_FAIL + $(grep -cE '^not ok( |$)' "$1" || true)))
+}
+
+NQN=nqn.2014-08.org.example.stacd:boot-root
+ADDR=127.0.0.1
+PORT=4420
+NICIP=192.0.2.2
+HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:0b7d3a4c-2b1e-4c55-9a86-3c1f2f0e9d11
+HOSTID=0b7d3a4c-2b1e-4c55-9a86-3c1f2f0e9d11
+W=$VM_BUILD/boot-dracut
+DR=$VM_BUILD/dracut		# debs/ and root/: kept between runs
+
+# ---------------------------------------------------------------- prerequisites
+QEMU=$(command -v qemu-system-x86_64 || true)
+[ -n "$QEMU" ] || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
+MKE2FS=$(PATH=$PATH:/usr/sbin:/sbin command -v mke2fs || true)
+[ -n "$MKE2FS" ] || skip "mke2fs not installed (apt-get install e2fsprogs)"
+for tool in busybox cpio bc dpkg-deb; do
+	command -v $tool >/dev/null 2>&1 ||
+	    skip "$tool not installed (apt-get install busybox-static cpio bc dpkg)"
+done
+for tool in dhclient arping; do
+	PATH=$PATH:/usr/sbin:/sbin command -v $tool >/dev/null 2>&1 ||
+	    skip "$tool not installed: dracut's network-legacy needs it (apt-get install isc-dhcp-client iputils-arping)"
+done
+KVER=$(vm_kver 6.1) || skip "no /boot/vmlinuz-6.1* with modules in /lib/modules (as root: sh t/deps.sh)"
+[ -r "/boot/vmlinuz-$KVER" ] || skip "/boot/vmlinuz-$KVER is missing or not readable by $(id -un)"
+STACD=${STACD_VM_STACD:-$VM_TOP/stacd.static}
+[ -x "$STACD" ] || skip "no $STACD (make static)"
+case "$(file -L "$STACD" 2>/dev/null || true)" in *"statically linked"*|*"static-pie linked"*) ;; *) false ;; esac ||
+    skip "$STACD is not static: the root file system has no libc"
+# shellcheck disable=SC2054 # the commas belong to -accel's value
+case "${STACD_VM_ACCEL:-tcg}" in
+tcg) ACCEL=(-accel tcg,thread=multi -cpu max) ;;
+kvm) ACCEL=(-accel kvm -cpu host) ;;
+*) echo "boot-dracut.sh: STACD_VM_ACCEL must be tcg or kvm" >&2; exit 2 ;;
+esac
+
+# ---------------------------------------------------------------- dracut, unpacked
+# fetch: the .debs of dracut into $DR/debs (apt-get download, which needs
+# no root; as root, apt-get update once if the lists are stale).
+DEBS="dracut dracut-core dracut-network"
+fetch() {
+	local log=$DR/debs/download.log
+	mkdir -p "$DR/debs"
+	(cd "$DR/debs" && apt-get download $DEBS) > "$log" 2>&1 && return 0
+	[ "$(id -u)" = 0 ] || return 1
+	apt-get update -qq >> "$log" 2>&1 &&
+	    (cd "$DR/debs" && apt-get download $DEBS) >> "$log" 2>&1
+}
+if ! ls "$DR"/debs/dracut-core_*.deb >/dev/null 2>&1; then
+	command -v apt-get >/dev/null 2>&1 || skip "no apt-get to download $DEBS (not Debian)"
+	fetch || skip "apt-get download $DEBS failed: $(tail -n 1 "$DR/debs/download.log")"
+fi
+stamp=$(cd "$DR/debs" && ls -- *.deb | sort | tr '\n' ' ')
+if [ ! -x "$DR/root/usr/bin/dracut" ] || [ "$(cat "$DR/root/.debs" 2>/dev/null)" != "$stamp" ]; then
+	rm -rf "$DR/root"
+	mkdir -p "$DR/root"
+	for d in "$DR"/debs/*.deb; do
+		dpkg-deb -x "$d" "$DR/root" || skip "dpkg-deb -x $d failed"
+	done
+	echo "$stamp" > "$DR/root/.debs"
+fi
+DRACUT=$DR/root/usr/bin/dracut
+DRACUT_BASE=$DR/root/usr/lib/dracut
+[ -x "$DRACUT" ] && [ -f "$DRACUT_BASE/dracut-init.sh" ] || skip "no dracut in $DR/root after unpacking $stamp"
+DRACUT_VERSION=$(sed -n 's/^DRACUT_VERSION=//p' "$DRACUT_BASE/dracut-version.sh" 2>/dev/null || true)
+
+rm -rf "$W"
+mkdir -p "$W"
+
+# ---------------------------------------------------------------- the system's /etc
+SYSROOT=$W/sysroot
+mkdir -p "$SYSROOT/etc/stas" "$SYSROOT/etc/nvme"
+cat > "$SYSROOT/etc/stas/stacd.conf" <<EOC
+# stacd.conf of the NVMe/TCP root boot test (t/vm/boot-dracut.sh)
+[Global]
+kato=10
+
+[Controllers]
+controller=transport=tcp;traddr=$ADDR;trsvcid=$PORT;nqn=$NQN;ctrl-loss-tmo=-1
+EOC
+echo "$HOSTNQN" > "$SYSROOT/etc/nvme/hostnqn"
+echo "$HOSTID" > "$SYSROOT/etc/nvme/hostid"
+
+# ---------------------------------------------------------------- the root file system
+t0=$(now)
+R=$W/rootfs
+mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,root,vm}
+BUSYBOX=$(command -v busybox)
+cp "$BUSYBOX" "$R/bin/busybox"
+for app in $("$BUSYBOX" --list-full); do
+	case "$app" in bin/busybox|linuxrc|sbin/init) continue ;; esac
+	mkdir -p "$R/$(dirname "$app")"
+	ln -sf /bin/busybox "$R/$app"
+done
+install -m 755 "$STACD" "$R/usr/sbin/stacd"
+install -m 755 "$VM_SRC/boot-init.sh" "$R/sbin/init"
+cp "$R/sbin/init" "$R/vm/init.copy"
+install -m 644 "$VM_SRC/lib.sh" "$R/vm/lib.sh"
+printf 'NQN=%s ADDR=%s PORT=%s INITRAMFS=dracut NICADDR=%s/24\n' "$NQN" "$ADDR" "$PORT" "$NICIP" > "$R/vm/boot.conf"
+cp -r "$SYSROOT/etc/stas" "$SYSROOT/etc/nvme" "$R/etc/"
+echo 'root:x:0:0:root:/root:/bin/sh' > "$R/etc/passwd"
+"$MKE2FS" -q -F -t ext4 -O ^has_journal -L stacd-root -E root_owner=0:0 \
+    -d "$R" "$W/root.img" 24M >/dev/null
+t_rootfs=$(elapsed "$t0")
+
+# ---------------------------------------------------------------- the initramfs
+# A private dracut base directory: the unpacked one's files, with stacd's
+# module and the test's target module added to modules.d.
+B=$W/dracut-base
+mkdir -p "$B"
+cp -a "$DRACUT_BASE"/. "$B"/
+rm -rf "$B/modules.d/90stacd"
+cp -a "$VM_TOP/etc/dracut/modules.d/90stacd" "$B/modules.d/90stacd"
+T=$B/modules.d/99stacd-test
+mkdir -p "$T"
+sed "s|@NQN@|$NQN|; s|@ADDR@|$ADDR|; s|@PORT@|$PORT|" \
+    "$VM_SRC/boot-target.sh" > "$T/stacd-test-target"
+cat > "$T/module-setup.sh" <<'EOM'
+#!/bin/bash
+# test only (t/vm/boot-dracut.sh): the nvmet target of the boot test.
+check() { return 255; }
+depends() { return 0; }
+installkernel() {
+    hostonly='' instmods virtio_pci virtio_blk virtio_net configfs nvmet nvmet-tcp
+}
+install() {
+    inst_script "$moddir/stacd-test-target" /sbin/stacd-test-target
+    inst_hook pre-trigger 90 "$moddir/stacd-test-target-hook.sh"
+    inst_multiple ip modprobe ln mkdir
+}
+EOM
+# pre-trigger: after udev started, before the coldplug and before any
+# initqueue job (stacd-start is one).  The disk's drivers are loaded by
+# hand, as udev has not yet seen the device.  A hook is sourced by init:
+# the target script (which exits) runs as a program.
+cat > "$T/stacd-test-target-hook.sh" <<'EOM'
+#!/bin/sh
+modprobe -q virtio_pci; modprobe -q virtio_blk
+/sbin/stacd-test-target
+:
+EOM
+chmod 755 "$T"/*
+
+CONFDIR=$W/dracut.conf.d
+mkdir -p "$CONFDIR" "$W/tmp"
+: > "$W/dracut.conf"
+# mkdracut OUT MODULES...
+mkdracut() {
+	local out=$1
+	shift
+	STACD_INITRAMFS_ROOT=$SYSROOT STACD_INITRAMFS_BIN=$STACD \
+	dracutbasedir=$B "$DRACUT" --force --no-hostonly --no-hostonly-cmdline \
+	    --conf "$W/dracut.conf" --confdir "$CONFDIR" --tmpdir "$W/tmp" \
+	    --kver "$KVER" --no-early-microcode --nofscks --omit nvmf \
+	    -m "$*" --add-drivers "ext4 crc32c_generic" --compress zstd \
+	    "$out" > "$out.log" 2>&1 || {
+		nok "dracut -m \"$*\" $out $KVER"
+		sed 's/^/#   /' "$out.log" | tail -n 30
+		return 1
+	}
+}
+t0=$(now)
+# The same dracut modules but stacd in both: stacd's depends() pulls in
+# network (and so kernel-network-modules), named in the second.
+mkdracut "$W/initrd.img" base rootfs-block network-legacy stacd stacd-test || exit 1
+t_initrd=$(elapsed "$t0")
+grep -iE 'warn|error|stacd' "$W/initrd.img.log" | sed 's/^/# dracut: /' || true
+mkdracut "$W/initrd-without.img" base rootfs-block network-legacy network stacd-test || exit 1
+s_with=$(stat -c %s "$W/initrd.img")
+s_without=$(stat -c %s "$W/initrd-without.img")
+echo "# initramfs (dracut $DRACUT_VERSION, $KVER, zstd): $s_with bytes with stacd, $s_without without: stacd adds $((s_with - s_without)) bytes"
+
+LSINITRD=$DR/root/usr/bin/lsinitrd
+dracutbasedir=$B "$LSINITRD" "$W/initrd.img" > "$W/initrd.lsinitrd" 2>&1 || true
+awk '{ print $NF }' "$W/initrd.lsinitrd" | sed 's|^\./||' | sort -u > "$W/initrd.list"
+grep -q 'stacd' "$W/initrd.lsinitrd" || sed 's/^/# lsinitrd: /' "$W/initrd.lsinitrd" | head -n 20
+for f in usr/sbin/stacd etc/stas/stacd.conf etc/nvme/hostnqn etc/nvme/hostid \
+    lib/stacd-lib.sh sbin/stacd-start sbin/stacd-stop \
+    lib/dracut/hooks/cmdline/95-parse-stacd.sh \
+    lib/dracut/hooks/initqueue/online/95-stacd-online.sh \
+    lib/dracut/hooks/initqueue/finished/95-stacd-finished.sh \
+    lib/dracut/hooks/cleanup/90-stacd-cleanup.sh; do
+	# /lib and /sbin are links into /usr in the image
+	if grep -qxE "(usr/)?$f" "$W/initrd.list"; then
+		ok "initramfs has /$f"
+	else
+		nok "initramfs has /$f"
+	fi
+done
+if grep -q '/nvme-tcp\.ko' "$W/initrd.list"; then
+	ok "initramfs has the nvme-tcp module"
+else
+	nok "initramfs has the nvme-tcp module"
+fi
+if grep -qx 'sbin/nvmf-autoconnect.sh' "$W/initrd.list"; then
+	nok "initramfs has no part of dracut's nvmf module"
+else
+	ok "initramfs has no part of dracut's nvmf module"
+fi
+# --list-modules lists the modules whose check() passes here: stacd's
+# needs the binary (and a source for images without -m).
+if STACD_INITRAMFS_ROOT=$SYSROOT STACD_INITRAMFS_BIN=$STACD dracutbasedir=$B \
+    "$DRACUT" --list-modules --no-kernel --conf "$W/dracut.conf" --confdir "$CONFDIR" 2>/dev/null |
+    grep -qx stacd; then
+	ok "dracut --list-modules lists stacd"
+else
+	nok "dracut --list-modules lists stacd"
+fi
+
+# ---------------------------------------------------------------- boot
+KERNEL=$(vm_vmlinux "$KVER")
+QUIET=quiet
+[ $DEMO = 0 ] || QUIET=
+# dracut's ip=: a static address on eth0 (the NIC on a QEMU hub with
+# nothing else on it), of TEST-NET-1 (RFC 5737): dracut's ifup refuses
+# an address that routes locally, as one of lo's 127/8 does.
+NET_IP="ip=$NICIP:::255.255.255.0:stacd-boot:eth0:none"
+boot() {
+	local name=$1 log=$W/$1.log rc=0
+	shift
+	local cmdline="console=ttyS0 panic=-1 $QUIET mitigations=off root=/dev/nvme0n1 ro $NET_IP rd.shell=0 $*"
+	local qemu=(timeout "$TIMEOUT" "$QEMU" "${ACCEL[@]}" -smp 2 -m 512M
+	    -nodefaults -no-reboot -display none -monitor none
+	    -drive "file=$W/root.img,if=virtio,format=raw,snapshot=on"
+	    -netdev hubport,id=n0,hubid=0
+	    -device virtio-net-pci,netdev=n0,mac=52:54:00:5a:c0:01
+	    -kernel "$KERNEL" -initrd "$W/initrd.img" -append "$cmdline")
+	if [ $DEMO = 1 ]; then
+		echo "=== boot $name: $cmdline"
+		set +e
+		"${qemu[@]}" -serial stdio </dev/null 2>"$log.qemu" |
+		    tr -d '\r' | tee "$log"
+		rc=${PIPESTATUS[0]}
+		set -e
+	else
+		"${qemu[@]}" -serial "file:$log.raw" </dev/null >"$log.qemu" 2>&1 || rc=$?
+		tr -d '\r' < "$log.raw" > "$log"
+	fi
+	return "$rc"
+}
+t0=$(now)
+rc=0
+boot root "stacd.timeout=60" || rc=$?
+t_boot=$(elapsed "$t0")
+LOG=$W/root.log
+if [ $rc = 124 ]; then
+	nok "boot: timed out after ${TIMEOUT}s"
+elif [ $rc != 0 ]; then
+	nok "boot: qemu exited with status $rc"
+	sed 's/^/# qemu: /' "$LOG.qemu"
+fi
+vm_lines "$LOG"
+if grep -q '^STACD-BOOT: /sbin/init' "$LOG"; then
+	ok "boot: the root on NVMe/TCP was mounted and its /sbin/init ran"
+else
+	nok "boot: the root on NVMe/TCP was mounted and its /sbin/init ran"
+fi
+# check DESC PATTERN: ok if the console has a line matching PATTERN.
+check() {
+	if grep -qE "$2" "$LOG"; then
+		ok "boot: $1"
+	else
+		nok "boot: $1"
+		echo "# no line matching: $2"
+	fi
+}
+check "stacd started when the network came up" '^stacd: started \(pid [0-9]+\) when eth0 came up'
+check "said what it waits for" '^stacd: waiting up to 60 s \(stacd.timeout=\) for the root device /dev/nvme0n1 over NVMe-oF'
+check "saw the root device" '^stacd: root device /dev/nvme0n1 is there after [0-9.]+ s'
+grep -E '^stacd:' "$LOG" | sed 's/^/# initramfs: /' || true
+if ! grep -qx VM-DONE "$LOG"; then
+	nok "boot: reached VM-DONE"
+	echo "# last lines of $LOG:"
+	tail -n 25 "$LOG" | sed 's/^/#   /'
+fi
+printf '# vm: boot-dracut: rootfs %.1fs, initramfs %.1fs, boot %.1fs (%s, %s, dracut %s)\n' \
+    "$t_rootfs" "$t_initrd" "$t_boot" "${STACD_VM_ACCEL:-tcg}" "$KVER" "$DRACUT_VERSION"
+echo "# vm: boot-dracut: $N_OK ok, $N_FAIL not ok"
+[ $N_OK -gt 0 ] && [ $N_FAIL = 0 ]
