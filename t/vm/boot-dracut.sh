@@ -260,9 +260,10 @@ else
 	ok "initramfs has no part of dracut's nvmf module"
 fi
 # --list-modules lists the modules whose check() passes here: stacd's
-# needs the binary (and a source for images without -m).
+# needs the binary (and a source for images without -m).  dracut writes
+# the list to stderr.
 if STACD_INITRAMFS_ROOT=$SYSROOT STACD_INITRAMFS_BIN=$STACD dracutbasedir=$B \
-    "$DRACUT" --list-modules --no-kernel --conf "$W/dracut.conf" --confdir "$CONFDIR" 2>/dev/null |
+    "$DRACUT" --list-modules --no-kernel --conf "$W/dracut.conf" --confdir "$CONFDIR" 2>&1 |
     grep -qx stacd; then
 	ok "dracut --list-modules lists stacd"
 else
@@ -320,22 +321,68 @@ fi
 # check DESC PATTERN: ok if the console has a line matching PATTERN.
 check() {
 	if grep -qE "$2" "$LOG"; then
-		ok "boot: $1"
+		ok "$1"
 	else
-		nok "boot: $1"
+		nok "$1"
 		echo "# no line matching: $2"
 	fi
 }
-check "stacd started when the network came up" '^stacd: started \(pid [0-9]+\) when eth0 came up'
-check "said what it waits for" '^stacd: waiting up to 60 s \(stacd.timeout=\) for the root device /dev/nvme0n1 over NVMe-oF'
-check "saw the root device" '^stacd: root device /dev/nvme0n1 is there after [0-9.]+ s'
+check "boot: stacd started when the network came up" '^stacd: started \(pid [0-9]+\) when eth0 came up'
+check "boot: said what it waits for" '^stacd: waiting up to 60 s \(stacd.timeout=\) for the root device /dev/nvme0n1 over NVMe-oF'
+check "boot: saw the root device" '^stacd: root device /dev/nvme0n1 is there after [0-9.]+ s'
 grep -E '^stacd:' "$LOG" | sed 's/^/# initramfs: /' || true
 if ! grep -qx VM-DONE "$LOG"; then
 	nok "boot: reached VM-DONE"
 	echo "# last lines of $LOG:"
 	tail -n 25 "$LOG" | sed 's/^/#   /'
 fi
-printf '# vm: boot-dracut: rootfs %.1fs, initramfs %.1fs, boot %.1fs (%s, %s, dracut %s)\n' \
-    "$t_rootfs" "$t_initrd" "$t_boot" "${STACD_VM_ACCEL:-tcg}" "$KVER" "$DRACUT_VERSION"
+printf '# boot 1 (root on NVMe/TCP): %.1f s of %s, kernel %s\n' "$t_boot" "${STACD_VM_ACCEL:-tcg}" "$KVER"
+
+# ---------------------------------------------------------------- 2: target unreachable
+# No port (stacdtest.target=off), stacd.timeout=5, rd.retry=8: stacd's
+# finished hook must say what it waits for, give up after 5 s and list
+# the controller it tried; dracut then waits on and fails as usual
+# (rd.shell=0: no shell, init exits, panic=-1 reboots, QEMU ends).
+t0=$(now)
+rc=0
+boot unreachable "stacd.timeout=5 rd.retry=8 stacdtest.target=off" || rc=$?
+t_boot2=$(elapsed "$t0")
+LOG=$W/unreachable.log
+vm_lines "$LOG"
+# before DESC A B: the first line matching A comes before the first matching B.
+before() {
+	local a b
+	a=$(grep -nE -m1 "$2" "$LOG" | cut -d: -f1)
+	b=$(grep -nE -m1 "$3" "$LOG" | cut -d: -f1)
+	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; then
+		ok "unreachable: $1"
+	else
+		nok "unreachable: $1"
+	fi
+}
+if [ $rc = 0 ]; then
+	ok "unreachable: QEMU ended by itself (dracut failed, panic=-1)"
+else
+	nok "unreachable: QEMU ended by itself (dracut failed, panic=-1): status $rc"
+fi
+W_RE="^stacd: waiting up to 5 s \(stacd.timeout=\) for the root device /dev/nvme0n1 over NVMe-oF"
+G_RE="^stacd: gave up waiting for the root device /dev/nvme0n1 after 5 s; stacd keeps trying"
+check "unreachable: says what it waits for, and how long" "$W_RE"
+check "unreachable: gives up after stacd.timeout=5" "$G_RE"
+check "unreachable: lists the configured controller" "^stacd:   controller=transport=tcp;traddr=$ADDR;trsvcid=$PORT;nqn=$NQN"
+check "unreachable: and why it failed" "^stacd:   .*$ADDR.*connect failed"
+check "unreachable: dracut then waits and fails as usual" "Could not boot"
+before "unreachable: in that order" "$G_RE" "Could not boot"
+check "unreachable: naming the root device" '/dev/nvme0n1"? does not exist'
+if grep -q '^STACD-BOOT: /sbin/init' "$LOG"; then
+	nok "unreachable: no root was mounted"
+else
+	ok "unreachable: no root was mounted"
+fi
+echo "# unreachable target, as the console shows it:"
+grep -E '^stacd:|does not exist|Could not boot|has failed' "$LOG" | sed 's/^/#   /'
+printf '# boot 2 (target unreachable, stacd.timeout=5 rd.retry=8): %.1f s\n' "$t_boot2"
+printf '# vm: boot-dracut: rootfs %.1fs, initramfs %.1fs, boots %.1fs + %.1fs (%s, %s, dracut %s)\n' \
+    "$t_rootfs" "$t_initrd" "$t_boot" "$t_boot2" "${STACD_VM_ACCEL:-tcg}" "$KVER" "$DRACUT_VERSION"
 echo "# vm: boot-dracut: $N_OK ok, $N_FAIL not ok"
 [ $N_OK -gt 0 ] && [ $N_FAIL = 0 ]

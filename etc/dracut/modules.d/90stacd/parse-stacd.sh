@@ -4,8 +4,9 @@
 # Kernel parameters:
 #   stacd=off              do not start stacd (also stacd=0, stacd=no)
 #   stacd.timeout=SECONDS  how long the initqueue waits for the root
-#                          device on stacd's account (default 60; 0: not
-#                          at all); dracut's rd.retry= bounds the rest
+#                          device on stacd's account once stacd runs
+#                          (default 60; 0: not at all); dracut's rd.retry=
+#                          bounds the whole wait, the network's included
 #   stacd.tron             stacd logs debug messages too
 #   ip=, rd.neednet=1      the network, as dracut.cmdline(7) defines it
 # The cmdline stage is the first: the modules load before udev starts,
@@ -15,7 +16,7 @@
 . /lib/stacd-lib.sh
 
 stacd_parse() {
-    local timeout f src="" now tr
+    local timeout f src="" tr
     [ -x "$STACD" ] || return 0
     if ! getargbool 1 stacd=; then
         stacd_say "not started (stacd=off)"
@@ -41,9 +42,7 @@ stacd_parse() {
     esac
     mkdir -p "$STACD_STATE"
     echo "$timeout" > "$STACD_STATE/timeout"
-    now=$(stacd_centis)
-    echo "$now" > "$STACD_STATE/t0"
-    echo $((now + timeout * 100)) > "$STACD_STATE/deadline"
+    stacd_centis > "$STACD_STATE/t0"
     : > "$STACD_STATE/enabled"
     [ "$timeout" -gt 0 ] && stacd_rootdev "$(stacd_root)" > /dev/null &&
         : > "$STACD_STATE/wait"

@@ -31,6 +31,8 @@ echo $! > "$STACD_PIDFILE"
 read -r t0 < "$STACD_STATE/t0"
 read -r timeout < "$STACD_STATE/timeout"
 now=$(stacd_centis)
+# stacd.timeout= counts from here: the network may take long to come up
+echo $((now + timeout * 100)) > "$STACD_STATE/deadline"
 stacd_say "started (pid $!)${1:+ when $1 came up}, $(stacd_secs $((now - t0))) s after the command line; log in $STACD_LOG"
 if [ -e "$STACD_STATE/wait" ]; then
     stacd_say "waiting up to $timeout s (stacd.timeout=) for the root device $(stacd_root) over NVMe-oF"
