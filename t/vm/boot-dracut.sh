@@ -103,8 +103,10 @@ DEBS="dracut dracut-core dracut-network"
 fetch() {
 	local log=$DR/debs/download.log
 	mkdir -p "$DR/debs"
+	# shellcheck disable=SC2086 # $DEBS: package names
 	(cd "$DR/debs" && apt-get download $DEBS) > "$log" 2>&1 && return 0
 	[ "$(id -u)" = 0 ] || return 1
+	# shellcheck disable=SC2086 # $DEBS: package names
 	apt-get update -qq >> "$log" 2>&1 &&
 	    (cd "$DR/debs" && apt-get download $DEBS) >> "$log" 2>&1
 }
@@ -260,11 +262,11 @@ else
 	ok "initramfs has no part of dracut's nvmf module"
 fi
 # --list-modules lists the modules whose check() passes here: stacd's
-# needs the binary (and a source for images without -m).  dracut writes
-# the list to stderr.
-if STACD_INITRAMFS_ROOT=$SYSROOT STACD_INITRAMFS_BIN=$STACD dracutbasedir=$B \
-    "$DRACUT" --list-modules --no-kernel --conf "$W/dracut.conf" --confdir "$CONFDIR" 2>&1 |
-    grep -qx stacd; then
+# needs the binary (and a source for images without -m).
+STACD_INITRAMFS_ROOT=$SYSROOT STACD_INITRAMFS_BIN=$STACD dracutbasedir=$B \
+    "$DRACUT" --list-modules --no-kernel --conf "$W/dracut.conf" --confdir "$CONFDIR" \
+    > "$W/list-modules" 2>&1 || true
+if grep -qx stacd "$W/list-modules"; then
 	ok "dracut --list-modules lists stacd"
 else
 	nok "dracut --list-modules lists stacd"
@@ -282,6 +284,7 @@ boot() {
 	local name=$1 log=$W/$1.log rc=0
 	shift
 	local cmdline="console=ttyS0 panic=-1 $QUIET mitigations=off root=/dev/nvme0n1 ro $NET_IP rd.shell=0 $*"
+	# shellcheck disable=SC2054 # the commas belong to -drive's value
 	local qemu=(timeout "$TIMEOUT" "$QEMU" "${ACCEL[@]}" -smp 2 -m 512M
 	    -nodefaults -no-reboot -display none -monitor none
 	    -drive "file=$W/root.img,if=virtio,format=raw,snapshot=on"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2154 # moddir, initdir...: set by dracut
 # dracut module of stacd: connect the NVMe over Fabrics controllers of
 # stacd's configuration (stacd.conf controller= entries, discovery.conf,
 # nvme-fabrics.conf, a firmware NBFT, rd.nvmf.discover=) in the
@@ -87,6 +88,7 @@ depends() {
     # NVMe/TCP and RDMA need an interface with an address: dracut's
     # network module configures it from ip= (rd.neednet=1, which the
     # cmdline hook sets for tcp and rdma, without ip= means DHCP).
+    # stacd_network: set in dracut.conf
     [[ $stacd_network == no ]] || echo network
     return 0
 }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC3043 # local: dash, busybox sh and bash have it
 # cmdline hook of dracut's stacd module (sourced by init: no exit).
 #
 # Kernel parameters:

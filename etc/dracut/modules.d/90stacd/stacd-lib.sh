@@ -13,6 +13,7 @@ STACD_PIDFILE=/run/initramfs/stacd.pid
 #   enabled  stacd is to run;  neednet  an interface must have an address
 #   started  (dir) stacd was started;  t0, deadline  hundredths of a second
 #   wait     the finished hook still waits for the root device
+# shellcheck disable=SC2034 # used by the scripts that source this
 STACD_STATE=/tmp/stacd
 
 stacd_say() {
