@@ -46,55 +46,16 @@ while getopts t:dh opt; do
 	esac
 done
 
-skip() {
-	echo "SKIP: vm boot-dracut: $*"
-	exit 77
-}
-now() { date +%s.%N; }
-elapsed() { echo "$(now) - $1" | bc; }
-N_OK=0 N_FAIL=0
-ok() { echo "ok - $*"; N_OK=$((N_OK + 1)); }
-nok() { echo "not ok - $*"; N_FAIL=$((N_FAIL + 1)); }
-vm_lines() {
-	grep -E '^(ok|not ok)( |$)|^#' "$1" || true
-	N_OK=$((N_OK + $(grep -cE '^ok( |$)' "$1" || true)))
-	N_FAIL=$((N_FAIL + $(grep -cE '^not ok( |$)' "$1" || true)))
-}
-
-NQN=nqn.2014-08.org.example.stacd:boot-root
-ADDR=127.0.0.1
-PORT=4420
+# shellcheck disable=SC2034 # boot-lib.sh reads it
+BOOT_NAME=boot-dracut
+. "$VM_SRC/boot-lib.sh"
 NICIP=192.0.2.2
-HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:0b7d3a4c-2b1e-4c55-9a86-3c1f2f0e9d11
-HOSTID=0b7d3a4c-2b1e-4c55-9a86-3c1f2f0e9d11
 W=$VM_BUILD/boot-dracut
 DR=$VM_BUILD/dracut		# debs/ and root/: kept between runs
 
-# ---------------------------------------------------------------- prerequisites
-QEMU=$(command -v qemu-system-x86_64 || true)
-[ -n "$QEMU" ] || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
-MKE2FS=$(PATH=$PATH:/usr/sbin:/sbin command -v mke2fs || true)
-[ -n "$MKE2FS" ] || skip "mke2fs not installed (apt-get install e2fsprogs)"
-for tool in busybox cpio bc dpkg-deb; do
-	command -v $tool >/dev/null 2>&1 ||
-	    skip "$tool not installed (apt-get install busybox-static cpio bc dpkg)"
-done
-for tool in dhclient arping; do
-	PATH=$PATH:/usr/sbin:/sbin command -v $tool >/dev/null 2>&1 ||
-	    skip "$tool not installed: dracut's network-legacy needs it (apt-get install isc-dhcp-client iputils-arping)"
-done
-KVER=$(vm_kver 6.1) || skip "no /boot/vmlinuz-6.1* with modules in /lib/modules (as root: sh t/deps.sh)"
-[ -r "/boot/vmlinuz-$KVER" ] || skip "/boot/vmlinuz-$KVER is missing or not readable by $(id -un)"
-STACD=${STACD_VM_STACD:-$VM_TOP/stacd.static}
-[ -x "$STACD" ] || skip "no $STACD (make static)"
-case "$(file -L "$STACD" 2>/dev/null || true)" in *"statically linked"*|*"static-pie linked"*) ;; *) false ;; esac ||
-    skip "$STACD is not static: the root file system has no libc"
-# shellcheck disable=SC2054 # the commas belong to -accel's value
-case "${STACD_VM_ACCEL:-tcg}" in
-tcg) ACCEL=(-accel tcg,thread=multi -cpu max) ;;
-kvm) ACCEL=(-accel kvm -cpu host) ;;
-*) echo "boot-dracut.sh: STACD_VM_ACCEL must be tcg or kvm" >&2; exit 2 ;;
-esac
+# dhclient and arping: dracut's network-legacy wants them on the build
+# machine (isc-dhcp-client, iputils-arping; t/deps.sh installs them).
+boot_prereqs dpkg-deb dhclient arping
 
 # ---------------------------------------------------------------- dracut, unpacked
 # fetch: the .debs of dracut into $DR/debs (apt-get download, which needs
@@ -131,40 +92,10 @@ DRACUT_VERSION=$(sed -n 's/^DRACUT_VERSION=//p' "$DRACUT_BASE/dracut-version.sh"
 rm -rf "$W"
 mkdir -p "$W"
 
-# ---------------------------------------------------------------- the system's /etc
-SYSROOT=$W/sysroot
-mkdir -p "$SYSROOT/etc/stas" "$SYSROOT/etc/nvme"
-cat > "$SYSROOT/etc/stas/stacd.conf" <<EOC
-# stacd.conf of the NVMe/TCP root boot test (t/vm/boot-dracut.sh)
-[Global]
-kato=10
-
-[Controllers]
-controller=transport=tcp;traddr=$ADDR;trsvcid=$PORT;nqn=$NQN;ctrl-loss-tmo=-1
-EOC
-echo "$HOSTNQN" > "$SYSROOT/etc/nvme/hostnqn"
-echo "$HOSTID" > "$SYSROOT/etc/nvme/hostid"
-
 # ---------------------------------------------------------------- the root file system
+boot_sysroot
 t0=$(now)
-R=$W/rootfs
-mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,root,vm}
-BUSYBOX=$(command -v busybox)
-cp "$BUSYBOX" "$R/bin/busybox"
-for app in $("$BUSYBOX" --list-full); do
-	case "$app" in bin/busybox|linuxrc|sbin/init) continue ;; esac
-	mkdir -p "$R/$(dirname "$app")"
-	ln -sf /bin/busybox "$R/$app"
-done
-install -m 755 "$STACD" "$R/usr/sbin/stacd"
-install -m 755 "$VM_SRC/boot-init.sh" "$R/sbin/init"
-cp "$R/sbin/init" "$R/vm/init.copy"
-install -m 644 "$VM_SRC/lib.sh" "$R/vm/lib.sh"
-printf 'NQN=%s ADDR=%s PORT=%s INITRAMFS=dracut NICADDR=%s/24\n' "$NQN" "$ADDR" "$PORT" "$NICIP" > "$R/vm/boot.conf"
-cp -r "$SYSROOT/etc/stas" "$SYSROOT/etc/nvme" "$R/etc/"
-echo 'root:x:0:0:root:/root:/bin/sh' > "$R/etc/passwd"
-"$MKE2FS" -q -F -t ext4 -O ^has_journal -L stacd-root -E root_owner=0:0 \
-    -d "$R" "$W/root.img" 24M >/dev/null
+boot_rootfs "INITRAMFS=dracut NICADDR=$NICIP/24"
 t_rootfs=$(elapsed "$t0")
 
 # ---------------------------------------------------------------- the initramfs
@@ -273,36 +204,18 @@ else
 fi
 
 # ---------------------------------------------------------------- boot
-KERNEL=$(vm_vmlinux "$KVER")
 QUIET=quiet
 [ $DEMO = 0 ] || QUIET=
-# dracut's ip=: a static address on eth0 (the NIC on a QEMU hub with
-# nothing else on it), of TEST-NET-1 (RFC 5737): dracut's ifup refuses
-# an address that routes locally, as one of lo's 127/8 does.
+# dracut's ip=: a static address on eth0 (the NIC on the QEMU hub), of
+# TEST-NET-1 (RFC 5737): dracut's ifup refuses an address that routes
+# locally, as one of lo's 127/8 does.
 NET_IP="ip=$NICIP:::255.255.255.0:stacd-boot:eth0:none"
+# boot NAME CMDLINE...
 boot() {
-	local name=$1 log=$W/$1.log rc=0
+	local name=$1
 	shift
-	local cmdline="console=ttyS0 panic=-1 $QUIET mitigations=off root=/dev/nvme0n1 ro $NET_IP rd.shell=0 $*"
-	# shellcheck disable=SC2054 # the commas belong to -drive's value
-	local qemu=(timeout "$TIMEOUT" "$QEMU" "${ACCEL[@]}" -smp 2 -m 512M
-	    -nodefaults -no-reboot -display none -monitor none
-	    -drive "file=$W/root.img,if=virtio,format=raw,snapshot=on"
-	    -netdev hubport,id=n0,hubid=0
-	    -device virtio-net-pci,netdev=n0,mac=52:54:00:5a:c0:01
-	    -kernel "$KERNEL" -initrd "$W/initrd.img" -append "$cmdline")
-	if [ $DEMO = 1 ]; then
-		echo "=== boot $name: $cmdline"
-		set +e
-		"${qemu[@]}" -serial stdio </dev/null 2>"$log.qemu" |
-		    tr -d '\r' | tee "$log"
-		rc=${PIPESTATUS[0]}
-		set -e
-	else
-		"${qemu[@]}" -serial "file:$log.raw" </dev/null >"$log.qemu" 2>&1 || rc=$?
-		tr -d '\r' < "$log.raw" > "$log"
-	fi
-	return "$rc"
+	boot_vm "$name" "$W/initrd.img" \
+	    "console=ttyS0 panic=-1 $QUIET mitigations=off root=/dev/nvme0n1 ro $NET_IP rd.shell=0 $*"
 }
 t0=$(now)
 rc=0
@@ -321,18 +234,9 @@ if grep -q '^STACD-BOOT: /sbin/init' "$LOG"; then
 else
 	nok "boot: the root on NVMe/TCP was mounted and its /sbin/init ran"
 fi
-# check DESC PATTERN: ok if the console has a line matching PATTERN.
-check() {
-	if grep -qE "$2" "$LOG"; then
-		ok "$1"
-	else
-		nok "$1"
-		echo "# no line matching: $2"
-	fi
-}
-check "boot: stacd started when the network came up" '^stacd: started \(pid [0-9]+\) when eth0 came up'
-check "boot: said what it waits for" '^stacd: waiting up to 60 s \(stacd.timeout=\) for the root device /dev/nvme0n1 over NVMe-oF'
-check "boot: saw the root device" '^stacd: root device /dev/nvme0n1 is there after [0-9.]+ s'
+boot_check "boot: stacd started when the network came up" '^stacd: started \(pid [0-9]+\) when eth0 came up'
+boot_check "boot: said what it waits for" '^stacd: waiting up to 60 s \(stacd.timeout=\) for the root device /dev/nvme0n1 over NVMe-oF'
+boot_check "boot: saw the root device" '^stacd: root device /dev/nvme0n1 is there after [0-9.]+ s'
 grep -E '^stacd:' "$LOG" | sed 's/^/# initramfs: /' || true
 if ! grep -qx VM-DONE "$LOG"; then
 	nok "boot: reached VM-DONE"
@@ -352,17 +256,6 @@ boot unreachable "stacd.timeout=5 rd.retry=8 stacdtest.target=off" || rc=$?
 t_boot2=$(elapsed "$t0")
 LOG=$W/unreachable.log
 vm_lines "$LOG"
-# before DESC A B: the first line matching A comes before the first matching B.
-before() {
-	local a b
-	a=$(grep -nE -m1 "$2" "$LOG" | cut -d: -f1)
-	b=$(grep -nE -m1 "$3" "$LOG" | cut -d: -f1)
-	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; then
-		ok "unreachable: $1"
-	else
-		nok "unreachable: $1"
-	fi
-}
 if [ $rc = 0 ]; then
 	ok "unreachable: QEMU ended by itself (dracut failed, panic=-1)"
 else
@@ -370,13 +263,13 @@ else
 fi
 W_RE="^stacd: waiting up to 5 s \(stacd.timeout=\) for the root device /dev/nvme0n1 over NVMe-oF"
 G_RE="^stacd: gave up waiting for the root device /dev/nvme0n1 after 5 s; stacd keeps trying"
-check "unreachable: says what it waits for, and how long" "$W_RE"
-check "unreachable: gives up after stacd.timeout=5" "$G_RE"
-check "unreachable: lists the configured controller" "^stacd:   controller=transport=tcp;traddr=$ADDR;trsvcid=$PORT;nqn=$NQN"
-check "unreachable: and why it failed" "^stacd:   .*$ADDR.*connect failed"
-check "unreachable: dracut then waits and fails as usual" "Could not boot"
-before "unreachable: in that order" "$G_RE" "Could not boot"
-check "unreachable: naming the root device" '/dev/nvme0n1"? does not exist'
+boot_check "unreachable: says what it waits for, and how long" "$W_RE"
+boot_check "unreachable: gives up after stacd.timeout=5" "$G_RE"
+boot_check "unreachable: lists the configured controller" "^stacd:   controller=transport=tcp;traddr=$ADDR;trsvcid=$PORT;nqn=$NQN"
+boot_check "unreachable: and why it failed" "^stacd:   .*$ADDR.*connect failed"
+boot_check "unreachable: dracut then waits and fails as usual" "Could not boot"
+boot_before "unreachable: in that order" "$G_RE" "Could not boot"
+boot_check "unreachable: naming the root device" '/dev/nvme0n1"? does not exist'
 if grep -q '^STACD-BOOT: /sbin/init' "$LOG"; then
 	nok "unreachable: no root was mounted"
 else
