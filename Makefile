@@ -18,6 +18,8 @@ UNITDIR	?= $(PREFIX)/lib/systemd/system
 DBUSPOLICYDIR ?= $(PREFIX)/share/dbus-1/system.d
 # initramfs-tools reads only /usr/share/initramfs-tools, whatever PREFIX is.
 INITRAMFSDIR ?= /usr/share/initramfs-tools
+# dracut reads its modules from /usr/lib/dracut/modules.d, whatever PREFIX is.
+DRACUTDIR ?= /usr/lib/dracut
 
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -184,6 +186,14 @@ install: stacd
 		$(DESTDIR)$(INITRAMFSDIR)/scripts/local-top/stacd
 	install -D -m 755 etc/initramfs-tools/scripts/init-bottom/stacd \
 		$(DESTDIR)$(INITRAMFSDIR)/scripts/init-bottom/stacd
+	@# dracut (Fedora, RHEL, SUSE...): the same job as a dracut module,
+	@#   $(DRACUTDIR)/modules.d/90stacd/  module-setup.sh and its hooks
+	@# (etc/dracut/modules.d/90stacd/module-setup.sh lists them).  It takes
+	@# effect at the next dracut -f; leave out dracut's nvmf module then:
+	@# omit_dracutmodules+=" nvmf " in /etc/dracut.conf.d/.
+	install -d $(DESTDIR)$(DRACUTDIR)/modules.d/90stacd
+	install -m 755 etc/dracut/modules.d/90stacd/*.sh \
+		$(DESTDIR)$(DRACUTDIR)/modules.d/90stacd/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/stacd $(DESTDIR)$(MANDIR)/man8/stacd.8 \
@@ -193,6 +203,7 @@ uninstall:
 	rm -f $(DESTDIR)$(INITRAMFSDIR)/hooks/stacd \
 		$(DESTDIR)$(INITRAMFSDIR)/scripts/local-top/stacd \
 		$(DESTDIR)$(INITRAMFSDIR)/scripts/init-bottom/stacd
+	rm -rf $(DESTDIR)$(DRACUTDIR)/modules.d/90stacd
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/stas/stacd.conf (configuration is yours)"
 
 clean:

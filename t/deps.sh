@@ -13,9 +13,13 @@
 # Debian packages that only go into a VM image (nvme-cli for the faults
 # scenario) are not installed here: t/vm/debs.sh downloads and unpacks
 # them into build/vm/debs/ when a scenario's "# vm: debs" line asks.
+# Nor is dracut, which conflicts with initramfs-tools: t/vm/boot-dracut.sh
+# downloads and unpacks it; its network-legacy module wants dhclient and
+# arping on the build machine (isc-dhcp-client, iputils-arping).
 PKGS="mandoc musl-tools qemu-system-x86 busybox-static linux-image-amd64
       cpio kmod bc file xz-utils zstd dbus dbus-bin libglib2.0-bin systemd python3-dbus
-      python3-gi util-linux iproute2 initramfs-tools e2fsprogs"
+      python3-gi util-linux iproute2 initramfs-tools e2fsprogs
+      isc-dhcp-client iputils-arping"
 BACKPORTS=/etc/apt/sources.list.d/stacd-bookworm-backports.sources
 
 command -v dpkg-query >/dev/null 2>&1 || {

@@ -8,15 +8,19 @@
 # SKIP, and exit 77 means every one was skipped.  CI installs both
 # kernels (t/deps.sh).  boot has a runner of its own (t/vm/boot.sh): a
 # root file system on NVMe/TCP through an initramfs built by Debian's
-# mkinitramfs with stacd's initramfs-tools files.
+# mkinitramfs with stacd's initramfs-tools files; boot-dracut
+# (t/vm/boot-dracut.sh) the same root through dracut (downloaded and
+# unpacked, not installed) with stacd's dracut module.
 set -u
 make -s static >/dev/null || { echo "FAIL vm: make static"; exit 1; }
 rc=0 ran=0
 t0=$(date +%s)
-for scenario in t/vm/connector.sh t/vm/faults.sh t/vm/transports.sh t/vm/boot.sh; do
+for scenario in t/vm/connector.sh t/vm/faults.sh t/vm/transports.sh t/vm/boot.sh \
+    t/vm/boot-dracut.sh; do
 	name=$(basename "$scenario" .sh)
 	case $name in
 	boot) out=$(t/vm/boot.sh -t 200 2>&1); r=$? ;;
+	boot-dracut) out=$(t/vm/boot-dracut.sh -t 200 2>&1); r=$? ;;
 	# faults: ~200 s in all under TCG on 2 cores
 	*) out=$(t/vm/run.sh -t 600 "$scenario" 2>&1); r=$? ;;
 	esac
