@@ -1,7 +1,7 @@
 # t/vm/boot-lib.sh - what the root-on-NVMe/TCP boot tests share (bash,
 # shellcheck shell=bash
-# sourced after common.sh): t/vm/boot-dracut.sh uses it; t/vm/boot.sh
-# (initramfs-tools) has its own copies of the same pieces for now.
+# sourced after common.sh): t/vm/boot-dracut.sh uses all of it;
+# t/vm/boot.sh (initramfs-tools) its helpers and names.
 #
 # The caller sets BOOT_NAME (for SKIP lines), TIMEOUT, DEMO and W (its
 # build directory) before boot_prereqs, and calls, in this order:

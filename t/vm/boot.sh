@@ -69,28 +69,10 @@ while getopts t:dh opt; do
 	esac
 done
 
-skip() {
-	echo "SKIP: vm boot: $*"
-	exit 77
-}
-now() { date +%s.%N; }
-elapsed() { echo "$(now) - $1" | bc; }
-N_OK=0 N_FAIL=0
-ok() { echo "ok - $*"; N_OK=$((N_OK + 1)); }
-nok() { echo "not ok - $*"; N_FAIL=$((N_FAIL + 1)); }
-# vm_lines LOG: the console's test lines (the target script's and
-# /sbin/init's), counted.
-vm_lines() {
-	grep -E '^(ok|not ok)( |$)|^#' "$1" || true
-	N_OK=$((N_OK + $(grep -cE '^ok( |$)' "$1" || true)))
-	N_FAIL=$((N_FAIL + $(grep -cE '^not ok( |$)' "$1" || true)))
-}
-
-NQN=nqn.2014-08.org.example.stacd:boot-root
-ADDR=127.0.0.1
-PORT=4420
-HOSTNQN=nqn.2014-08.org.nvmexpress:uuid:0b7d3a4c-2b1e-4c55-9a86-3c1f2f0e9d11
-HOSTID=0b7d3a4c-2b1e-4c55-9a86-3c1f2f0e9d11
+# skip, ok, nok, vm_lines, now, elapsed; NQN ADDR PORT HOSTNQN HOSTID.
+# shellcheck disable=SC2034 # boot-lib.sh reads it
+BOOT_NAME=boot
+. "$VM_SRC/boot-lib.sh"
 W=$VM_BUILD/boot
 
 # ---------------------------------------------------------------- prerequisites
