@@ -39,16 +39,6 @@ enum adrfam {
 	ADRFAM_LOOP = 254,
 };
 
-static uint64_t
-le(const uint8_t *p, size_t n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
-}
-
 static enum trtype
 trtype_of(uint8_t code)
 {
@@ -171,8 +161,8 @@ entry_problem(const uint8_t *e, const struct ctrl_id *dc,
 	memcpy(id->host_iface, dc->host_iface, sizeof(id->host_iface));
 	memcpy(id->host_nqn, dc->host_nqn, sizeof(id->host_nqn));
 	out->treq = e[E_TREQ];
-	out->portid = (uint16_t)le(e + E_PORTID, 2);
-	out->eflags = (uint16_t)le(e + E_EFLAGS, 2);
+	out->portid = (uint16_t)le_uint(e + E_PORTID, 2);
+	out->eflags = (uint16_t)le_uint(e + E_EFLAGS, 2);
 	return NULL;
 }
 
@@ -189,8 +179,8 @@ dlp_parse(const uint8_t *buf, size_t len, const struct ctrl_id *dc,
 	*n = 0;
 	if (len < DLP_HDR_SIZE)
 		return -EBADMSG;
-	*genctr = le(buf, 8);
-	numrec = le(buf + 8, 8);
+	*genctr = le_uint(buf, 8);
+	numrec = le_uint(buf + 8, 8);
 	have = (len - DLP_HDR_SIZE) / DLP_ENTRY_SIZE;
 	if (numrec > have || numrec > DLP_RECORDS_MAX) {
 		log_warnx("%s: the log page says %llu entries; taking %llu",
@@ -246,8 +236,8 @@ dlp_fetch(dlp_read_fn read, void *ctx, uint8_t **bufp, size_t *lenp)
 	if ((r = read_chunks(read, ctx, hdr, sizeof(hdr), 0, false)) < 0)
 		return r;
 	for (tries = 0; tries <= DLP_GENCTR_RETRIES; tries++) {
-		genctr = le(hdr, 8);
-		numrec = le(hdr + 8, 8);
+		genctr = le_uint(hdr, 8);
+		numrec = le_uint(hdr + 8, 8);
 		if (numrec > DLP_RECORDS_MAX)
 			numrec = DLP_RECORDS_MAX;
 		len = DLP_HDR_SIZE + (size_t)numrec * DLP_ENTRY_SIZE;
@@ -262,9 +252,9 @@ dlp_fetch(dlp_read_fn read, void *ctx, uint8_t **bufp, size_t *lenp)
 		    len - DLP_HDR_SIZE, DLP_HDR_SIZE, false)) < 0 ||
 		    (r = read_chunks(read, ctx, hdr, sizeof(hdr), 0, true)) < 0)
 			goto fail;
-		if (le(hdr, 8) != genctr)
+		if (le_uint(hdr, 8) != genctr)
 			continue;	/* changed while we read: again */
-		if (le(hdr + 8, 8) != le(buf + 8, 8)) {
+		if (le_uint(hdr + 8, 8) != le_uint(buf + 8, 8)) {
 			r = -EBADMSG;
 			goto fail;
 		}

@@ -153,16 +153,6 @@ struct list {
 	size_t		 elen, count;
 };
 
-static uint64_t
-le(const uint8_t *p, size_t n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
-}
-
 /*
  * The heap object referenced at ref, in *p and *n (0 when the reference
  * is empty).  Return: NULL, or why it cannot be taken.
@@ -171,7 +161,7 @@ static const char *
 heap_ref(struct rd *r, const uint8_t *ref, const uint8_t **p,
     size_t *n)
 {
-	uint64_t off = le(ref, 4), len = le(ref + 4, 2);
+	uint64_t off = le_uint(ref, 4), len = le_uint(ref + 4, 2);
 
 	*p = NULL;
 	*n = 0;
@@ -276,9 +266,9 @@ list_get(struct rd *r, size_t c_off, const char *kind, size_t need,
     size_t max, struct list *l)
 {
 	const uint8_t *c = r->b + CTL_OFF + c_off;
-	uint64_t off = le(c, 4);
+	uint64_t off = le_uint(c, 4);
 
-	l->elen = (size_t)le(c + 4, 2);
+	l->elen = (size_t)le_uint(c + 4, 2);
 	l->count = c[7];
 	if (l->count == 0)
 		return;
@@ -347,7 +337,7 @@ static void
 read_host(struct rd *r)
 {
 	const uint8_t *c = r->b + CTL_OFF + C_HDESC, *h;
-	uint64_t off = le(c, 4), len = le(c + 4, 2);
+	uint64_t off = le_uint(c, 4), len = le_uint(c + 4, 2);
 	struct nbft *t = r->t;
 	const char *why = NULL;
 	size_t i;
@@ -405,20 +395,20 @@ trinfo_problem(struct rd *r, const uint8_t *d, struct nbft_hfi *h)
 		return "has a transport info that is not tcp version 1";
 	if (!(ti[TI_FLAGS] & TI_F_VALID))
 		return "has a transport info not flagged valid";
-	if (le(ti + TI_HFI_INDEX, 2) != h->index)
+	if (le_uint(ti + TI_HFI_INDEX, 2) != h->index)
 		log_debug("%s: HFI %u: its transport info says HFI %u",
-		    r->t->name, h->index, (unsigned)le(ti + TI_HFI_INDEX, 2));
-	h->pci_sbdf = (uint32_t)le(ti + TI_PCI_SBDF, 4);
+		    r->t->name, h->index, (unsigned)le_uint(ti + TI_HFI_INDEX, 2));
+	h->pci_sbdf = (uint32_t)le_uint(ti + TI_PCI_SBDF, 4);
 	memcpy(h->mac, ti + TI_MAC, 6);
 	snprintf(h->mac_str, sizeof(h->mac_str),
 	    "%02x:%02x:%02x:%02x:%02x:%02x", h->mac[0], h->mac[1], h->mac[2],
 	    h->mac[3], h->mac[4], h->mac[5]);
-	h->vlan = (uint16_t)le(ti + TI_VLAN, 2);
+	h->vlan = (uint16_t)le_uint(ti + TI_VLAN, 2);
 	h->ip_origin = ti[TI_ORIGIN];
 	h->family = ip16(ti + TI_IP, h->ip, sizeof(h->ip));
 	h->prefix = ti[TI_PREFIX];
 	ip16(ti + TI_GATEWAY, h->gateway, sizeof(h->gateway));
-	h->route_metric = (uint16_t)le(ti + TI_METRIC, 2);
+	h->route_metric = (uint16_t)le_uint(ti + TI_METRIC, 2);
 	ip16(ti + TI_DNS1, h->dns1, sizeof(h->dns1));
 	ip16(ti + TI_DNS2, h->dns2, sizeof(h->dns2));
 	h->default_route = ti[TI_FLAGS] & TI_F_GLOBAL;
@@ -557,18 +547,18 @@ ssns_ext(struct rd *r, const uint8_t *d, struct nbft_ssns *s)
 	if ((why = heap_ref(r, d + SS_EXT, &e, &n)) == NULL && n < EXT_SIZE)
 		why = "is shorter than its fields";
 	else if (why == NULL && (e[0] != ID_EXT_INFO || e[EX_VERSION] != 1 ||
-	    le(e + EX_SSNS_INDEX, 2) != s->index))
+	    le_uint(e + EX_SSNS_INDEX, 2) != s->index))
 		why = "is not this namespace's version 1 one";
 	if (why) {
 		log_warnx("%s: SSNS %u: the extended info %s; ignored",
 		    r->t->name, s->index, why);
 		return;
 	}
-	if (!(le(e + EX_FLAGS, 4) & EXT_F_VALID))
+	if (!(le_uint(e + EX_FLAGS, 4) & EXT_F_VALID))
 		return;
 	s->ext_info = true;
-	s->cntlid = (uint16_t)le(e + EX_CNTLID, 2);
-	s->asqsz = (uint16_t)le(e + EX_ASQSZ, 2);
+	s->cntlid = (uint16_t)le_uint(e + EX_CNTLID, 2);
+	s->asqsz = (uint16_t)le_uint(e + EX_ASQSZ, 2);
 }
 
 static const char *
@@ -602,14 +592,14 @@ ssns_problem(struct rd *r, const uint8_t *d, struct nbft_ssns *s)
 		return why;
 	if ((why = ssns_hfis(r, d, s)) != NULL)
 		return why;
-	trflags = (unsigned)le(d + SS_TRFLAGS, 2);
+	trflags = (unsigned)le_uint(d + SS_TRFLAGS, 2);
 	s->hdr_digest = trflags & TRF_HDR_DIGEST;
 	s->data_digest = trflags & TRF_DATA_DIGEST;
 	s->unavailable = (s->flags & NBFT_SSNS_F_UNAVAIL_MASK) ==
 	    NBFT_SSNS_F_UNAVAIL;
 	s->discovered = s->flags & NBFT_SSNS_F_DISCOVERED;
-	s->port_id = (uint16_t)le(d + SS_PORT, 2);
-	s->nsid = (uint32_t)le(d + SS_NSID, 4);
+	s->port_id = (uint16_t)le_uint(d + SS_PORT, 2);
+	s->nsid = (uint32_t)le_uint(d + SS_NSID, 4);
 	s->nidt = d[SS_NIDT];
 	memcpy(s->nid, d + SS_NID, sizeof(s->nid));
 	if ((s->disc_index = d[SS_DISC]) && !disc_known(r->t, s->disc_index))
@@ -658,10 +648,10 @@ sec_one(struct rd *r, const uint8_t *d, unsigned *index)
 	*index = d[SE_INDEX];
 	if (d[0] != ID_SEC)
 		return "has a wrong structure ID";
-	if (!(le(d + SE_FLAGS, 2) & NBFT_SEC_F_VALID))
+	if (!(le_uint(d + SE_FLAGS, 2) & NBFT_SEC_F_VALID))
 		return NULL;
 	s->index = d[SE_INDEX];
-	s->flags = (uint16_t)le(d + SE_FLAGS, 2);
+	s->flags = (uint16_t)le_uint(d + SE_FLAGS, 2);
 	s->secret_type = d[SE_SECRET_TYPE];
 	r->t->n_sec++;
 	return NULL;
@@ -691,8 +681,8 @@ ssns_one(struct rd *r, const uint8_t *d, unsigned *index)
 	const char *why;
 
 	memset(s, 0, sizeof(*s));
-	*index = s->index = (uint16_t)le(d + SS_INDEX, 2);
-	s->flags = (uint16_t)le(d + SS_FLAGS, 2);
+	*index = s->index = (uint16_t)le_uint(d + SS_INDEX, 2);
+	s->flags = (uint16_t)le_uint(d + SS_FLAGS, 2);
 	if ((why = ssns_problem(r, d, s)) != NULL)
 		return why;
 	r->t->n_ssns++;
@@ -751,7 +741,7 @@ nbft_parse(const uint8_t *buf, size_t len, const char *name,
 		snprintf(why, sizeof(why), "the signature is not NBFT");
 		goto bad;
 	}
-	length = le(buf + H_LENGTH, 4);
+	length = le_uint(buf + H_LENGTH, 4);
 	if (length > len || length < HDR_SIZE + CTL_SIZE) {
 		snprintf(why, sizeof(why), "the header says %llu bytes, the "
 		    "table has %zu", (unsigned long long)length, len);
@@ -772,8 +762,8 @@ nbft_parse(const uint8_t *buf, size_t len, const char *name,
 		snprintf(why, sizeof(why), "revision %u is not 1", out->major);
 		goto bad;
 	}
-	heap_off = le(buf + H_HEAP_OFF, 4);
-	heap_len = le(buf + H_HEAP_LEN, 4);
+	heap_off = le_uint(buf + H_HEAP_OFF, 4);
+	heap_len = le_uint(buf + H_HEAP_LEN, 4);
 	if (heap_off + heap_len > length) {
 		snprintf(why, sizeof(why), "the heap ends past the table");
 		goto bad;

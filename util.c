@@ -150,3 +150,13 @@ fnv1a_field(uint32_t h, const char *s)
 		h = (h ^ (uint8_t)*s) * 16777619u;
 	return (h ^ 0xff) * 16777619u;
 }
+
+uint64_t
+le_uint(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}

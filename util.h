@@ -53,4 +53,7 @@ size_t	dropin_names(const char *dir, char **names, size_t max);
 #define FNV1A_SEED	2166136261u
 uint32_t fnv1a_field(uint32_t h, const char *s);
 
+/* The n (at most 8) bytes at p as a little-endian number (wire formats). */
+uint64_t le_uint(const uint8_t *p, size_t n);
+
 #endif
