@@ -592,6 +592,23 @@ out:
 	return r;
 }
 
+int
+nvmf_scan_one(const char *root, const char *name, struct kctrl *k)
+{
+	int classfd, r;
+
+	if ((classfd = open_class(root)) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	r = read_ctrl_at(classfd, name, k);
+	close(classfd);
+	if (r == -ENOENT || r == -ENOTDIR)
+		return 0;		/* removed (or never there) */
+	if (r < 0)
+		return r;
+	fill_ifaces(k, 1);
+	return 1;
+}
+
 static int
 open_fabrics(const char *root, int flags)
 {

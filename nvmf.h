@@ -87,6 +87,15 @@ void		 nvmf_parse_address(struct kctrl *k, const char *text);
 int		 nvmf_scan(const char *root, struct kctrl **out);
 
 /*
+ * nvmf_scan_one - re-read one controller, /sys/class/nvme/NAME, as
+ * nvmf_scan() reads each (a uevent or a job's end concerns only it).
+ * Return: 1 with *k, 0 when it is not there (removed), or -errno
+ * (-EINVAL for a name that is not nvmeN).
+ */
+int		 nvmf_scan_one(const char *root, const char *name,
+		    struct kctrl *k);
+
+/*
  * nvmf_read_attrs - the attributes attrs[0..n) of /sys/class/nvme/DEVICE,
  * each without its trailing newline ("" when unreadable), into bufs + i *
  * size.  Return: 0, or -errno when the device cannot be opened.

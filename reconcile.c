@@ -2,9 +2,10 @@
  * reconcile.c - compare the desired controllers with the kernel's and
  * decide what to connect and disconnect.
  *
- * Level-triggered: every pass starts from the full desired set and a
- * fresh scan of /sys/class/nvme, so a lost or repeated uevent costs
- * nothing.  Work is O(n log n): the tracked set stays sorted by identity,
+ * Level-triggered: every pass starts from the full desired set and the
+ * kernel's whole set of controllers (stacd.c keeps it current, and reads
+ * all of /sys/class/nvme again after lost uevents), so a repeated uevent
+ * costs nothing.  Work is O(n log n): the tracked set stays sorted by identity,
  * the desired set is sorted once per pass, and the kernel's controllers
  * are looked up through a sorted index.
  */

@@ -311,6 +311,15 @@ check_config(const struct options *o, const char *conf_path)
 #define BUS_RETRY_MIN_MS	1000	/* reconnect to the bus: 1 s, 2 s, ... */
 #define BUS_RETRY_MAX_MS	30000
 #define UEVENT_SOAK_MS	50	/* one connect makes several uevents */
+/*
+ * A full scan of /sys/class/nvme besides the one at start, on SIGHUP and
+ * after a uevent overrun: what no uevent tells (another orchestrator's
+ * registry entry, an address of the host's interfaces) is at most this
+ * stale.  One minute is the slow retry's period, and with a thousand
+ * controllers a scan (~16 ms) every minute is 0.03 % of a core.
+ */
+#define AUDIT_MS	60000
+#define CLAIMS_PER_TURN	64	/* registry claims between two polls */
 
 /* The poll slots, one per event source (bgpd's PFD_*). */
 enum {
@@ -349,6 +358,21 @@ struct stacd {
 	enum discovery_mode mode_logged;	/* the source logged for it */
 	size_t		 n_excluded;	/* by it, at the last rebuild */
 	bool		 registry_failing;	/* a claim failed (said once) */
+	bool		 claims_due;	/* LIVE controllers may be unclaimed */
+
+	/*
+	 * The kernel's controllers as last read, sorted by instance, with
+	 * their registry owners.  Read in full at start, on SIGHUP, after
+	 * a uevent overrun and every AUDIT_MS (scan_due); in between, a
+	 * uevent or a job's end re-reads only the controller it concerns
+	 * (the names in reread).
+	 */
+	struct kctrl	*obs;
+	size_t		 n_obs, cap_obs;
+	bool		 scan_due;
+	int64_t		 audit_at;
+	char		(*reread)[DEVNAME_MAX + 1];
+	size_t		 n_reread, cap_reread;
 
 	struct worker_pool workers;
 	struct pollfd	 pfd[PFD_MAX];
@@ -544,16 +568,163 @@ notify(const char *state)
 	close(fd);
 }
 
+/* ---- the kernel's controllers, as last read ---- */
+
+/*
+ * The ownership registry: another orchestrator's name for device goes
+ * to out ("" when nobody or stacd owns it).
+ */
+static void
+foreign_owner(const struct stacd *s, const char *device, char *out,
+    size_t size)
+{
+	char owner[REGISTRY_OWNER_MAX + 1];
+
+	out[0] = '\0';
+	if (registry_owner(s->opt.root, device, owner, sizeof(owner)) == 0 &&
+	    owner[0] && strcmp(owner, REGISTRY_OWNER) != 0)
+		snprintf(out, size, "%s", owner);
+}
+
+/* A uevent or a job's end: device is re-read before the next pass. */
+static void
+reread_due(struct stacd *s, const char *device)
+{
+	char (*v)[DEVNAME_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < s->n_reread; i++)
+		if (strcmp(s->reread[i], device) == 0)
+			return;
+	if ((v = array_grow(s->reread, &s->cap_reread, s->n_reread + 1,
+	    sizeof(*v))) == NULL) {
+		s->scan_due = true;	/* the full scan reads it too */
+		return;
+	}
+	s->reread = v;
+	snprintf(s->reread[s->n_reread++], sizeof(*v), "%s", device);
+}
+
+/* Where the controller of this instance is in obs, or would go. */
+static size_t
+obs_slot(const struct stacd *s, int instance)
+{
+	size_t lo = 0, hi = s->n_obs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->obs[mid].instance < instance)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Put *k (read now) in obs, or take device out when it is gone. */
+static int
+obs_update(struct stacd *s, const char *device, const struct kctrl *k)
+{
+	struct kctrl *v;
+	size_t i;
+	int inst;
+
+	if (sscanf(device, "nvme%d", &inst) != 1)
+		return 0;
+	i = obs_slot(s, inst);
+	if (i < s->n_obs && s->obs[i].instance == inst) {
+		if (k)
+			s->obs[i] = *k;
+		else
+			memmove(&s->obs[i], &s->obs[i + 1], (s->n_obs - i - 1) *
+			    sizeof(*s->obs));
+		s->n_obs -= k == NULL;
+		return 0;
+	}
+	if (k == NULL)
+		return 0;
+	if ((v = array_grow(s->obs, &s->cap_obs, s->n_obs + 1,
+	    sizeof(*v))) == NULL)
+		return -ENOMEM;
+	s->obs = v;
+	memmove(&s->obs[i + 1], &s->obs[i], (s->n_obs - i) * sizeof(*s->obs));
+	s->obs[i] = *k;
+	s->n_obs++;
+	return 0;
+}
+
+static void
+obs_reread(struct stacd *s, const char *device)
+{
+	struct kctrl k;
+	int r = nvmf_scan_one(s->opt.root, device, &k);
+
+	if (r == 1)
+		foreign_owner(s, device, k.foreign_owner,
+		    sizeof(k.foreign_owner));
+	if (r < 0 || obs_update(s, device, r == 1 ? &k : NULL) < 0) {
+		log_warnx("%s: cannot read it: %s; reading all of "
+		    "/sys/class/nvme", device, strerror(r < 0 ? -r : ENOMEM));
+		s->scan_due = true;
+		return;
+	}
+	log_debug("sysfs: %s re-read (%s)", device, r == 1 ? "there" :
+	    "gone");
+}
+
+static int
+obs_scan(struct stacd *s)
+{
+	struct kctrl *v;
+	size_t i;
+	int n;
+
+	if ((n = nvmf_scan(s->opt.root, &v)) < 0)
+		return n;
+	for (i = 0; i < (size_t)n; i++)
+		foreign_owner(s, v[i].name, v[i].foreign_owner,
+		    sizeof(v[i].foreign_owner));
+	free(s->obs);
+	s->obs = v;
+	s->n_obs = s->cap_obs = (size_t)n;
+	s->scan_due = false;
+	s->audit_at = monotime_ms() + AUDIT_MS;
+	log_debug("sysfs: full scan of /sys/class/nvme, %d controllers", n);
+	return 0;
+}
+
+/* Bring obs up to date: the full scan if one is due, else the re-reads. */
+static int
+observe(struct stacd *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_reread && !s->scan_due; i++)
+		obs_reread(s, s->reread[i]);
+	s->n_reread = 0;
+	return s->scan_due ? obs_scan(s) : 0;
+}
+
 /* ---- carrying out the reconciler's actions ---- */
 
 static void
 start_disconnect(struct stacd *s, const struct action *a)
 {
+	char why[96], owner[REGISTRY_OWNER_MAX + 1];
 	struct job *j;
-	char why[96];
 
-	/* Whatever the scope says, a file system is not taken away. */
-	if (nvmf_in_use(s->opt.root, a->device, why, sizeof(why))) {
+	/*
+	 * Whatever the scope says, a file system is not taken away, and
+	 * another's controller is not ours to take: the registry as it is
+	 * now, not as it was when the device was last read.
+	 */
+	foreign_owner(s, a->device, owner, sizeof(owner));
+	if (owner[0])
+		snprintf(why, sizeof(why), "the registry says %s owns it",
+		    owner);
+	if (owner[0] || nvmf_in_use(s->opt.root, a->device, why,
+	    sizeof(why))) {
 		log_warnx("%s - no longer wanted, connection kept: %s; "
 		    "checking again in %d s", a->device, why,
 		    RETRY_SLOW_MS / 1000);
@@ -653,10 +824,17 @@ connect_done(struct stacd *s, const struct job *j)
 	struct recon_params p = params(s);
 	const struct tracked *t = recon_find(&s->recon, &j->id);
 	int prev_err = t ? t->last_err : 0;
+	char dev[DEVNAME_MAX + 16];
 	struct action act;
 	int drop;
 
 	ctrl_id_str(&j->id, name, sizeof(name));
+	/* Connected: its device is new.  Already connected: one unseen. */
+	if (j->result >= 0) {
+		snprintf(dev, sizeof(dev), "nvme%d", j->result);
+		reread_due(s, dev);
+	} else if (j->result == -EALREADY)
+		s->scan_due = true;
 	drop = recon_connect_done(&s->recon, &j->id, j->result, &p, &act);
 	/* Looked up again: an entry no longer wanted is gone now. */
 	log_connect_result(s, recon_find(&s->recon, &j->id), name, j->result,
@@ -680,6 +858,7 @@ disconnect_done(struct stacd *s, const struct job *j)
 		    monotime_ms());
 	if (j->ours && (j->result == 0 || j->result == -ENOENT))
 		registry_release(s->opt.root, j->device);
+	reread_due(s, j->device);
 	s->pass_due = true;
 }
 
@@ -906,34 +1085,28 @@ drop_excluded(struct stacd *s)
 }
 
 /*
- * The ownership registry: who else owns the kernel's controllers, and
- * our claim on every controller we made or adopted that nobody else has.
+ * The ownership registry: our claim on every controller we made or
+ * adopted that nobody else has.  A bounded number per turn of the loop:
+ * a thousand adopted controllers are claimed after READY=1, between
+ * polls, not in one stretch that keeps D-Bus waiting.  claims_due stays
+ * set until none is left.
  */
-static void
-read_owners(struct stacd *s, struct kctrl *obs, size_t n)
-{
-	char owner[REGISTRY_OWNER_MAX + 1];
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (registry_owner(s->opt.root, obs[i].name, owner,
-		    sizeof(owner)) == 0 && owner[0] &&
-		    strcmp(owner, REGISTRY_OWNER) != 0)
-			snprintf(obs[i].foreign_owner,
-			    sizeof(obs[i].foreign_owner), "%s", owner);
-}
-
 static void
 claim_ours(struct stacd *s)
 {
-	size_t i;
+	size_t i, made = 0;
 	int r;
 
+	s->claims_due = false;
 	for (i = 0; i < s->recon.n; i++) {
 		struct tracked *t = &s->recon.v[i];
 
 		if (t->state != CS_LIVE || t->claimed || t->foreign_owner[0])
 			continue;
+		if (made++ == CLAIMS_PER_TURN) {
+			s->claims_due = true;
+			return;
+		}
 		if ((r = registry_claim(s->opt.root, t->device,
 		    registry_name(t->cfg.origin))) == 0 || r == -EBUSY) {
 			/* -EBUSY: another orchestrator was faster; its own. */
@@ -949,16 +1122,15 @@ claim_ours(struct stacd *s)
 	}
 }
 
-/* One reconciliation pass: re-read reality, plan, act. */
+/* One reconciliation pass: bring the kernel's state up to date, plan, act. */
 static void
 reconcile(struct stacd *s)
 {
 	struct recon_params p;
-	struct kctrl *obs = NULL;
 	struct action *acts = NULL;
 	const struct want *disc;
 	size_t n_acts = 0, i, n_disc;
-	int n;
+	int r;
 
 	if (s->want_dirty) {
 		free(s->want);
@@ -999,15 +1171,13 @@ reconcile(struct stacd *s)
 		s->desired_dirty = false;
 	}
 	p = params(s);
-	if ((n = nvmf_scan(s->opt.root, &obs)) < 0) {
-		log_err("cannot read /sys/class/nvme: %s", strerror(-n));
+	if ((r = observe(s)) < 0) {
+		log_err("cannot read /sys/class/nvme: %s", strerror(-r));
 		return;
 	}
-	read_owners(s, obs, (size_t)n);
-	if (recon_plan(&s->recon, s->desired, s->n_desired, obs, (size_t)n,
+	if (recon_plan(&s->recon, s->desired, s->n_desired, s->obs, s->n_obs,
 	    &p, &acts, &n_acts, &s->next_pass) < 0)
 		log_err("out of memory planning the pass");
-	free(obs);
 	for (i = 0; i < n_acts; i++) {
 		if (acts[i].kind == ACT_CONNECT)
 			start_connect(s, &acts[i].cfg);
@@ -1015,13 +1185,13 @@ reconcile(struct stacd *s)
 			start_disconnect(s, &acts[i]);
 	}
 	free(acts);
-	claim_ours(s);
 	start_log_pages(s);
 	lkc_save(&s->lkc, &s->recon);
 	if (!s->ready) {
 		s->ready = true;
 		notify("READY=1");
 	}
+	s->claims_due = true;		/* after READY=1: see claim_ours() */
 }
 
 /* ---- event handlers: they only record work ---- */
@@ -1067,10 +1237,8 @@ uevent_poke(void *ctx, const struct uevent *ev)
 		log_page_due(s, ev->devname);
 	log_debug("%s - uevent %s%s%s", ev->devname, ev->action,
 	    ev->nvme_event[0] ? " " : "", ev->nvme_event);
-	/*
-	 * A burst (add, change, namespaces...) costs one sysfs scan: with
-	 * thousands of controllers a scan is worth batching for.
-	 */
+	reread_due(s, ev->devname);
+	/* A burst (add, change, namespaces...) costs one pass. */
 	if (s->uevent_pass_at == 0)
 		s->uevent_pass_at = monotime_ms() + UEVENT_SOAK_MS;
 }
@@ -1082,6 +1250,7 @@ on_uevent(struct stacd *s)
 
 	if (r == NETLINK_OVERRUN) {
 		log_warnx("uevent overrun: rescanning /sys/class/nvme");
+		s->scan_due = true;
 		s->pass_due = true;
 		s->uevent_pass_at = 0;
 	} else if (r < 0)
@@ -1310,6 +1479,7 @@ reload(struct stacd *s)
 	/* Exclusions or ip-family may have changed: ask stafd again. */
 	staf_poke(&s->staf, monotime_ms());
 	s->want_dirty = true;
+	s->scan_due = true;
 	s->pass_due = true;
 	recon_kick(&s->recon, monotime_ms());
 	for (i = 0; i < s->recon.n; i++)
@@ -1334,6 +1504,11 @@ timers(struct stacd *s)
 		s->dlp_next = 0;
 		s->pass_due = true;
 	}
+	if (s->audit_at && s->audit_at <= now) {
+		s->audit_at = 0;
+		s->scan_due = true;
+		s->pass_due = true;
+	}
 	if (s->conf.discovery != DM_OWN)	/* own: stafd is not asked */
 		staf_run(&s->staf, &s->bus, now);
 	log_limit_flush(&s->connect_fails, now, NULL);
@@ -1354,8 +1529,10 @@ poll_timeout(struct stacd *s)
 		next = s->uevent_pass_at;
 	if (s->dlp_next && s->dlp_next < next)
 		next = s->dlp_next;
+	if (s->audit_at && s->audit_at < next)
+		next = s->audit_at;
 	log_limit_flush(&s->connect_fails, now, &next);
-	if (s->pass_due || next <= now || worker_ready(&s->workers))
+	if (s->pass_due || s->claims_due || next <= now || worker_ready(&s->workers))
 		return 0;
 	if (next == INT64_MAX)
 		return -1;
@@ -1425,6 +1602,7 @@ daemon_init(struct stacd *s)
 	    &s->recon);
 	bus_try_connect(s);
 	s->want_dirty = true;
+	s->scan_due = true;
 	s->pass_due = true;
 	s->next_pass = INT64_MAX;
 	return 0;
@@ -1447,6 +1625,8 @@ daemon_fini(struct stacd *s)
 	conf_fini(&s->conf);
 	free(s->want);
 	free(s->desired);
+	free(s->obs);
+	free(s->reread);
 	want_names_fini(&s->names);
 	excl_fini(&s->excl);
 	owndisc_fini(&s->own);
@@ -1492,6 +1672,8 @@ run(struct stacd *s)
 			s->pass_due = false;
 			reconcile(s);
 		}
+		if (s->claims_due)
+			claim_ours(s);
 	}
 	notify("STOPPING=1");
 	log_info("exiting; %d connects still in the kernel, connections "

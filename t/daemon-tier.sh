@@ -26,6 +26,7 @@ wait_for() { # seconds command...
 	done
 }
 
+T0=$(date +%s)
 R=$T/root
 mkdir -p $R/dev $R/sys/class/nvme $R/etc/nvme $R/etc/stas
 cp t/root/etc/nvme/hostnqn t/root/etc/nvme/hostid $R/etc/nvme/
@@ -248,6 +249,17 @@ check "discovery=stafd: said so" wait_for 5 grep -q \
     "discovery: stafd's log pages are used, stacd's own discovery is idle (discovery=stafd)" $T/log
 check "discovery=stafd: the discovery controller stacd adopted is let go" \
     wait_for 5 test -s $R/sys/class/nvme/nvme9/delete_controller
+# /sys/class/nvme is read in full at the start and on each reload (and
+# a periodic audit, once a minute); a job's end re-reads only its device.
+full_scans() {
+	n=$(grep -c 'sysfs: full scan of /sys/class/nvme' $T/log)
+	reloads=$(grep -c 'configuration reloaded from' $T/log)
+	audits=$((($(date +%s) - T0) / 60 + 1))
+	[ "$n" -ge 1 ] && [ "$n" -le $((reloads + 1 + audits)) ]
+}
+check "sysfs: a disconnect's end re-reads its device alone" \
+    grep -q 'sysfs: nvme7 re-read' $T/log
+check "sysfs: full scans only at start, on reload (and the audit)" full_scans
 kill -TERM $PID
 wait $PID
 check "SIGTERM exits 0" [ $? -eq 0 ]

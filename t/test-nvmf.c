@@ -252,6 +252,44 @@ scan_fake_tree(void)
 	CHECK_INT(nvmf_scan("/nonexistent-root", &v), 0);
 }
 
+/* ROOT/sys/class/nvme/DEV/ATTR gets text. */
+static void
+put_attr(const char *root, const char *dev, const char *attr,
+    const char *text)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/sys/class/nvme/%s/%s", root, dev, attr);
+	put(p, text);
+}
+
+/* One controller re-read (a uevent, a job's end): present, gone, bogus. */
+static void
+scan_one_device(void)
+{
+	char root[] = "/tmp/stacd-test-XXXXXX";
+	struct kctrl k;
+
+	CHECK(mkdtemp(root) != NULL);
+	CHECK_INT(nvmf_scan_one(root, "nvme5", &k), 0);	/* no class dir */
+	CHECK_INT(sh("mkdir -p %s/sys/class/nvme/nvme5", root), 0);
+	put_attr(root, "nvme5", "transport", "tcp\n");
+	put_attr(root, "nvme5", "address",
+	    "traddr=127.0.0.1,trsvcid=4420,src_addr=127.0.0.1\n");
+	put_attr(root, "nvme5", "state", "connecting\n");
+	CHECK_INT(nvmf_scan_one(root, "nvme5", &k), 1);
+	CHECK_STR(k.name, "nvme5");
+	CHECK_INT(k.instance, 5);
+	CHECK_STR(k.traddr, "127.0.0.1");
+	CHECK_STR(k.state, "connecting");
+	CHECK_STR(k.src_iface, "lo");		/* as nvmf_scan() fills it */
+	CHECK_INT(nvmf_scan_one(root, "nvme6", &k), 0);
+	CHECK_INT(nvmf_scan_one(root, "sda", &k), -EINVAL);
+	CHECK_INT(sh("rm -rf %s/sys/class/nvme/nvme5", root), 0);
+	CHECK_INT(nvmf_scan_one(root, "nvme5", &k), 0);	/* removed */
+	CHECK_INT(sh("rm -rf %s", root), 0);
+}
+
 /* What a disconnect would take away: mounted, swapped on, or held. */
 static void
 namespaces_in_use(void)
@@ -300,6 +338,7 @@ main(void)
 	TEST(reply_parsing);
 	TEST(address_parsing);
 	TEST(scan_fake_tree);
+	TEST(scan_one_device);
 	TEST(namespaces_in_use);
 	return TEST_EXIT();
 }
