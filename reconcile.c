@@ -441,19 +441,27 @@ drop_undesired(struct tracked *v, size_t n, const struct recon_params *p,
 	return m;
 }
 
+/*
+ * The kernel makes one controller at a time, and a connect that hangs
+ * holds all the others: first attempts and controllers that were
+ * connected (no error since) go first, then those whose last attempt
+ * failed.
+ */
 static void
 start_connects(struct tracked *v, size_t n, const struct recon_params *p,
     struct actions *a, int64_t *next)
 {
 	struct action *act;
-	size_t i, flying = 0;
+	size_t i, flying = 0, failed;
 
 	for (i = 0; i < n; i++)
 		flying += v[i].state == CS_CONNECTING;
+	for (failed = 0; failed < 2; failed++)
 	for (i = 0; i < n; i++) {
 		struct tracked *t = &v[i];
 
-		if (!t->desired || t->state != CS_WAITING)
+		if (!t->desired || t->state != CS_WAITING ||
+		    (t->last_err != 0) != failed)
 			continue;
 		/* The rest start as these complete (each completion passes). */
 		if (flying >= RECON_CONNECTS_MAX)

@@ -16,10 +16,12 @@
 #define RETRY_SLOW_MS	60000	/* after every later failure */
 /*
  * Connects in flight at once.  The kernel makes controllers one at a
- * time anyway; the cap bounds the jobs (and their memory) that thousands
- * of discovered controllers could queue.
+ * time anyway (worker.c hands it two, the rest wait in stacd's order);
+ * the cap bounds the jobs (some 1.7 kB each) that thousands of
+ * discovered controllers could queue, and is large enough that a
+ * thousand connects take a few passes, not a pass per handful.
  */
-#define RECON_CONNECTS_MAX 16
+#define RECON_CONNECTS_MAX 128
 
 /*
  * Where a tracked controller is.  Only recon_set_state() changes it, and

@@ -310,7 +310,11 @@ check_config(const struct options *o, const char *conf_path)
 #define NAME_RETRY_MS	60000	/* a host name that did not resolve */
 #define BUS_RETRY_MIN_MS	1000	/* reconnect to the bus: 1 s, 2 s, ... */
 #define BUS_RETRY_MAX_MS	30000
-#define UEVENT_SOAK_MS	50	/* one connect makes several uevents */
+/*
+ * Events that arrive together cost one pass: one connect makes several
+ * uevents, and a connect's end comes with its device's.
+ */
+#define PASS_SOAK_MS	50
 /*
  * A full scan of /sys/class/nvme besides the one at start, on SIGHUP and
  * after a uevent overrun: what no uevent tells (another orchestrator's
@@ -390,7 +394,7 @@ struct stacd {
 	bool		 quit;
 	bool		 reload;
 	bool		 pass_due;	/* reconcile after this dispatch */
-	int64_t		 uevent_pass_at;	/* reconcile then; 0: no */
+	int64_t		 pass_at;	/* reconcile then; 0: no */
 	int64_t		 next_pass;	/* deadline asked by the reconciler */
 	bool		 ready;		/* READY=1 sent */
 	struct lkc	 lkc;		/* the last-known-config file */
@@ -586,6 +590,14 @@ foreign_owner(const struct stacd *s, const char *device, char *out,
 		snprintf(out, size, "%s", owner);
 }
 
+/* A pass PASS_SOAK_MS from the first of the events that ask for one. */
+static void
+pass_soon(struct stacd *s)
+{
+	if (s->pass_at == 0)
+		s->pass_at = monotime_ms() + PASS_SOAK_MS;
+}
+
 /* A uevent or a job's end: device is re-read before the next pass. */
 static void
 reread_due(struct stacd *s, const char *device)
@@ -770,6 +782,7 @@ start_connect(struct stacd *s, const struct ctrl_conf *cc)
 		return;
 	}
 	j->id = cc->id;
+	j->failed_before = t && t->last_err != 0;
 	n = nvmf_build_options(opts, sizeof(opts), cc, &s->conf, &s->host,
 	    s->supported, &dropped);
 	for (o = 0; o < OPT_COUNT; o++)
@@ -817,6 +830,28 @@ log_connect_result(struct stacd *s, const struct tracked *t,
 		    nvmf_strerror(-result));
 }
 
+/*
+ * Which pass a connect's end asks for.  Connected: one soon, with its
+ * uevents.  Failed: none of its own (its retry is a deadline), only one
+ * to refill the queue when it runs low, and when it is empty; so a
+ * thousand failures are a few passes, not a thousand.
+ */
+static void
+connect_pass(struct stacd *s, const struct tracked *t, int result)
+{
+	int left = worker_connects(&s->workers);
+
+	if (result >= 0) {
+		pass_soon(s);
+		return;
+	}
+	if (result == -EALREADY || left == 0 ||
+	    left == RECON_CONNECTS_MAX / 4)
+		s->pass_due = true;
+	if (t && t->state == CS_WAITING && t->retry_at < s->next_pass)
+		s->next_pass = t->retry_at;
+}
+
 static void
 connect_done(struct stacd *s, const struct job *j)
 {
@@ -837,11 +872,11 @@ connect_done(struct stacd *s, const struct job *j)
 		s->scan_due = true;
 	drop = recon_connect_done(&s->recon, &j->id, j->result, &p, &act);
 	/* Looked up again: an entry no longer wanted is gone now. */
-	log_connect_result(s, recon_find(&s->recon, &j->id), name, j->result,
-	    prev_err);
+	t = recon_find(&s->recon, &j->id);
+	log_connect_result(s, t, name, j->result, prev_err);
 	if (drop)
 		start_disconnect(s, &act);
-	s->pass_due = true;
+	connect_pass(s, t, j->result);
 }
 
 static void
@@ -1239,8 +1274,7 @@ uevent_poke(void *ctx, const struct uevent *ev)
 	    ev->nvme_event[0] ? " " : "", ev->nvme_event);
 	reread_due(s, ev->devname);
 	/* A burst (add, change, namespaces...) costs one pass. */
-	if (s->uevent_pass_at == 0)
-		s->uevent_pass_at = monotime_ms() + UEVENT_SOAK_MS;
+	pass_soon(s);
 }
 
 static void
@@ -1252,7 +1286,7 @@ on_uevent(struct stacd *s)
 		log_warnx("uevent overrun: rescanning /sys/class/nvme");
 		s->scan_due = true;
 		s->pass_due = true;
-		s->uevent_pass_at = 0;
+		s->pass_at = 0;
 	} else if (r < 0)
 		log_warnx("uevent socket: %s", strerror(-r));
 }
@@ -1496,8 +1530,8 @@ timers(struct stacd *s)
 
 	if (s->bus.fd < 0 && s->bus_retry_at && s->bus_retry_at <= now)
 		bus_try_connect(s);
-	if (s->uevent_pass_at && s->uevent_pass_at <= now) {
-		s->uevent_pass_at = 0;
+	if (s->pass_at && s->pass_at <= now) {
+		s->pass_at = 0;
 		s->pass_due = true;
 	}
 	if (s->dlp_next && s->dlp_next <= now) {
@@ -1525,8 +1559,8 @@ poll_timeout(struct stacd *s)
 		next = s->bus_retry_at;
 	if (s->conf.discovery != DM_OWN && s->staf.due && s->staf.due < next)
 		next = s->staf.due;
-	if (s->uevent_pass_at && s->uevent_pass_at < next)
-		next = s->uevent_pass_at;
+	if (s->pass_at && s->pass_at < next)
+		next = s->pass_at;
 	if (s->dlp_next && s->dlp_next < next)
 		next = s->dlp_next;
 	if (s->audit_at && s->audit_at < next)

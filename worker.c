@@ -1,7 +1,9 @@
 /*
- * worker.c - detached threads that run one blocking job each and post
- * the job back through a pipe.  A pointer write of sizeof(void *) bytes
- * to a pipe is atomic (PIPE_BUF), so no lock is needed anywhere.
+ * worker.c - detached threads, kept once started, that take blocking
+ * jobs from one pipe and post them back through another.  A pointer
+ * write of sizeof(void *) bytes to a pipe is atomic (PIPE_BUF), so no
+ * lock is needed anywhere; the loop alone keeps the queues, and hands a
+ * thread a job only when one is free, so the order is the loop's.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,14 +21,46 @@
 
 #define WORKER_STACK	(256 * 1024)	/* getaddrinfo needs some room */
 
+/* The first job of queue q, taken off it; or NULL. */
+static struct job *
+take(struct worker_pool *w, enum job_queue q)
+{
+	struct job *job = w->q[q].head;
+
+	if (job == NULL)
+		return NULL;
+	if ((w->q[q].head = job->next) == NULL)
+		w->q[q].tail = NULL;
+	w->queued_connects -= q != JQ_OTHER;
+	return job;
+}
+
+static void
+close_pipe(int fd[2])
+{
+	if (fd[0] >= 0)
+		close(fd[0]);
+	if (fd[1] >= 0)
+		close(fd[1]);
+	fd[0] = fd[1] = -1;
+}
+
 int
 worker_init(struct worker_pool *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->stack_size = WORKER_STACK;
+	w->todo_fd[0] = w->todo_fd[1] = -1;
 	if (pipe2(w->done_fd, O_CLOEXEC) < 0) {
 		w->done_fd[0] = w->done_fd[1] = -1;
 		return -errno;
+	}
+	if (pipe2(w->todo_fd, O_CLOEXEC) < 0) {
+		int r = -errno;
+
+		w->todo_fd[0] = w->todo_fd[1] = -1;
+		worker_fini(w);
+		return r;
 	}
 	/* The loop reads until EAGAIN; workers may block on a full pipe. */
 	if (fcntl(w->done_fd[0], F_SETFL, O_NONBLOCK) < 0) {
@@ -42,21 +76,21 @@ void
 worker_fini(struct worker_pool *w)
 {
 	struct job *j;
+	int q;
 
-	/* Running threads may still be in the kernel; exit reaps them. */
-	while ((j = w->head) != NULL) {
-		w->head = j->next;
-		job_free(j);
-	}
+	/*
+	 * Running threads may still be in the kernel; exit reaps them.
+	 * Closing the todo pipe ends the idle ones (they read its end).
+	 */
+	for (q = 0; q < JQ_COUNT; q++)
+		while ((j = take(w, (enum job_queue)q)) != NULL)
+			job_free(j);
 	while ((j = w->unrun) != NULL) {
 		w->unrun = j->next;
 		job_free(j);
 	}
-	if (w->done_fd[0] >= 0)
-		close(w->done_fd[0]);
-	if (w->done_fd[1] >= 0)
-		close(w->done_fd[1]);
-	w->done_fd[0] = w->done_fd[1] = -1;
+	close_pipe(w->done_fd);
+	close_pipe(w->todo_fd);
 }
 
 struct job *
@@ -157,48 +191,65 @@ worker_run(struct job *job)
 	}
 }
 
-struct thread_arg {
-	struct job	*job;
-	int		 done_fd;
-};
-
+/*
+ * A thread of the pool: takes jobs from the todo pipe until its write
+ * end is closed (worker_fini).  A pointer write of sizeof(void *) bytes
+ * to a pipe is atomic, so each job reaches exactly one thread, whole.
+ * The thread has its own copies of the two ends (fds[0] to read, fds[1]
+ * to write), so a pool made after this one closed cannot share them.
+ */
 static void *
 worker_main(void *p)
 {
-	struct thread_arg a = *(struct thread_arg *)p;
+	int *fds = p;
+	struct job *job;
 	ssize_t n;
 
-	free(p);
-	worker_run(a.job);
-	do
-		n = write(a.done_fd, &a.job, sizeof(a.job));
-	while (n < 0 && errno == EINTR);
+	for (;;) {
+		do
+			n = read(fds[0], &job, sizeof(job));
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)sizeof(job))
+			break;			/* the pool is gone */
+		worker_run(job);
+		do
+			n = write(fds[1], &job, sizeof(job));
+		while (n < 0 && errno == EINTR);
+	}
+	close_pipe(fds);
+	free(fds);
 	return NULL;
 }
 
 static int
-start(struct worker_pool *w, struct job *job)
+start_thread(struct worker_pool *w)
 {
-	struct thread_arg *a = malloc(sizeof(*a));
+	int *fds = malloc(2 * sizeof(*fds));
 	pthread_attr_t attr;
 	pthread_t t;
-	int r;
+	int r = -ENOMEM;
 
-	if (a == NULL)
-		return -ENOMEM;
-	a->job = job;
-	a->done_fd = w->done_fd[1];
+	if (fds == NULL)
+		return r;
+	fds[0] = fcntl(w->todo_fd[0], F_DUPFD_CLOEXEC, 0);
+	fds[1] = fcntl(w->done_fd[1], F_DUPFD_CLOEXEC, 0);
+	if (fds[0] < 0 || fds[1] < 0) {
+		r = -errno;
+		goto fail;
+	}
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, w->stack_size);
-	r = pthread_create(&t, &attr, worker_main, a);
+	r = -pthread_create(&t, &attr, worker_main, fds);
 	pthread_attr_destroy(&attr);
-	if (r != 0) {
-		free(a);
-		return -r;
-	}
-	w->running++;
+	if (r < 0)
+		goto fail;
+	w->threads++;
 	return 0;
+fail:
+	close_pipe(fds);
+	free(fds);
+	return r;
 }
 
 void
@@ -213,35 +264,77 @@ worker_fail(struct worker_pool *w, struct job *job, int err)
 	*p = job;
 }
 
-/* Start job, or hand it back as failed: it is never lost. */
-static void
-start_or_fail(struct worker_pool *w, struct job *job)
+static enum job_queue
+queue_of(const struct job *job)
 {
+	if (job->kind != JOB_CONNECT)
+		return JQ_OTHER;
+	return job->failed_before ? JQ_RETRY : JQ_CONNECT;
+}
+
+/* The next job a free thread may take, off its queue; or NULL. */
+static struct job *
+next_job(struct worker_pool *w)
+{
+	struct job *job = NULL;
+	int q;
+
+	for (q = 0; q < JQ_COUNT && job == NULL; q++)
+		if (q == JQ_OTHER || w->connects < WORKER_CONNECTS)
+			job = take(w, (enum job_queue)q);
+	return job;
+}
+
+/*
+ * Hand queued jobs to threads while a thread may take one, starting a
+ * thread when none is free.  With no thread at all (none could be
+ * started), the job comes back failed: it is never lost.
+ */
+static void
+dispatch(struct worker_pool *w)
+{
+	struct job *job;
+	ssize_t n;
 	int r;
 
-	if ((r = start(w, job)) < 0)
-		worker_fail(w, job, r);
+	while (w->running < WORKERS_MAX && (job = next_job(w)) != NULL) {
+		if (w->running == w->threads && (r = start_thread(w)) < 0 &&
+		    w->threads == 0) {
+			worker_fail(w, job, r);
+			continue;
+		}
+		/* A busy thread takes it when it is done, if none started. */
+		do
+			n = write(w->todo_fd[1], &job, sizeof(job));
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)sizeof(job)) {
+			worker_fail(w, job, -EIO);
+			continue;
+		}
+		w->running++;
+		w->connects += job->kind == JOB_CONNECT;
+	}
 }
 
 void
 worker_submit(struct worker_pool *w, struct job *job)
 {
+	enum job_queue q = queue_of(job);
+
 	job->next = NULL;
-	if (w->running < WORKERS_MAX) {
-		start_or_fail(w, job);
-		return;
-	}
-	if (w->tail)
-		w->tail->next = job;
+	if (w->q[q].tail)
+		w->q[q].tail->next = job;
 	else
-		w->head = job;
-	w->tail = job;
+		w->q[q].head = job;
+	w->q[q].tail = job;
+	w->queued_connects += q != JQ_OTHER;
+	dispatch(w);
 }
 
 struct job *
 worker_collect(struct worker_pool *w)
 {
-	struct job *job = w->unrun, *next;
+	struct job *job = w->unrun;
 	ssize_t n;
 
 	if (job) {
@@ -252,12 +345,8 @@ worker_collect(struct worker_pool *w)
 	if (n != (ssize_t)sizeof(job))
 		return NULL;
 	w->running--;
-	while ((next = w->head) != NULL && w->running < WORKERS_MAX) {
-		w->head = next->next;
-		if (w->head == NULL)
-			w->tail = NULL;
-		start_or_fail(w, next);
-	}
+	w->connects -= job->kind == JOB_CONNECT;
+	dispatch(w);
 	return job;
 }
 
@@ -271,11 +360,18 @@ int
 worker_pending(const struct worker_pool *w)
 {
 	const struct job *j;
-	int n = w->running;
+	int n = w->running, q;
 
-	for (j = w->head; j; j = j->next)
-		n++;
+	for (q = 0; q < JQ_COUNT; q++)
+		for (j = w->q[q].head; j; j = j->next)
+			n++;
 	for (j = w->unrun; j; j = j->next)
 		n++;
 	return n;
+}
+
+int
+worker_connects(const struct worker_pool *w)
+{
+	return w->connects + w->queued_connects;
 }

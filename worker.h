@@ -2,7 +2,8 @@
  * worker.h - a small bounded pool of threads for the calls that block:
  * the connect write to /dev/nvme-fabrics (up to a minute), the
  * delete_controller write, and host name resolution.  The loop submits
- * jobs; finished jobs come back through a pipe the loop polls, so no
+ * jobs; the threads, started as needed and kept, take them through one
+ * pipe and hand them back through another that the loop polls, so no
  * state is shared while a job runs.
  */
 #ifndef STACD_WORKER_H
@@ -12,6 +13,17 @@
 #include "ctrl_id.h"
 
 #define WORKERS_MAX	8	/* concurrent blocking calls */
+/*
+ * Connects handed to threads at once.  The kernel makes controllers one
+ * at a time: nvmf_dev_write() holds one host-wide mutex (nvmf_dev_mutex)
+ * for the whole creation, so a second connect thread only overlaps its
+ * user-space part and a third gains nothing.  Two keep the kernel busy
+ * (the second is waiting on the mutex when the first returns) while the
+ * order of the rest stays stacd's, in the queue below, not the mutex's:
+ * and a connect that hangs holds at most two threads, leaving the other
+ * six to resolves, log pages and disconnects.
+ */
+#define WORKER_CONNECTS	2
 
 enum job_kind {
 	JOB_CONNECT,
@@ -31,6 +43,8 @@ struct job {
 	uint8_t		*page;		/* JOB_LOG_PAGE: what was read */
 	size_t		 page_len;
 	bool		 ours;		/* not an audit: ours until gone */
+	bool		 failed_before;	/* JOB_CONNECT: the controller's last
+					   attempt failed: after the others */
 	/* JOB_RESOLVE: name -> its first IPv4 address, else first IPv6 */
 	char		 name[TRADDR_MAX + 1];
 	unsigned	 families;	/* IPF_V4 | IPF_V6 */
@@ -40,11 +54,26 @@ struct job {
 	struct job	*next;		/* queue link, owned by the pool */
 };
 
+/* The queues of jobs waiting for a thread, in the order they are taken. */
+enum job_queue {
+	JQ_OTHER,		/* resolves, disconnects, log pages */
+	JQ_CONNECT,		/* first attempts, and reconnects of
+				   controllers that were connected */
+	JQ_RETRY,		/* connects whose last attempt failed */
+	JQ_COUNT
+};
+
 struct worker_pool {
 	int		 done_fd[2];	/* [0] is polled by the loop */
-	int		 running;
+	int		 todo_fd[2];	/* jobs to the threads, [1] written */
+	int		 threads;	/* started (they are kept) */
+	int		 running;	/* jobs handed to threads */
+	int		 connects;	/* ... of them JOB_CONNECT */
+	int		 queued_connects;	/* JQ_CONNECT and JQ_RETRY */
 	size_t		 stack_size;	/* of each thread */
-	struct job	*head, *tail;	/* waiting for a free worker */
+	struct {
+		struct job *head, *tail;
+	}		 q[JQ_COUNT];	/* waiting for a free thread */
 	struct job	*unrun;		/* ended without running: failed */
 };
 
@@ -57,7 +86,9 @@ struct job *job_new(enum job_kind kind, const char *root);
 void	job_free(struct job *job);
 
 /*
- * worker_submit - run job now or when a worker is free.  The pool always
+ * worker_submit - run job now or when a worker is free: connects at most
+ * WORKER_CONNECTS at a time, first attempts and reconnects before those
+ * that failed_before, each kind in the order submitted.  The pool always
  * takes it: a job that cannot run (no thread could be started) comes back
  * from worker_collect() like any other, with result -EAGAIN or -ENOMEM,
  * so that every job ends in the caller's one completion path.
@@ -84,5 +115,8 @@ bool	worker_ready(const struct worker_pool *w);
 
 /* Number of jobs submitted and not yet collected. */
 int	worker_pending(const struct worker_pool *w);
+
+/* Connect jobs submitted and not yet finished (queued or running). */
+int	worker_connects(const struct worker_pool *w);
 
 #endif

@@ -24,7 +24,8 @@ at(int64_t now)
 }
 
 /* One pass; returns the number of actions and keeps them in acts. */
-static struct action acts[64];
+#define ACTS_MAX	RECON_CONNECTS_MAX	/* the most a test plans */
+static struct action acts[ACTS_MAX];
 static int64_t next_due;
 
 static size_t
@@ -38,9 +39,9 @@ plan(struct recon *r, const struct want *w, size_t nw,
 
 	CHECK_INT(recon_plan(r, wp, nw, k, nk, &p, &v, &n, &next_due), 0);
 	free(wp);
-	CHECK(n <= 64);
-	if (n > 64)
-		n = 64;
+	CHECK(n <= ACTS_MAX);
+	if (n > ACTS_MAX)
+		n = ACTS_MAX;
 	if (n)
 		memcpy(acts, v, n * sizeof(*v));
 	free(v);
@@ -415,7 +416,7 @@ static void
 connects_in_flight_are_capped(void)
 {
 	enum { N = 3 * RECON_CONNECTS_MAX };
-	struct want w[N];
+	static struct want w[N];
 	char addr[32];
 	struct recon r;
 	size_t i;
@@ -431,6 +432,27 @@ connects_in_flight_are_capped(void)
 	done(&r, &w[0], 0, 2);
 	done(&r, &w[1], -ECONNREFUSED, 2);
 	CHECK_INT(plan(&r, w, N, NULL, 0, 3), 2);
+	recon_fini(&r);
+}
+
+/*
+ * The kernel makes one controller at a time: a first attempt goes ahead
+ * of a controller whose last attempt failed, whatever their order.
+ */
+static void
+failed_connects_go_last(void)
+{
+	struct want w[2] = { fx_want_tcp("10.0.0.1", "nqn.x:a"),
+	    fx_want_tcp("10.0.0.2", "nqn.x:a") };
+	struct recon r;
+
+	recon_init(&r);
+	CHECK_INT(plan(&r, w, 1, NULL, 0, 0), 1);
+	done(&r, &w[0], -ECONNREFUSED, 1);
+	/* Both due at once: the new one first. */
+	CHECK_INT(plan(&r, w, 2, NULL, 0, 1000000), 2);
+	CHECK_STR(acts[0].cfg.id.traddr, "10.0.0.2");
+	CHECK_STR(acts[1].cfg.id.traddr, "10.0.0.1");
 	recon_fini(&r);
 }
 
@@ -522,6 +544,7 @@ main(void)
 	TEST(repeated_identity_connects_once);
 	TEST(thousands_of_controllers);
 	TEST(connects_in_flight_are_capped);
+	TEST(failed_connects_go_last);
 	TEST(failed_disconnect_is_tried_again);
 	TEST(foreign_owner_is_never_disconnected);
 	return TEST_EXIT();

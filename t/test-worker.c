@@ -189,6 +189,50 @@ jobs_that_cannot_start_come_back(void)
 	worker_fini(&w);
 }
 
+/*
+ * The order a free thread takes queued jobs in: the others first (they
+ * do not wait on the kernel's connect mutex), then first attempts and
+ * reconnects, then connects whose last attempt failed, each in the order
+ * submitted.  No thread can start here, so every job comes back failed
+ * in exactly that order.
+ */
+static void
+queued_connects_in_order(void)
+{
+	static const struct {
+		enum job_kind kind;
+		bool failed_before;
+	} in[] = {
+		{ JOB_CONNECT, true }, { JOB_CONNECT, false },
+		{ JOB_RESOLVE, false }, { JOB_CONNECT, false },
+		{ JOB_CONNECT, true }, { JOB_DISCONNECT, false },
+	};
+	static const int order[] = { 2, 5, 1, 3, 0, 4 };
+	struct job *j[6], *got;
+	struct worker_pool w;
+	int i;
+
+	CHECK_INT(worker_init(&w), 0);
+	w.stack_size = (size_t)1 << 50;
+	w.running = WORKERS_MAX;		/* every thread busy: all wait */
+	for (i = 0; i < 6; i++) {
+		j[i] = job_new(in[i].kind, "");
+		j[i]->failed_before = in[i].failed_before;
+		worker_submit(&w, j[i]);
+		if (i == 4)
+			w.running = 0;		/* free now: the last submit
+						   hands them out */
+	}
+	CHECK_INT(worker_connects(&w), 0);
+	for (i = 0; i < 6; i++) {
+		got = worker_collect(&w);
+		CHECK(got == j[order[i]]);
+		job_free(got);
+	}
+	CHECK(worker_collect(&w) == NULL);
+	worker_fini(&w);
+}
+
 int
 main(void)
 {
@@ -197,5 +241,6 @@ main(void)
 	TEST(family_choice_and_failure);
 	TEST(connect_and_disconnect_jobs);
 	TEST(jobs_that_cannot_start_come_back);
+	TEST(queued_connects_in_order);
 	return TEST_EXIT();
 }
