@@ -170,6 +170,26 @@ recon_set_state(struct tracked *t, enum ctrl_state s, const char *why)
 	t->state = s;
 }
 
+/* When t is to be tried again: delay, and its share of the jitter. */
+static int64_t
+retry_time(const struct tracked *t, const struct recon_params *p, int delay)
+{
+	const char *const parts[] = { t->cfg.id.traddr, t->cfg.id.trsvcid,
+	    t->cfg.id.subsysnqn, t->cfg.id.host_traddr, t->cfg.id.host_iface,
+	    t->cfg.id.host_nqn, p->host_nqn ? p->host_nqn : "" };
+	uint32_t h = 2166136261u;		/* FNV-1a */
+	const char *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		for (c = parts[i]; ; c++) {
+			h = (h ^ (unsigned char)*c) * 16777619u;
+			if (*c == '\0')
+				break;
+		}
+	return p->now + delay + h % ((uint32_t)delay * RETRY_JITTER_PCT / 100);
+}
+
 /* ---- step 1: merge the desired set into the tracked set ---- */
 
 static void
@@ -354,7 +374,7 @@ lose_device(struct tracked *t, const struct recon_params *p)
 		    t->device, RETRY_FAST_MS / 1000);
 	t->device[0] = '\0';
 	t->attempts = 0;
-	t->retry_at = p->now + RETRY_FAST_MS;
+	t->retry_at = retry_time(t, p, RETRY_FAST_MS);
 	recon_set_state(t, CS_WAITING, "device gone");
 }
 
@@ -467,8 +487,8 @@ start_connects(struct tracked *v, size_t n, const struct recon_params *p,
 		if (flying >= RECON_CONNECTS_MAX)
 			return;
 		if (t->retry_at > p->now) {
-			if (t->retry_at < *next)
-				*next = t->retry_at;
+			if (t->retry_at + RETRY_SLACK_MS < *next)
+				*next = t->retry_at + RETRY_SLACK_MS;
 			continue;
 		}
 		if ((act = action_add(a, ACT_CONNECT)) == NULL)
@@ -598,7 +618,7 @@ recon_connect_done(struct recon *r, const struct ctrl_id *id, int result,
 	}
 	/* Immediately, then 3 s later, then every 60 s (nvme-stas). */
 	t->last_err = -result;
-	t->retry_at = p->now + (t->attempts <= 1 ? RETRY_FAST_MS :
+	t->retry_at = retry_time(t, p, t->attempts <= 1 ? RETRY_FAST_MS :
 	    RETRY_SLOW_MS);
 	max = t->ncc ? p->conf->ncc_attempts : 0;
 	recon_set_state(t, max > 0 && t->attempts >= max ? CS_GAVE_UP :

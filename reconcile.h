@@ -15,6 +15,17 @@
 #define RETRY_FAST_MS	3000	/* after the first failure, or a removal */
 #define RETRY_SLOW_MS	60000	/* after every later failure */
 /*
+ * Each controller's retry comes up to RETRY_JITTER_PCT % of its delay
+ * later (3 s: up to 150 ms; 60 s: up to 3 s), by a hash of it and of the
+ * host, so that controllers failing together (a target that went away)
+ * do not all retry in the same millisecond, here or on the other hosts.
+ * Deadlines that close together cost one pass: a pass is due
+ * RETRY_SLACK_MS after the earliest, and starts all that are due then,
+ * so a retry is never early and at most RETRY_SLACK_MS late.
+ */
+#define RETRY_JITTER_PCT	5
+#define RETRY_SLACK_MS		100
+/*
  * Connects in flight at once.  The kernel makes controllers one at a
  * time anyway (worker.c hands it two, the rest wait in stacd's order);
  * the cap bounds the jobs (some 1.7 kB each) that thousands of

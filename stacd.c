@@ -837,7 +837,7 @@ log_connect_result(struct stacd *s, const struct tracked *t,
  * thousand failures are a few passes, not a thousand.
  */
 static void
-connect_pass(struct stacd *s, const struct tracked *t, int result)
+connect_pass(struct stacd *s, int result)
 {
 	int left = worker_connects(&s->workers);
 
@@ -845,11 +845,10 @@ connect_pass(struct stacd *s, const struct tracked *t, int result)
 		pass_soon(s);
 		return;
 	}
+	/* The last to end always passes: it learns the retry deadlines. */
 	if (result == -EALREADY || left == 0 ||
 	    left == RECON_CONNECTS_MAX / 4)
 		s->pass_due = true;
-	if (t && t->state == CS_WAITING && t->retry_at < s->next_pass)
-		s->next_pass = t->retry_at;
 }
 
 static void
@@ -876,7 +875,7 @@ connect_done(struct stacd *s, const struct job *j)
 	log_connect_result(s, t, name, j->result, prev_err);
 	if (drop)
 		start_disconnect(s, &act);
-	connect_pass(s, t, j->result);
+	connect_pass(s, j->result);
 }
 
 static void

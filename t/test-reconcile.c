@@ -78,6 +78,21 @@ connect_once_then_nothing(void)
 	recon_fini(&r);
 }
 
+/* The latest a retry delay after a failure comes: jitter and slack. */
+static int64_t
+latest(int delay)
+{
+	return delay + delay * RETRY_JITTER_PCT / 100 + RETRY_SLACK_MS;
+}
+
+/* A pass is due in [from + delay, from + latest(delay)], not before. */
+static bool
+retry_due(struct recon *r, const struct want *w, int64_t from, int delay)
+{
+	return plan(r, w, 1, NULL, 0, from + delay - 1) == 0 &&
+	    next_due >= from + delay && next_due <= from + latest(delay);
+}
+
 static void
 retry_schedule(void)
 {
@@ -87,16 +102,13 @@ retry_schedule(void)
 	recon_init(&r);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 1000), 1);	/* immediately */
 	done(&r, &w, -ECONNREFUSED, 1500);
-	CHECK_INT(plan(&r, &w, 1, NULL, 0, 4499), 0);
-	CHECK_INT(next_due, 4500);			/* +3 s */
-	CHECK_INT(plan(&r, &w, 1, NULL, 0, 4500), 1);
-	done(&r, &w, -ECONNREFUSED, 4600);
-	CHECK_INT(plan(&r, &w, 1, NULL, 0, 64599), 0);
-	CHECK_INT(next_due, 64600);			/* then every 60 s */
-	CHECK_INT(plan(&r, &w, 1, NULL, 0, 64600), 1);
-	done(&r, &w, -EIO, 64700);
-	CHECK_INT(plan(&r, &w, 1, NULL, 0, 64701), 0);
-	CHECK_INT(next_due, 124700);
+	CHECK(retry_due(&r, &w, 1500, RETRY_FAST_MS));	/* +3 s */
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, next_due), 1);
+	done(&r, &w, -ECONNREFUSED, 5000);
+	CHECK(retry_due(&r, &w, 5000, RETRY_SLOW_MS));	/* then every 60 s */
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, next_due), 1);
+	done(&r, &w, -EIO, 70000);
+	CHECK(retry_due(&r, &w, 70000, RETRY_SLOW_MS));
 	CHECK_INT(r.v[0].attempts, 3);
 	CHECK_INT(r.v[0].last_err, EIO);
 	recon_fini(&r);
@@ -115,8 +127,8 @@ removed_device_comes_back_after_3s(void)
 	CHECK_INT(plan(&r, &w, 1, &k, 1, 100), 0);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 200), 0);	/* gone */
 	CHECK_STR(r.v[0].device, "");
-	CHECK_INT(next_due, 3200);
-	CHECK_INT(plan(&r, &w, 1, NULL, 0, 3200), 1);
+	CHECK(retry_due(&r, &w, 200, RETRY_FAST_MS));
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, next_due), 1);
 	CHECK_INT(acts[0].kind, ACT_CONNECT);
 	recon_fini(&r);
 }
@@ -247,8 +259,8 @@ ncc_caps_attempts(void)
 	recon_init(&r);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 0), 1);
 	done(&r, &w, -ECONNREFUSED, 1);
-	CHECK_INT(plan(&r, &w, 1, NULL, 0, 3001), 1);
-	done(&r, &w, -ECONNREFUSED, 3002);
+	CHECK_INT(plan(&r, &w, 1, NULL, 0, 1 + latest(RETRY_FAST_MS)), 1);
+	done(&r, &w, -ECONNREFUSED, 5000);
 	CHECK_INT(r.v[0].state, CS_GAVE_UP);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 1000000), 0);
 	CHECK_INT(next_due, INT64_MAX);
@@ -457,6 +469,51 @@ failed_connects_go_last(void)
 }
 
 /*
+ * Controllers that failed together retry spread out over the jitter,
+ * and a few passes (not one per deadline) start them all.
+ */
+static void
+retries_spread_and_coalesce(void)
+{
+	enum { N = 100 };
+	static struct want w[N];
+	int64_t first = INT64_MAX, last = 0;
+	char addr[32];
+	struct recon r;
+	size_t i, started = 0, distinct = 0, passes = 0;
+
+	for (i = 0; i < N; i++) {
+		snprintf(addr, sizeof(addr), "10.0.1.%zu", i + 1);
+		w[i] = fx_want_tcp(addr, "nqn.x:a");
+	}
+	recon_init(&r);
+	CHECK_INT(plan(&r, w, N, NULL, 0, 0), N);
+	for (i = 0; i < N; i++)
+		done(&r, &w[i], -ETIMEDOUT, 10);
+	for (i = 0; i < r.n; i++) {
+		int64_t at = r.v[i].retry_at;
+		size_t j;
+
+		CHECK(at >= 10 + RETRY_FAST_MS &&
+		    at < 10 + RETRY_FAST_MS * (100 + RETRY_JITTER_PCT) / 100);
+		first = at < first ? at : first;
+		last = at > last ? at : last;
+		for (j = 0; j < i && r.v[j].retry_at != at; j++)
+			;
+		distinct += j == i;
+	}
+	CHECK(distinct >= N / 2);		/* not all in one millisecond */
+	CHECK(last - first >= RETRY_FAST_MS * RETRY_JITTER_PCT / 200);
+	/* Each pass sets next_due, the next: as the loop would. */
+	CHECK_INT(plan(&r, w, N, NULL, 0, 10), 0);
+	for (; started < N && passes < N; passes++)
+		started += plan(&r, w, N, NULL, 0, next_due);
+	CHECK_INT(started, N);
+	CHECK(passes <= (size_t)((last - first) / RETRY_SLACK_MS + 1));
+	recon_fini(&r);
+}
+
+/*
  * A disconnect of ours that failed (or never started): the controller
  * stays ours, so the state file keeps it, and is disconnected again a
  * minute later, not at every pass.  Wanted again meanwhile: kept.
@@ -545,6 +602,7 @@ main(void)
 	TEST(thousands_of_controllers);
 	TEST(connects_in_flight_are_capped);
 	TEST(failed_connects_go_last);
+	TEST(retries_spread_and_coalesce);
 	TEST(failed_disconnect_is_tried_again);
 	TEST(foreign_owner_is_never_disconnected);
 	return TEST_EXIT();
