@@ -28,11 +28,12 @@
 /*
  * Connects in flight at once.  The kernel makes controllers one at a
  * time anyway (worker.c hands it two, the rest wait in stacd's order);
- * the cap bounds the jobs (some 1.7 kB each) that thousands of
- * discovered controllers could queue, and is large enough that a
- * thousand connects take a few passes, not a pass per handful.
+ * the cap bounds the jobs (some 1.7 kB each, under a megabyte in all)
+ * that thousands of discovered controllers could queue, and is large
+ * enough that a thousand connects take 3 or 4 passes (128: 11), not a
+ * pass per handful.
  */
-#define RECON_CONNECTS_MAX 128
+#define RECON_CONNECTS_MAX 512
 
 /*
  * Where a tracked controller is.  Only recon_set_state() changes it, and

@@ -766,7 +766,7 @@ start_connect(struct stacd *s, const struct ctrl_conf *cc)
 {
 	const struct tracked *t = recon_find(&s->recon, &cc->id);
 	char name[CTRL_ID_STR_MAX];
-	struct recon_params p = params(s);
+	struct recon_params p;
 	struct action act;
 	uint32_t dropped = 0;
 	struct job *j = new_job(s, JOB_CONNECT);
@@ -777,6 +777,7 @@ start_connect(struct stacd *s, const struct ctrl_conf *cc)
 	if (j == NULL) {
 		/* Nothing to hand back: ended here, as a failed connect. */
 		log_err("%s: cannot connect: out of memory", name);
+		p = params(s);		/* not per connect: it walks the set */
 		if (recon_connect_done(&s->recon, &cc->id, -ENOMEM, &p, &act))
 			start_disconnect(s, &act);
 		return;
@@ -1212,6 +1213,15 @@ reconcile(struct stacd *s)
 	if (recon_plan(&s->recon, s->desired, s->n_desired, s->obs, s->n_obs,
 	    &p, &acts, &n_acts, &s->next_pass) < 0)
 		log_err("out of memory planning the pass");
+	/*
+	 * Up once the first pass knows what it wants and has: starting
+	 * its connects, the state file (an fsync) and the registry claims
+	 * come after.
+	 */
+	if (!s->ready) {
+		s->ready = true;
+		notify("READY=1");
+	}
 	for (i = 0; i < n_acts; i++) {
 		if (acts[i].kind == ACT_CONNECT)
 			start_connect(s, &acts[i].cfg);
@@ -1221,11 +1231,7 @@ reconcile(struct stacd *s)
 	free(acts);
 	start_log_pages(s);
 	lkc_save(&s->lkc, &s->recon);
-	if (!s->ready) {
-		s->ready = true;
-		notify("READY=1");
-	}
-	s->claims_due = true;		/* after READY=1: see claim_ours() */
+	s->claims_due = true;		/* see claim_ours() */
 }
 
 /* ---- event handlers: they only record work ---- */

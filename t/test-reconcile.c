@@ -429,13 +429,14 @@ connects_in_flight_are_capped(void)
 {
 	enum { N = 3 * RECON_CONNECTS_MAX };
 	static struct want w[N];
-	char addr[32];
+	char nqn[32];
 	struct recon r;
 	size_t i;
 
+	/* Zero-padded: the identity order is the index order. */
 	for (i = 0; i < N; i++) {
-		snprintf(addr, sizeof(addr), "10.0.0.%zu", i + 1);
-		w[i] = fx_want_tcp(addr, "nqn.x:a");
+		snprintf(nqn, sizeof(nqn), "nqn.x:%05zu", i);
+		w[i] = fx_want_tcp("10.0.0.1", nqn);
 	}
 	recon_init(&r);
 	CHECK_INT(plan(&r, w, N, NULL, 0, 0), RECON_CONNECTS_MAX);
