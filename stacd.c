@@ -1124,7 +1124,7 @@ drop_excluded(struct stacd *s)
  * adopted that nobody else has.  A bounded number per turn of the loop:
  * a thousand adopted controllers are claimed after READY=1, between
  * polls, not in one stretch that keeps D-Bus waiting.  claims_due stays
- * set until none is left.
+ * set until none is left, or one failed (the next pass tries again).
  */
 static void
 claim_ours(struct stacd *s)
@@ -1154,6 +1154,7 @@ claim_ours(struct stacd *s)
 			    "registry: %s; trying again at every pass",
 			    t->device, strerror(-r));
 		s->registry_failing = true;
+		return;		/* the rest would fail alike: next pass */
 	}
 }
 
