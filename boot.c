@@ -194,3 +194,39 @@ boot_print(FILE *out, const struct boot *b)
 	}
 	cmdline_print(out, &b->cmdline);
 }
+
+int
+boot_print_network(FILE *out, const struct boot *b, const char *root)
+{
+	char ifname[HOST_IFACE_MAX + 1], ip[512];
+	struct net_root net = { root };
+	const struct nbft_hfi *h;
+	size_t i, k;
+	int n = 0, r;
+
+	for (i = 0; i < b->n_nbft; i++)
+		for (k = 0; k < b->nbft[i].n_hfi; k++) {
+			h = &b->nbft[i].hfi[k];
+			if (h->vlan == 0 && ifname_of_mac(&net, h->mac, 0,
+			    ifname, sizeof(ifname)) < 0) {
+				log_warnx("%s: HFI %u: no interface has MAC "
+				    "address %s", b->nbft[i].name, h->index,
+				    h->mac_str);
+				continue;
+			}
+			if ((r = nbft_ip_setting(h, ifname, ip,
+			    sizeof(ip))) == 0) {
+				fprintf(out, "%s\n", ip);
+				n++;
+			} else if (r == -EOPNOTSUPP)
+				log_warnx("%s: HFI %u: VLAN %u is not brought up "
+				    "by stacd; give vlan= and ip= on the kernel "
+				    "command line", b->nbft[i].name, h->index,
+				    h->vlan);
+			else
+				log_warnx("%s: HFI %u: static, without an "
+				    "address; not brought up", b->nbft[i].name,
+				    h->index);
+		}
+	return n;
+}

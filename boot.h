@@ -47,4 +47,13 @@ int	boot_ctrls(const struct boot *b, const char *root, struct fabconf *f);
 /* --check: each NBFT as nbft_print() shows it, and the command line's. */
 void	boot_print(FILE *out, const struct boot *b);
 
+/*
+ * boot_print_network - --boot-network: one kernel ip= value per NBFT HFI
+ * that the initramfs should bring up (nbft_ip_setting()), its interface
+ * found by MAC address under ROOT/sys/class/net; an HFI that cannot be
+ * (on a VLAN, no such interface, no address) is logged and left out.
+ * Return: the number of lines printed.
+ */
+int	boot_print_network(FILE *out, const struct boot *b, const char *root);
+
 #endif

@@ -92,6 +92,27 @@ assert p == {"tron": ("b", "readwrite"), "log_level": ("s", "read")}, p
 		cli_grep "missing host NQN uses nvme-stas wording" \
 			"Error reading mandatory Host NQN (see stasadm --help)" build/cli.err
 
+	# The NBFT's HFI as ip= for the initramfs (t/conf/nbft.root: eth0 has
+	# the HFI's MAC address); a table naming a MAC no interface has.
+	cli_expect "--boot-network exits 0" 0 "$STACD" --root=t/conf/nbft.root \
+	    --boot-network &&
+		if [ "$(cat build/cli.out)" = "ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:none:10.0.2.3" ]; then
+			pass "cli: --boot-network prints the HFI as ip="
+		else
+			sed 's/^/    /' build/cli.out
+			fail "cli: --boot-network prints the HFI as ip="
+		fi
+	cli_expect "--boot-network, no such interface, exits 0" 0 "$STACD" \
+	    --root=t/root --nbft=t/conf/nbft.root/sys/firmware/acpi/tables/NBFT \
+	    --boot-network &&
+		if [ ! -s build/cli.out ]; then
+			pass "cli: --boot-network prints nothing for an HFI with no interface"
+		else
+			fail "cli: --boot-network prints nothing for an HFI with no interface"
+		fi &&
+		cli_grep "--boot-network names the MAC address it did not find" \
+		    "acpi/tables/NBFT: HFI 1: no interface has MAC address 52:54:00:12:34:56" build/cli.err
+
 	# make install / uninstall into a staging tree
 	D=$(pwd)/build/inst
 	rm -rf "$D"

@@ -162,9 +162,12 @@ boot_source() {
 	QEMU_EXTRA=()
 	ROOTDEV=/dev/nvme0n1
 	TADDR=$ADDR
+	NET_IP=$IP_PARAM
 	case "$1" in
 	conf) CMDLINE_EXTRA="stacdtest.source=conf" ;;
 	nbft)
+		# No ip=: the initramfs takes the network from the NBFT's HFI.
+		NET_IP=
 		TADDR=$NBFT_ADDR
 		CMDLINE_EXTRA="stacdtest.source=nbft stacdtest.addr=$NBFT_ADDR"
 		QEMU_EXTRA=(-acpitable "file=$W/nbft.bin") ;;
@@ -314,10 +317,11 @@ KERNEL=$(vm_vmlinux "$KVER")
 echo "# kernel: $KERNEL"
 QUIET=quiet
 [ $DEMO = 0 ] || QUIET=
-# The network of ip=: a NIC on a QEMU hub with nothing else on it (no
-# packet leaves QEMU), given an address of the loopback range, so that
-# scripts/local-top/stacd's configure_networking has work to do.
-NET_IP="ip=127.0.0.2::0.0.0.0:255.0.0.0:stacd-boot::off"
+# The network of ip= (not with the NBFT, whose HFI says the same): a NIC
+# on a QEMU hub with nothing else on it (no packet leaves QEMU), given an
+# address of the loopback range, so that scripts/local-top/stacd's
+# configure_networking has work to do.
+IP_PARAM="ip=127.0.0.2::0.0.0.0:255.0.0.0:stacd-boot::off"
 # boot NAME CMDLINE...: one boot, the console in $W/NAME.log.
 boot() {
 	local name=$1 log=$W/$1.log rc=0
@@ -366,6 +370,14 @@ root_boot() {
 		ok "boot $n ($src): the root on NVMe/TCP was mounted and its /sbin/init ran"
 	else
 		nok "boot $n ($src): the root on NVMe/TCP was mounted and its /sbin/init ran"
+	fi
+	if [ "$src" = nbft ]; then
+		if grep -qE '^stacd: network from the NBFT: ip=127\.0\.0\.2:::255\.0\.0\.0::[a-z0-9]+:none$' "$LOG"; then
+			ok "boot $n ($src): no ip=: the network came from the NBFT's HFI"
+		else
+			nok "boot $n ($src): no ip=: the network came from the NBFT's HFI"
+			grep -i 'nbft\|ipconfig' "$LOG" | head -n 5 | sed 's/^/#   /'
+		fi
 	fi
 	line=$(grep -m1 '^stacd: root device' "$LOG" || true)
 	[ -z "$line" ] || echo "# initramfs: $line"
