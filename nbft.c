@@ -1188,8 +1188,6 @@ nbft_ip_setting(const struct nbft_hfi *h, const char *ifname, char *buf,
 	    d2[NBFT_IP_MAX + 2], mask[16];
 	int n;
 
-	if (h->vlan)
-		return -EOPNOTSUPP;
 	if (h->ipconf == NBFT_IP_SLAAC)
 		n = snprintf(buf, size, "ip=:::::%s:auto6", ifname);
 	else if (h->ipconf == NBFT_IP_DHCP)

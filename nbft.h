@@ -233,9 +233,9 @@ int	nbft_ctrls(const struct nbft *t, nbft_ifname_fn ifname, void *ctx,
  *			for NETMASK and [DNS]
  *	DHCP		ip=:::::IFACE:dhcp (dhcp6 for an IPv6 HFI)
  *	router adv.	ip=:::::IFACE:auto6
- * Empty fields (no gateway, host name or DNS) stay empty.
- * Return: 0 with buf; -EOPNOTSUPP for an HFI on a VLAN (the VLAN device
- * is not stacd's to create); -ENOENT for a static HFI without an address;
+ * Empty fields (no gateway, host name or DNS) stay empty.  ifname is the
+ * interface that carries the address (the VLAN device for an HFI on one).
+ * Return: 0 with buf; -ENOENT for a static HFI without an address;
  * -ENOSPC when buf is too small.
  */
 int	nbft_ip_setting(const struct nbft_hfi *h, const char *ifname, char *buf,

@@ -53,6 +53,7 @@ struct options {
 	bool		 check;
 	bool		 show_secrets;	/* --check prints them */
 	bool		 boot_network;	/* print the NBFT's ip= settings */
+	bool		 boot_network_dracut;	/* ... as dracut takes them */
 };
 
 static void
@@ -60,7 +61,8 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: stacd [-hsv] [-f FILE] [--tron] [--check [--show-secrets]]\n"
-	    "             [--idl=FILE] [--root=DIR] [--nbft=FILE] [--boot-network]\n"
+	    "             [--idl=FILE] [--root=DIR] [--nbft=FILE]\n"
+	    "       stacd --boot-network[=dracut] [--root=DIR] [--nbft=FILE]\n"
 	    "STorage Appliance Connector (STAC). Must be root to run this "
 	    "program.\n\n"
 	    "  -f, --conf-file=FILE  configuration file "
@@ -77,8 +79,11 @@ usage(FILE *out)
 	    "under DIR\n"
 	    "      --nbft=FILE       read the NVMe Boot Firmware Table from "
 	    "FILE\n"
-	    "      --boot-network    print the NBFT's network settings as "
-	    "ip= values and exit\n"
+	    "      --boot-network[=dracut]\n"
+	    "                        print the NBFT's network settings as "
+	    "kernel parameters\n"
+	    "                        (ip=; dracut: with ifname= and vlan=) "
+	    "and exit\n"
 	    "  -v, --version         print the version and exit\n"
 	    "  -h, --help            print this help and exit\n");
 }
@@ -100,7 +105,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "nbft", required_argument, NULL, OPT_NBFT },
-		{ "boot-network", no_argument, NULL, OPT_BOOT_NETWORK },
+		{ "boot-network", optional_argument, NULL, OPT_BOOT_NETWORK },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -132,6 +137,12 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_BOOT_NETWORK:
 			o->boot_network = true;
+			if (optarg && strcmp(optarg, "dracut") != 0) {
+				fprintf(stderr, "stacd: --boot-network=%s: "
+				    "only dracut is known\n", optarg);
+				return -1;
+			}
+			o->boot_network_dracut = optarg != NULL;
 			break;
 		case OPT_ROOT:
 			/* "/" and "" both mean the real system. */
@@ -323,13 +334,14 @@ check_config(const struct options *o, const char *conf_path)
 static int
 print_boot_network(const struct options *o)
 {
-	struct host_conf host;
 	struct boot boot;
 	int r;
 
 	log_init(LOG_TO_STDERR);
-	if ((r = boot_host(o, &host, &boot)) == 0)
-		boot_print_network(stdout, &boot, o->root);
+	/* No host identity needed: the HFIs are all it prints. */
+	if ((r = boot_load(&boot, o->root, o->nbft_file, NULL)) == 0)
+		boot_print_network(stdout, &boot, o->root,
+		    o->boot_network_dracut);
 	boot_fini(&boot);
 	fflush(stdout);
 	return r < 0 ? 1 : 0;

@@ -828,9 +828,6 @@ ip_settings(void)
 		  "ip=:::::eth0:dhcp6" },
 		{ { .ipconf = NBFT_IP_SLAAC, .family = IPF_V6,
 		    .ip = "2001:db8::5", .prefix = 64 }, 0, "ip=:::::eth0:auto6" },
-		{ { .ipconf = NBFT_IP_STATIC, .family = IPF_V4, .ip = "10.0.2.15",
-		    .prefix = 24, .vlan = 12 }, -EOPNOTSUPP, NULL },
-		{ { .ipconf = NBFT_IP_DHCP, .vlan = 1 }, -EOPNOTSUPP, NULL },
 		{ { .ipconf = NBFT_IP_STATIC }, -ENOENT, NULL },
 	};
 	char buf[256];

@@ -2,10 +2,12 @@
 # shellcheck disable=SC3043 # local: dash, busybox sh and bash have it
 # cmdline hook 91 of dracut's stacd module (sourced by init: no exit):
 # without ip= on the command line, the interfaces (HFIs) of the
-# firmware's NBFT become ip= values in /etc/cmdline.d, as
-# `stacd --boot-network` prints them, so that the network module brings
-# them up as the firmware had them.  Hook 91 comes before the network
-# module's parse-ip-opts.sh (92), as its own parse-ibft.sh does for iBFT.
+# firmware's NBFT become kernel parameters in /etc/cmdline.d, as
+# `stacd --boot-network=dracut` prints them (ifname=nbftN:MAC, vlan= for
+# one on a VLAN, ip=), so that the network module brings them up as the
+# firmware had them.  Hook 91 comes before the network module's
+# parse-ip-opts.sh (92), as its own parse-ibft.sh does for iBFT; the
+# interfaces need not exist yet (udev renames them by MAC address).
 
 . /lib/stacd-lib.sh
 
@@ -16,7 +18,7 @@ stacd_nbft_network() {
     getarg ip= > /dev/null && return 0
     [ -e /sys/firmware/acpi/tables/NBFT ] || return 0
     mkdir -p /etc/cmdline.d /run/initramfs
-    "$STACD" --boot-network 2>> "$STACD_LOG" > "$f.new" || :
+    "$STACD" --boot-network=dracut 2>> "$STACD_LOG" > "$f.new" || :
     if [ ! -s "$f.new" ]; then
         rm -f "$f.new"
         stacd_say "the NBFT has no interface to bring up (see $STACD_LOG)"
