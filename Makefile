@@ -104,7 +104,8 @@ deps:
 	@sh t/deps.sh
 
 UNIT_BINS = $(addprefix $(ASAN)/,$(UNIT_TESTS))
-TEST_BINS = stacd $(ASAN)/stacd $(UNIT_BINS) $(addprefix $(ASAN)/,$(FUZZERS))
+TEST_BINS = stacd $(ASAN)/stacd $(UNIT_BINS) $(addprefix $(ASAN)/,$(FUZZERS)) \
+	$(B)/mknbft
 
 # The whole suite, as CI runs it (installs what the tiers need).
 check: deps $(TEST_BINS)

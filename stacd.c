@@ -52,6 +52,8 @@ struct options {
 	bool		 tron;
 	bool		 check;
 	bool		 show_secrets;	/* --check prints them */
+	bool		 boot_network;	/* print the NBFT's ip= settings */
+	bool		 boot_network_dracut;	/* ... as dracut takes them */
 };
 
 static void
@@ -60,6 +62,7 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: stacd [-hsv] [-f FILE] [--tron] [--check [--show-secrets]]\n"
 	    "             [--idl=FILE] [--root=DIR] [--nbft=FILE]\n"
+	    "       stacd --boot-network[=dracut] [--root=DIR] [--nbft=FILE]\n"
 	    "STorage Appliance Connector (STAC). Must be root to run this "
 	    "program.\n\n"
 	    "  -f, --conf-file=FILE  configuration file "
@@ -76,12 +79,18 @@ usage(FILE *out)
 	    "under DIR\n"
 	    "      --nbft=FILE       read the NVMe Boot Firmware Table from "
 	    "FILE\n"
+	    "      --boot-network[=dracut]\n"
+	    "                        print the NBFT's network settings as "
+	    "kernel parameters\n"
+	    "                        (ip=; dracut: with ifname= and vlan=) "
+	    "and exit\n"
 	    "  -v, --version         print the version and exit\n"
 	    "  -h, --help            print this help and exit\n");
 }
 
 enum long_only {
-	OPT_TRON = 256, OPT_IDL, OPT_CHECK, OPT_ROOT, OPT_SHOW_SECRETS, OPT_NBFT
+	OPT_TRON = 256, OPT_IDL, OPT_CHECK, OPT_ROOT, OPT_SHOW_SECRETS, OPT_NBFT,
+	OPT_BOOT_NETWORK
 };
 
 static int
@@ -96,6 +105,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "nbft", required_argument, NULL, OPT_NBFT },
+		{ "boot-network", optional_argument, NULL, OPT_BOOT_NETWORK },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -124,6 +134,15 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_NBFT:
 			o->nbft_file = optarg;
+			break;
+		case OPT_BOOT_NETWORK:
+			o->boot_network = true;
+			if (optarg && strcmp(optarg, "dracut") != 0) {
+				fprintf(stderr, "stacd: --boot-network=%s: "
+				    "only dracut is known\n", optarg);
+				return -1;
+			}
+			o->boot_network_dracut = optarg != NULL;
 			break;
 		case OPT_ROOT:
 			/* "/" and "" both mean the real system. */
@@ -305,6 +324,27 @@ check_config(const struct options *o, const char *conf_path)
 	conf_fini(&conf);
 	fflush(stdout);
 	return usable ? 0 : 1;
+}
+
+/*
+ * --boot-network: for the initramfs scripts, which bring up the network
+ * before stacd starts (without ip= on the command line).  Problems go to
+ * stderr; no HFI to bring up is not an error.
+ */
+static int
+print_boot_network(const struct options *o)
+{
+	struct boot boot;
+	int r;
+
+	log_init(LOG_TO_STDERR);
+	/* No host identity needed: the HFIs are all it prints. */
+	if ((r = boot_load(&boot, o->root, o->nbft_file, NULL)) == 0)
+		boot_print_network(stdout, &boot, o->root,
+		    o->boot_network_dracut);
+	boot_fini(&boot);
+	fflush(stdout);
+	return r < 0 ? 1 : 0;
 }
 
 #define NAME_RETRY_MS	60000	/* a host name that did not resolve */
@@ -1558,6 +1598,8 @@ main(int argc, char **argv)
 		    "%s/etc/stas/stacd.conf", o.root);
 	if (o.check)
 		return check_config(&o, conf_path);
+	if (o.boot_network)
+		return print_boot_network(&o);
 	if (startup_checks(&o) < 0)
 		return 1;
 	return run_daemon(&o, conf_path);

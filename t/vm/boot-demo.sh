@@ -82,9 +82,9 @@ ADDR=10.0.2.1
 NICADDR=10.0.2.2/24
 # shellcheck disable=SC2034 # boot-lib.sh reads it
 NBFT_ADDR=$ADDR
-# initramfs-tools' ip=: static, no gateway, no device named (udev may
-# rename it).
-NET_IP="ip=${NICADDR%/*}::0.0.0.0:255.255.255.0:stacd-demo-b::off"
+# initramfs-tools' ip= (not with the NBFT, whose HFI says the same):
+# static, no gateway, no device named (udev may rename it).
+IP_PARAM="ip=${NICADDR%/*}::0.0.0.0:255.255.255.0:stacd-demo-b::off"
 
 rm -rf "$W"
 mkdir -p "$W"

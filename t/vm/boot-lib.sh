@@ -220,15 +220,19 @@ boot_mkinitramfs() {
 # controller, the only place that knows.  Sets TADDR (the target's
 # address), CMDLINE_EXTRA (with stacdtest.source= for /sbin/init's
 # checks), ROOTDEV (with rd.nvmf.discover= the discovery controller is
-# nvme0, so the namespace is nvme1n1) and QEMU_EXTRA.
+# nvme0, so the namespace is nvme1n1), QEMU_EXTRA and NET_IP: the
+# caller's IP_PARAM, none with the NBFT (the initramfs brings its HFI up).
 # shellcheck disable=SC2034 # the caller's
 boot_source() {
 	QEMU_EXTRA=()
 	ROOTDEV=/dev/nvme0n1
 	TADDR=$ADDR
+	NET_IP=$IP_PARAM
 	case "$1" in
 	conf) CMDLINE_EXTRA="stacdtest.source=conf" ;;
 	nbft)
+		# No ip=: the initramfs takes the network from the NBFT's HFI.
+		NET_IP=
 		TADDR=$NBFT_ADDR
 		CMDLINE_EXTRA="stacdtest.source=nbft stacdtest.addr=$NBFT_ADDR"
 		QEMU_EXTRA=(-acpitable "file=$W/nbft.bin") ;;

@@ -179,10 +179,11 @@ fi
 echo "# kernel: $KERNEL"
 QUIET=quiet
 [ $DEMO = 0 ] || QUIET=
-# The network of ip=: a NIC on a QEMU hub with nothing else on it (no
-# packet leaves QEMU), given an address of the loopback range, so that
-# scripts/local-top/stacd's configure_networking has work to do.
-NET_IP="ip=127.0.0.2::0.0.0.0:255.0.0.0:stacd-boot::off"
+# The network of ip= (not with the NBFT, whose HFI says the same): a NIC
+# on a QEMU hub with nothing else on it (no packet leaves QEMU), given an
+# address of the loopback range, so that scripts/local-top/stacd's
+# configure_networking has work to do.
+IP_PARAM="ip=127.0.0.2::0.0.0.0:255.0.0.0:stacd-boot::off"
 # boot NAME CMDLINE...: one boot, the console in $W/NAME.log.
 boot() {
 	local name=$1
@@ -212,6 +213,14 @@ root_boot() {
 		ok "boot $n ($src): the root on NVMe/TCP was mounted and its /sbin/init ran"
 	else
 		nok "boot $n ($src): the root on NVMe/TCP was mounted and its /sbin/init ran"
+	fi
+	if [ "$src" = nbft ]; then
+		if grep -qE '^stacd: network from the NBFT: ip=127\.0\.0\.2:::255\.0\.0\.0::[a-z0-9]+:none$' "$LOG"; then
+			ok "boot $n ($src): no ip=: the network came from the NBFT's HFI"
+		else
+			nok "boot $n ($src): no ip=: the network came from the NBFT's HFI"
+			grep -i 'nbft\|ipconfig' "$LOG" | head -n 5 | sed 's/^/#   /'
+		fi
 	fi
 	line=$(grep -m1 '^stacd: root device' "$LOG" || true)
 	[ -z "$line" ] || echo "# initramfs: $line"
