@@ -45,6 +45,20 @@ recon_find(const struct recon *r, const struct ctrl_id *id)
 	return bsearch(id, r->v, r->n, sizeof(*r->v), tracked_cmp);
 }
 
+static int
+tracked_rec_cmp(const void *key, const void *elem)
+{
+	return rec_compare_id(key, &((const struct tracked *)elem)->cfg.id);
+}
+
+struct tracked *
+recon_find_rec(const struct recon *r, const struct ctrl_rec *rec)
+{
+	if (r->n == 0)
+		return NULL;
+	return bsearch(rec, r->v, r->n, sizeof(*r->v), tracked_rec_cmp);
+}
+
 bool
 recon_may_disconnect(const struct conf *c, enum trtype t)
 {
@@ -176,7 +190,7 @@ tracked_from_want(struct tracked *t, const struct want *w)
 {
 	bool was_ncc = t->ncc;
 
-	t->cfg = w->cfg;
+	rec_unpack(w->rec, &t->cfg);
 	t->desired = true;
 	t->discovered = w->discovered;
 	t->ncc = w->ncc;
@@ -196,7 +210,7 @@ union_size(const struct want *const *w, size_t nw, const struct recon *r)
 
 	while (i < nw || j < r->n) {
 		int c = i == nw ? 1 : j == r->n ? -1 :
-		    ctrl_id_compare(&w[i]->cfg.id, &r->v[j].cfg.id);
+		    rec_compare_id(w[i]->rec, &r->v[j].cfg.id);
 
 		i += c <= 0;
 		j += c >= 0;
@@ -227,7 +241,7 @@ merge(struct recon *r, const struct want *const *want, size_t n_want,
 	n = 0;
 	for (i = 0; i < nw || j < r->n;) {
 		int c = i == nw ? 1 : j == r->n ? -1 :
-		    ctrl_id_compare(&w[i]->cfg.id, &r->v[j].cfg.id);
+		    rec_compare_id(w[i]->rec, &r->v[j].cfg.id);
 
 		if (c < 0) {
 			memset(&out[n], 0, sizeof(out[n]));

@@ -107,6 +107,8 @@ void	recon_fini(struct recon *r);
 
 /* The tracked entry for id, or NULL. */
 struct tracked *recon_find(const struct recon *r, const struct ctrl_id *id);
+struct tracked *recon_find_rec(const struct recon *r,
+	    const struct ctrl_rec *rec);
 
 /*
  * recon_seed_owned - remember an identity stacd owned before a restart

@@ -246,7 +246,7 @@ check_wants(const struct conf *c, const struct host_conf *h,
 	if (want_from_conf(c, h, &names, &w, &n, &incomplete) == 0)
 		want_from_ctrls(c, f->ctrls, f->n, h, &names, &w, &n,
 		    &incomplete);
-	free(w);
+	want_free(w, n);
 }
 
 /* --check: what nvme-cli 3's host-wide exclusion list holds. */
@@ -387,8 +387,8 @@ dc_unread(const struct stacd *s, const struct want *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (v[i].cfg.discovery_ctrl && ((t = recon_find(&s->recon,
-		    &v[i].cfg.id)) == NULL || !t->dlp_read))
+		if (v[i].rec->discovery_ctrl && ((t = recon_find_rec(
+		    &s->recon, v[i].rec)) == NULL || !t->dlp_read))
 			return true;
 	return false;
 }
@@ -881,20 +881,21 @@ drop_excluded(struct stacd *s)
 	size_t i, n = 0, idle = 0;
 
 	for (i = 0; i < s->n_desired; i++) {
-		const struct ctrl_id *id = &s->desired[i]->cfg.id;
+		struct ctrl_id id;
 
 		/* Discovery controllers only for stacd's own discovery. */
-		if (s->desired[i]->cfg.discovery_ctrl && !s->own_active) {
+		if (s->desired[i]->rec->discovery_ctrl && !s->own_active) {
 			idle++;
 			continue;
 		}
 
-		if ((e = excl_match(&s->excl, id, id->host_nqn,
+		rec_unpack_id(s->desired[i]->rec, &id);
+		if ((e = excl_match(&s->excl, &id, id.host_nqn,
 		    s->host.id)) == NULL) {
 			s->desired[n++] = s->desired[i];
 			continue;
 		}
-		log_debug("%s: excluded by %s", ctrl_id_str(id, name,
+		log_debug("%s: excluded by %s", ctrl_id_str(&id, name,
 		    sizeof(name)), e->origin);
 	}
 	if (s->n_desired - n - idle != s->n_excluded)
@@ -961,7 +962,7 @@ reconcile(struct stacd *s)
 	int n;
 
 	if (s->want_dirty) {
-		free(s->want);
+		want_free(s->want, s->n_want);
 		s->want = NULL;
 		s->n_want = 0;
 		s->desired_dirty = true;	/* it pointed into want */
@@ -1445,7 +1446,7 @@ daemon_fini(struct stacd *s)
 	recon_fini(&s->recon);
 	staf_fini(&s->staf);
 	conf_fini(&s->conf);
-	free(s->want);
+	want_free(s->want, s->n_want);
 	free(s->desired);
 	want_names_fini(&s->names);
 	excl_fini(&s->excl);

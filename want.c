@@ -13,6 +13,25 @@
 #include "util.h"
 #include "want.h"
 
+/* ---- wants ---- */
+
+int
+want_pack(struct want *w, const struct ctrl_conf *cc)
+{
+	memset(w, 0, sizeof(*w));
+	return (w->rec = rec_pack(cc)) ? 0 : -ENOMEM;
+}
+
+void
+want_free(struct want *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		rec_unref(v[i].rec);
+	free(v);
+}
+
 /* ---- host names ---- */
 
 void
@@ -77,9 +96,9 @@ want_needs_resolving(const struct ctrl_id *id)
 /* One configured controller; false when it is not wanted now. */
 static bool
 want_one(const struct conf *c, const struct host_conf *h,
-    const struct want_names *names, struct want *w, bool *incomplete)
+    const struct want_names *names, struct ctrl_conf *cc, bool *incomplete)
 {
-	struct ctrl_id *id = &w->cfg.id;
+	struct ctrl_id *id = &cc->id;
 	char name[CTRL_ID_STR_MAX];
 	unsigned fam;
 
@@ -129,19 +148,26 @@ want_from_ctrls(const struct conf *c, const struct ctrl_conf *ctrls,
     const struct want_names *names, struct want **out, size_t *n,
     bool *incomplete)
 {
+	struct ctrl_conf cc;
 	struct want *v;
 	size_t i, m = *n;
+	int err = 0;
 
 	if (n_ctrls > SIZE_MAX / sizeof(*v) - m - 1 ||
 	    (v = realloc(*out, (m + n_ctrls + 1) * sizeof(*v))) == NULL)
 		return -ENOMEM;
-	for (i = 0; i < n_ctrls; i++) {
-		memset(&v[m], 0, sizeof(v[m]));
-		v[m].cfg = ctrls[i];
-		if (want_one(c, h, names, &v[m], incomplete))
+	*out = v;
+	for (i = 0; i < n_ctrls && err == 0; i++) {
+		cc = ctrls[i];
+		if (want_one(c, h, names, &cc, incomplete) &&
+		    (err = want_pack(&v[m], &cc)) == 0)
 			m++;
 	}
-	*out = v;
+	if (err) {
+		for (i = *n; i < m; i++)
+			rec_unref(v[i].rec);
+		return err;
+	}
 	*n = m;
 	return 0;
 }
@@ -185,7 +211,7 @@ want_ptr_cmp(const void *a, const void *b)
 {
 	const struct want *x = *(const struct want *const *)a;
 	const struct want *y = *(const struct want *const *)b;
-	int c = ctrl_id_compare(&x->cfg.id, &y->cfg.id);
+	int c = rec_id_compare(x->rec, y->rec);
 
 	/*
 	 * Of equal identities a configured one wins over a discovered one;
@@ -203,8 +229,7 @@ want_sort_unique(const struct want **p, size_t n)
 
 	qsort(p, n, sizeof(*p), want_ptr_cmp);
 	for (i = 0; i < n; i++)
-		if (m == 0 || ctrl_id_compare(&p[m - 1]->cfg.id,
-		    &p[i]->cfg.id) != 0)
+		if (m == 0 || rec_id_compare(p[m - 1]->rec, p[i]->rec) != 0)
 			p[m++] = p[i];
 	return m;
 }
@@ -234,6 +259,8 @@ want_drop_repeats(struct want *v, size_t *n)
 	for (i = 0; i < *n; i++)
 		if (!drop[i])
 			v[m++] = v[i];
+		else
+			rec_unref(v[i].rec);
 	*n = m;
 	free(p);
 	free(drop);

@@ -86,9 +86,11 @@ make_sets(int n, struct want **w, struct kctrl **k)
 	*w = calloc((size_t)n, sizeof(**w));
 	*k = calloc((size_t)n, sizeof(**k));
 	for (i = 0; i < n; i++) {
-		struct ctrl_id *id = &(*w)[i].cfg.id;
+		struct ctrl_conf cc;
+		struct ctrl_id *id = &cc.id;
 		struct kctrl *kc = &(*k)[n - 1 - i];
 
+		memset(&cc, 0, sizeof(cc));
 		id->transport = TRTYPE_TCP;
 		snprintf(id->traddr, sizeof(id->traddr), "10.%d.%d.%d",
 		    i >> 16, (i >> 8) & 255, i & 255);
@@ -96,6 +98,7 @@ make_sets(int n, struct want **w, struct kctrl **k)
 		snprintf(id->subsysnqn, sizeof(id->subsysnqn),
 		    "nqn.2014-08.org.example:s%d", i % 97);
 		strcpy(id->host_nqn, HOSTNQN);
+		(*w)[i] = fx_want_conf(&cc);
 		snprintf(kc->name, sizeof(kc->name), "nvme%d", i);
 		kc->instance = i;
 		strcpy(kc->transport, "tcp");
@@ -158,7 +161,7 @@ bench_reconcile(int n)
 	steady_prev = t;
 	recon_fini(&r);
 	free(wp);
-	free(w);
+	want_free(w, (size_t)n);
 	free(k);
 }
 

@@ -53,7 +53,7 @@ done(struct recon *r, const struct want *w, int result, int64_t now)
 	struct recon_params p = at(now);
 	struct action a;
 
-	CHECK_INT(recon_connect_done(r, &w->cfg.id, result, &p, &a), 0);
+	CHECK_INT(recon_connect_done(r, FX_ID(w->rec), result, &p, &a), 0);
 }
 
 static void
@@ -75,6 +75,7 @@ connect_once_then_nothing(void)
 	CHECK_INT(plan(&r, &w, 1, &k, 1, 30), 0);
 	CHECK_INT(next_due, INT64_MAX);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 static void
@@ -99,6 +100,7 @@ retry_schedule(void)
 	CHECK_INT(r.v[0].attempts, 3);
 	CHECK_INT(r.v[0].last_err, EIO);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 static void
@@ -118,6 +120,7 @@ removed_device_comes_back_after_3s(void)
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 3200), 1);
 	CHECK_INT(acts[0].kind, ACT_CONNECT);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 static void
@@ -133,6 +136,7 @@ device_name_reused_by_another_controller(void)
 	CHECK_INT(plan(&r, &w, 1, &other, 1, 100), 0);
 	CHECK_STR(r.v[0].device, "");
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 static void
@@ -151,6 +155,7 @@ existing_connection_adopted(void)
 	CHECK_STR(r.v[0].device, "nvme7");
 	CHECK_INT(r.v[0].state, CS_LIVE);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 static void
@@ -165,6 +170,7 @@ other_host_nqn_not_adopted(void)
 	CHECK_INT(plan(&r, &w, 1, &k, 1, 0), 1);
 	CHECK_INT(acts[0].kind, ACT_CONNECT);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 static void
@@ -207,6 +213,7 @@ removal_follows_disconnect_scope(void)
 		recon_fini(&r);
 	}
 	conf_init(&conf);
+	fx_release(&w, 1);
 }
 
 static void
@@ -233,6 +240,7 @@ audit_removes_foreign_io_controllers(void)
 	CHECK_INT(plan(&r, &w, 1, k, 5, 1), 0);
 	recon_fini(&r);
 	conf_init(&conf);
+	fx_release(&w, 1);
 }
 
 static void
@@ -260,6 +268,7 @@ ncc_caps_attempts(void)
 	CHECK(r.v[0].state != CS_GAVE_UP);
 	recon_fini(&r);
 	conf_init(&conf);
+	fx_release(&w, 1);
 }
 
 static void
@@ -274,7 +283,7 @@ removed_while_connecting(void)
 	plan(&r, &w, 1, NULL, 0, 0);
 	CHECK_INT(plan(&r, NULL, 0, NULL, 0, 5), 0);
 	CHECK_INT(r.n, 1);			/* kept until the connect ends */
-	CHECK_INT(recon_connect_done(&r, &w.cfg.id, 6, &p, &a), 1);
+	CHECK_INT(recon_connect_done(&r, FX_ID(w.rec), 6, &p, &a), 1);
 	CHECK_INT(a.kind, ACT_DISCONNECT);
 	CHECK_STR(a.device, "nvme6");
 	CHECK(r.n == 1 && r.v[0].state == CS_DISCONNECTING);
@@ -282,6 +291,7 @@ removed_while_connecting(void)
 	recon_disconnect_done(&r, &a.cfg.id, -ENOENT, 11);
 	CHECK_INT(r.n, 0);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 static void
@@ -296,8 +306,8 @@ last_known_config_owned(void)
 	};
 
 	recon_init(&r);
-	CHECK_INT(recon_seed_owned(&r, &old.cfg.id, false), 0);
-	CHECK_INT(recon_seed_owned(&r, &w.cfg.id, false), 0);
+	CHECK_INT(recon_seed_owned(&r, FX_ID(old.rec), false), 0);
+	CHECK_INT(recon_seed_owned(&r, FX_ID(w.rec), false), 0);
 	CHECK_INT(plan(&r, &w, 1, k, 2, 0), 1);
 	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
 	CHECK_STR(acts[0].device, "nvme1");
@@ -307,6 +317,8 @@ last_known_config_owned(void)
 	recon_disconnect_done(&r, &acts[0].cfg.id, 0, 1);
 	CHECK_INT(r.n, 1);
 	recon_fini(&r);
+	fx_release(&w, 1);
+	fx_release(&old, 1);
 }
 
 static void
@@ -324,8 +336,8 @@ incomplete_desired_set_keeps_its_origin(void)
 	size_t n;
 
 	recon_init(&r);
-	CHECK_INT(recon_seed_owned(&r, &conf_w.cfg.id, false), 0);
-	CHECK_INT(recon_seed_owned(&r, &disc_w.cfg.id, true), 0);
+	CHECK_INT(recon_seed_owned(&r, FX_ID(conf_w.rec), false), 0);
+	CHECK_INT(recon_seed_owned(&r, FX_ID(disc_w.rec), true), 0);
 	/* a host name pending: the configured one stays */
 	p.names_pending = true;
 	p.discovery_unknown = true;
@@ -347,20 +359,24 @@ incomplete_desired_set_keeps_its_origin(void)
 	CHECK_INT(plan(&r, NULL, 0, k, 2, 1), 1);
 	CHECK_STR(acts[0].device, "nvme1");
 	recon_fini(&r);
+	fx_release(&conf_w, 1);
+	fx_release(&disc_w, 1);
 }
 
 static void
 repeated_identity_connects_once(void)
 {
 	struct recon r;
-	struct want w[3] = {
-		fx_want_tcp("10.0.0.1", "nqn.x:a"),
-		fx_want_tcp("10.0.0.1", "nqn.x:a"),
-		fx_want_tcp("10.0.0.2", "nqn.x:a"),
-	};
+	struct ctrl_conf kato;
+	struct want w[3];
 
-	w[0].cfg.tun.set = 1u << TUN_KATO;	/* the first one wins */
-	w[0].cfg.tun.val[TUN_KATO] = 7;
+	memset(&kato, 0, sizeof(kato));
+	kato.id = fx_id_tcp("10.0.0.1", "nqn.x:a");
+	kato.tun.set = 1u << TUN_KATO;		/* the first one wins */
+	kato.tun.val[TUN_KATO] = 7;
+	w[0] = fx_want_conf(&kato);
+	w[1] = fx_want_tcp("10.0.0.1", "nqn.x:a");
+	w[2] = fx_want_tcp("10.0.0.2", "nqn.x:a");
 	w[1].discovered = true;
 	recon_init(&r);
 	CHECK_INT(plan(&r, w, 3, NULL, 0, 0), 2);
@@ -368,6 +384,7 @@ repeated_identity_connects_once(void)
 	CHECK_INT(r.v[0].cfg.tun.val[TUN_KATO], 7);
 	CHECK(!r.v[0].discovered);
 	recon_fini(&r);
+	fx_release(w, 3);
 }
 
 static void
@@ -406,6 +423,8 @@ thousands_of_controllers(void)
 	CHECK_INT(i, N);
 	recon_fini(&r);
 out:
+	if (w)
+		fx_release(w, N);
 	free(w);
 	free(k);
 }
@@ -432,6 +451,7 @@ connects_in_flight_are_capped(void)
 	done(&r, &w[1], -ECONNREFUSED, 2);
 	CHECK_INT(plan(&r, w, N, NULL, 0, 3), 2);
 	recon_fini(&r);
+	fx_release(w, N);
 }
 
 /*
@@ -463,11 +483,12 @@ failed_disconnect_is_tried_again(void)
 	CHECK_STR(acts[0].device, "nvme0");
 	/* wanted again while disconnecting: connected again after it */
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 20 + RETRY_SLOW_MS + 1), 0);
-	recon_disconnect_done(&r, &w.cfg.id, 0, 20 + RETRY_SLOW_MS + 2);
+	recon_disconnect_done(&r, FX_ID(w.rec), 0, 20 + RETRY_SLOW_MS + 2);
 	CHECK(r.n == 1 && r.v[0].state == CS_WAITING);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 20 + RETRY_SLOW_MS + 3), 1);
 	CHECK_INT(acts[0].kind, ACT_CONNECT);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 /*
@@ -500,6 +521,7 @@ foreign_owner_is_never_disconnected(void)
 	CHECK_STR(acts[0].device, "nvme0");
 	recon_fini(&r);
 	conf_init(&conf);
+	fx_release(&w, 1);
 }
 
 int
