@@ -211,8 +211,11 @@ retry_timer(char *buf, size_t size, const struct tracked *t, int64_t now)
 static void
 describe_id(struct kvlist *l, const struct tracked *t)
 {
-	const struct ctrl_conf *cc = &t->cfg;
+	struct ctrl_conf wide;
+	const struct ctrl_conf *cc = &wide;
 	int i;
+
+	rec_unpack(t->rec, &wide);
 
 	kv_add(l, "traddr", "%s", cc->id.traddr);
 	kv_add(l, "trsvcid", "%s", cc->id.trsvcid);
@@ -286,9 +289,9 @@ describe_detailed(struct kvlist *l, const struct tracked *t,
 	if (t->discovered)
 		kv_add(l, "dlpe", "{'trtype': '%s', 'traddr': '%s', "
 		    "'trsvcid': '%s', 'subnqn': '%s', 'subtype': 'nvme', "
-		    "'eflags': '%d'}", trtype_name(t->cfg.id.transport),
-		    t->cfg.id.traddr, t->cfg.id.trsvcid, t->cfg.id.subsysnqn,
-		    t->ncc ? 4 : 0);
+		    "'eflags': '%d'}", trtype_name(rec_transport(t->rec)),
+		    rec_str(t->rec, RS_TRADDR), rec_str(t->rec, RS_TRSVCID),
+		    rec_str(t->rec, RS_SUBSYSNQN), t->ncc ? 4 : 0);
 	else
 		kv_add(l, "dlpe", "None");
 	kv_add(l, "dlpe.eflags.ncc", "%s", py_bool(t->ncc));

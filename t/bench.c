@@ -140,17 +140,17 @@ bench_reconcile(int n)
 	t = now_s();
 	recon_plan(&r, wp, (size_t)n, NULL, 0, &p, &a, &na, &next);
 	t = now_s() - t;
-	free(a);
+	recon_actions_free(a, na);
 	snprintf(what, sizeof(what), "recon_plan: first pass, %d wanted", n);
 	report(what, t, n, "ctrls");
 	recon_fini(&r);
 	recon_init(&r);
 	recon_plan(&r, wp, (size_t)n, k, (size_t)n, &p, &a, &na, &next);
-	free(a);
+	recon_actions_free(a, na);
 	t = now_s();
 	for (i = 0; i < rounds; i++) {
 		recon_plan(&r, wp, (size_t)n, k, (size_t)n, &p, &a, &na, &next);
-		free(a);
+		recon_actions_free(a, na);
 	}
 	t = (now_s() - t) / rounds;
 	snprintf(what, sizeof(what), "recon_plan: steady pass, %d connected", n);

@@ -23,8 +23,12 @@ at(int64_t now)
 	return p;
 }
 
-/* One pass; returns the number of actions and keeps them in acts. */
+/*
+ * One pass; returns the number of actions and keeps them in acts (with
+ * their references, released at the next pass).
+ */
 static struct action acts[64];
+static size_t n_acts;
 static int64_t next_due;
 
 static size_t
@@ -34,13 +38,16 @@ plan(struct recon *r, const struct want *w, size_t nw,
 	struct recon_params p = at(now);
 	const struct want **wp = fx_ptrs(w, nw);
 	struct action *v;
-	size_t n;
+	size_t n, i;
 
+	for (i = 0; i < n_acts; i++)
+		rec_unref(acts[i].rec);
 	CHECK_INT(recon_plan(r, wp, nw, k, nk, &p, &v, &n, &next_due), 0);
 	free(wp);
 	CHECK(n <= 64);
-	if (n > 64)
-		n = 64;
+	for (i = 64; i < n; i++)
+		rec_unref(v[i].rec);
+	n_acts = n = n > 64 ? 64 : n;
 	if (n)
 		memcpy(acts, v, n * sizeof(*v));
 	free(v);
@@ -66,7 +73,7 @@ connect_once_then_nothing(void)
 	recon_init(&r);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 0), 1);
 	CHECK_INT(acts[0].kind, ACT_CONNECT);
-	CHECK_STR(acts[0].cfg.id.traddr, "10.0.0.1");
+	CHECK_STR(rec_str(acts[0].rec, RS_TRADDR), "10.0.0.1");
 	/* while in flight, nothing more, even with its half-made device */
 	CHECK_INT(plan(&r, &w, 1, &k, 1, 10), 0);
 	done(&r, &w, 0, 20);
@@ -207,7 +214,7 @@ removal_follows_disconnect_scope(void)
 			/* ours until the disconnect has ended */
 			CHECK_INT(r.n, 1);
 			CHECK(r.n == 1 && r.v[0].state == CS_DISCONNECTING);
-			recon_disconnect_done(&r, &acts[0].cfg.id, 0, 20);
+			recon_disconnect_done(&r, FX_ID(acts[0].rec), 0, 20);
 		}
 		CHECK_INT(r.n, 0);
 		recon_fini(&r);
@@ -288,8 +295,9 @@ removed_while_connecting(void)
 	CHECK_STR(a.device, "nvme6");
 	CHECK(r.n == 1 && r.v[0].state == CS_DISCONNECTING);
 	/* the kernel had already deleted it: forgotten all the same */
-	recon_disconnect_done(&r, &a.cfg.id, -ENOENT, 11);
+	recon_disconnect_done(&r, FX_ID(a.rec), -ENOENT, 11);
 	CHECK_INT(r.n, 0);
+	rec_unref(a.rec);
 	recon_fini(&r);
 	fx_release(&w, 1);
 }
@@ -314,7 +322,7 @@ last_known_config_owned(void)
 	CHECK_INT(r.n, 2);
 	CHECK(r.n == 2 && strcmp(r.v[0].device, "nvme0") == 0 &&
 	    r.v[0].state == CS_LIVE && r.v[1].state == CS_DISCONNECTING);
-	recon_disconnect_done(&r, &acts[0].cfg.id, 0, 1);
+	recon_disconnect_done(&r, FX_ID(acts[0].rec), 0, 1);
 	CHECK_INT(r.n, 1);
 	recon_fini(&r);
 	fx_release(&w, 1);
@@ -343,7 +351,7 @@ incomplete_desired_set_keeps_its_origin(void)
 	p.discovery_unknown = true;
 	CHECK_INT(recon_plan(&r, NULL, 0, k, 2, &p, &v, &n, &next_due), 0);
 	CHECK_INT(n, 0);
-	free(v);
+	recon_actions_free(v, n);
 	CHECK_INT(r.n, 2);
 	/* names known, stafd never answered: only the configured one goes */
 	p.names_pending = false;
@@ -351,9 +359,9 @@ incomplete_desired_set_keeps_its_origin(void)
 	CHECK_INT(n, 1);
 	if (n) {
 		CHECK_STR(v[0].device, "nvme0");
-		recon_disconnect_done(&r, &v[0].cfg.id, 0, 1);
+		recon_disconnect_done(&r, FX_ID(v[0].rec), 0, 1);
 	}
-	free(v);
+	recon_actions_free(v, n);
 	CHECK_INT(r.n, 1);
 	/* stafd answered without it: now it goes too */
 	CHECK_INT(plan(&r, NULL, 0, k, 2, 1), 1);
@@ -381,7 +389,7 @@ repeated_identity_connects_once(void)
 	recon_init(&r);
 	CHECK_INT(plan(&r, w, 3, NULL, 0, 0), 2);
 	CHECK_INT(r.n, 2);
-	CHECK_INT(r.v[0].cfg.tun.val[TUN_KATO], 7);
+	CHECK_INT(r.v[0].rec->tun.val[TUN_KATO], 7);
 	CHECK(!r.v[0].discovered);
 	recon_fini(&r);
 	fx_release(w, 3);
@@ -415,7 +423,7 @@ thousands_of_controllers(void)
 	CHECK_INT(recon_plan(&r, wp, N, k, N, &p, &v, &n, &next_due), 0);
 	free(wp);
 	CHECK_INT(n, 0);
-	free(v);
+	recon_actions_free(v, n);
 	CHECK_INT(r.n, N);
 	for (i = 0; i < r.n; i++)
 		if (r.v[i].device[0] == '\0')
@@ -470,10 +478,10 @@ failed_disconnect_is_tried_again(void)
 	CHECK_INT(plan(&r, &w, 1, &k, 1, 0), 0);	/* adopted */
 	CHECK_INT(plan(&r, NULL, 0, &k, 1, 10), 1);
 	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
-	CHECK_STR(acts[0].cfg.id.traddr, "10.0.0.1");
+	CHECK_STR(rec_str(acts[0].rec, RS_TRADDR), "10.0.0.1");
 	CHECK(!acts[0].audit);
 	CHECK_INT(plan(&r, NULL, 0, &k, 1, 15), 0);	/* the job runs */
-	recon_disconnect_done(&r, &acts[0].cfg.id, -EIO, 20);
+	recon_disconnect_done(&r, FX_ID(acts[0].rec), -EIO, 20);
 	CHECK(r.n == 1 && r.v[0].state == CS_LIVE);
 	CHECK_INT(plan(&r, NULL, 0, &k, 1, 30), 0);	/* held */
 	CHECK_INT(next_due, 20 + RETRY_SLOW_MS);
