@@ -9,6 +9,7 @@
  * are looked up through a sorted index.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +239,13 @@ tracked_from_want(struct tracked *t, const struct want *w)
 	}
 }
 
+/* A tracked entry that has its want's record is that want: no strings read. */
+static int
+want_tracked_cmp(const struct want *w, const struct tracked *t)
+{
+	return w->rec == t->rec ? 0 : rec_id_compare(w->rec, t->rec);
+}
+
 /* How many identities the sorted wants and the tracked set have in all. */
 static size_t
 union_size(const struct want *const *w, size_t nw, const struct recon *r)
@@ -246,7 +254,7 @@ union_size(const struct want *const *w, size_t nw, const struct recon *r)
 
 	while (i < nw || j < r->n) {
 		int c = i == nw ? 1 : j == r->n ? -1 :
-		    rec_id_compare(w[i]->rec, r->v[j].rec);
+		    want_tracked_cmp(w[i], &r->v[j]);
 
 		i += c <= 0;
 		j += c >= 0;
@@ -268,7 +276,7 @@ merge_into(struct recon *r, const struct want *const *w, size_t nw,
 
 	while (i > 0 || j > 0) {
 		int c = i == 0 ? -1 : j == 0 ? 1 :
-		    rec_id_compare(w[i - 1]->rec, r->v[j - 1].rec);
+		    want_tracked_cmp(w[i - 1], &r->v[j - 1]);
 		struct tracked *t = &r->v[--k];
 
 		if (c > 0) {
@@ -287,21 +295,36 @@ merge_into(struct recon *r, const struct want *const *w, size_t nw,
 	r->n = n_union;
 }
 
+/* Are w[0..n) sorted by identity, without repeats? */
+static bool
+sorted_unique(const struct want *const *w, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (rec_id_compare(w[i - 1]->rec, w[i]->rec) >= 0)
+			return false;
+	return true;
+}
+
 /* Return: 0, or -ENOMEM (r unchanged). */
 static int
 merge(struct recon *r, const struct want *const *want, size_t n_want,
     const struct recon_params *p)
 {
-	const struct want **w;
+	const struct want **w = NULL;
 	struct tracked *v;
-	size_t n, nw;
+	size_t n, nw = n_want;
 
-	if ((w = calloc(n_want ? n_want : 1, sizeof(*w))) == NULL)
-		return -ENOMEM;
-	if (n_want)
+	/* The daemon hands its desired set sorted: then nothing is sorted. */
+	if (!sorted_unique(want, n_want)) {
+		if ((w = calloc(n_want, sizeof(*w))) == NULL)
+			return -ENOMEM;
 		memcpy(w, want, n_want * sizeof(*w));
-	nw = want_sort_unique(w, n_want);
-	n = union_size(w, nw, r);
+		nw = want_sort_unique(w, n_want);
+		want = w;
+	}
+	n = union_size(want, nw, r);
 	/* Grown, never made afresh: the steady pass allocates nothing. */
 	if (n > r->cap) {
 		if ((v = realloc(r->v, n * sizeof(*v))) == NULL) {
@@ -311,7 +334,7 @@ merge(struct recon *r, const struct want *const *want, size_t n_want,
 		r->v = v;
 		r->cap = n;
 	}
-	merge_into(r, w, nw, n, p);
+	merge_into(r, want, nw, n, p);
 	free(w);
 	return 0;
 }
@@ -348,18 +371,28 @@ kctrl_ptr_cmp(const void *a, const void *b)
 	return kctrl_key_cmp(*(const struct kctrl *const *)a, &key);
 }
 
+/*
+ * By instance: the numbers with their index, side by side, so that the
+ * sort and the lookups do not visit the large structs.
+ */
+struct kinst {
+	int		instance;
+	size_t		i;		/* in obs[] */
+};
+
 static int
-kctrl_inst_cmp(const void *a, const void *b)
+kinst_cmp(const void *a, const void *b)
 {
-	int x = (*(const struct kctrl *const *)a)->instance;
-	int y = (*(const struct kctrl *const *)b)->instance;
+	int x = ((const struct kinst *)a)->instance;
+	int y = ((const struct kinst *)b)->instance;
 
 	return (x > y) - (x < y);
 }
 
 struct kindex {
-	const struct kctrl	**by_key;
-	const struct kctrl	**by_inst;
+	const struct kctrl	**by_key;	/* sorted at the first lookup */
+	bool			  by_key_sorted;
+	struct kinst		 *by_inst;
 	bool			 *claimed;	/* parallel to obs[] */
 	const struct kctrl	 *obs;
 	size_t			  n;
@@ -373,6 +406,10 @@ find_match(struct kindex *x, const struct ctrl_rec *rec, const char *host_nqn)
 	    rec_str(rec, RS_TRSVCID), rec_str(rec, RS_SUBSYSNQN) };
 	size_t lo = 0, hi = x->n, i;
 
+	/* A steady pass adopts nothing: it need not sort at all. */
+	if (!x->by_key_sorted && x->n)
+		qsort(x->by_key, x->n, sizeof(*x->by_key), kctrl_ptr_cmp);
+	x->by_key_sorted = true;
 	while (lo < hi) {			/* lower bound */
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -392,18 +429,34 @@ find_match(struct kindex *x, const struct ctrl_rec *rec, const char *host_nqn)
 	return NULL;
 }
 
+/* "nvme12" -> 12 (what follows the digits is not read); -1: no number. */
+static int
+device_instance(const char *name)
+{
+	int v = 0;
+
+	if (strncmp(name, "nvme", 4) != 0 || name[4] < '0' || name[4] > '9')
+		return -1;
+	for (name += 4; *name >= '0' && *name <= '9'; name++) {
+		if (v > (INT_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*name - '0');
+	}
+	return v;
+}
+
 /* The kernel controller named name, or NULL. */
 static const struct kctrl *
 find_device(const struct kindex *x, const char *name)
 {
-	struct kctrl want;
-	const struct kctrl *key = &want, *const *found;
+	struct kinst key = { .instance = device_instance(name) };
+	const struct kinst *found;
 
-	if (sscanf(name, "nvme%d", &want.instance) != 1)
+	if (key.instance < 0)
 		return NULL;
 	found = bsearch(&key, x->by_inst, x->n, sizeof(*x->by_inst),
-	    kctrl_inst_cmp);
-	return found ? *found : NULL;
+	    kinst_cmp);
+	return found ? &x->obs[found->i] : NULL;
 }
 
 /*
@@ -589,12 +642,13 @@ recon_plan(struct recon *r, const struct want *const *want, size_t n_want,
 		free(a.v);
 		return -ENOMEM;
 	}
-	for (i = 0; i < n_obs; i++)
-		x.by_key[i] = x.by_inst[i] = &obs[i];
-	if (n_obs) {
-		qsort(x.by_key, n_obs, sizeof(*x.by_key), kctrl_ptr_cmp);
-		qsort(x.by_inst, n_obs, sizeof(*x.by_inst), kctrl_inst_cmp);
+	for (i = 0; i < n_obs; i++) {
+		x.by_key[i] = &obs[i];
+		x.by_inst[i].instance = obs[i].instance;
+		x.by_inst[i].i = i;
 	}
+	if (n_obs)
+		qsort(x.by_inst, n_obs, sizeof(*x.by_inst), kinst_cmp);
 
 	match_all(r->v, r->n, &x, p);
 	r->n = drop_undesired(r->v, r->n, p, &a, next);

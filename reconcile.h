@@ -131,11 +131,12 @@ int	recon_seed_owned(struct recon *r, const struct ctrl_id *id,
 
 /*
  * recon_plan - one reconciliation pass.  want, pointers into the desired
- * set (which is not copied), need not be sorted; the first of equal
+ * set (which is not copied), need not be sorted (a set that
+ * want_sort_unique() sorted is taken as it is); the first of equal
  * identities wins (put configured before discovered).
- * obs is the kernel's controllers (any order).  Actions go to *acts (the
- * caller recon_actions_free()s it); *next is the earliest deadline at which another pass
- * is due, or INT64_MAX.
+ * obs is the kernel's controllers (any order).  Actions go to *acts
+ * (recon_actions_free() it); *next is the earliest deadline at which
+ * another pass is due, or INT64_MAX.
  * Return: 0, or -ENOMEM (state unchanged).
  */
 int	recon_plan(struct recon *r, const struct want *const *want,

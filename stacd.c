@@ -1012,6 +1012,8 @@ reconcile(struct stacd *s)
 			return;
 		}
 		drop_excluded(s);
+		/* Sorted once here, not by every pass (recon_plan()). */
+		s->n_desired = want_sort_unique(s->desired, s->n_desired);
 		s->desired_dirty = false;
 	}
 	p = params(s);

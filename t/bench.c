@@ -136,6 +136,12 @@ bench_reconcile(int n)
 	p.names_pending = p.discovery_unknown = false;
 	make_sets(n, &w, &k);
 	wp = fx_ptrs(w, (size_t)n);
+	/* As the daemon does when it rebuilds its desired set, not per pass. */
+	t = now_s();
+	want_sort_unique(wp, (size_t)n);
+	t = now_s() - t;
+	snprintf(what, sizeof(what), "want_sort_unique: desired set of %d", n);
+	report(what, t, n, "ctrls");
 	recon_init(&r);
 	t = now_s();
 	recon_plan(&r, wp, (size_t)n, NULL, 0, &p, &a, &na, &next);

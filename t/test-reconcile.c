@@ -395,6 +395,62 @@ repeated_identity_connects_once(void)
 	fx_release(w, 3);
 }
 
+/*
+ * New identities between and around tracked ones: the set stays sorted,
+ * the tracked keep their state and device; a reload's new records (other
+ * tunables) replace the old ones, which the tracked set lets go.
+ */
+static void
+tracked_set_merged_in_place(void)
+{
+	static const char *const addr[] = { "10.0.0.1", "10.0.0.2",
+	    "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6", "10.0.0.7" };
+	enum { N = sizeof(addr) / sizeof(addr[0]) };
+	struct kctrl k[3] = {
+		fx_kctrl(2, "tcp", "10.0.0.2", "nqn.x:a"),
+		fx_kctrl(4, "tcp", "10.0.0.4", "nqn.x:a"),
+		fx_kctrl(6, "tcp", "10.0.0.6", "nqn.x:a"),
+	};
+	struct want w[N], old[3], again[N];
+	struct ctrl_conf cc;
+	struct recon r;
+	size_t i;
+
+	recon_init(&r);
+	for (i = 0; i < 3; i++)
+		old[i] = fx_want_tcp(addr[2 * i + 1], "nqn.x:a");
+	CHECK_INT(plan(&r, old, 3, k, 3, 0), 0);	/* all adopted */
+	for (i = 0; i < N; i++)
+		w[i] = fx_want_tcp(addr[N - 1 - i], "nqn.x:a");
+	fx_release(old, 3);
+	CHECK_INT(plan(&r, w, N, k, 3, 1), 4);		/* the odd ones */
+	CHECK_INT(r.n, N);
+	for (i = 0; i < r.n && i < N; i++) {
+		CHECK_STR(rec_str(r.v[i].rec, RS_TRADDR), addr[i]);
+		CHECK_INT(r.v[i].state, i % 2 ? CS_LIVE : CS_CONNECTING);
+		CHECK_STR(r.v[i].device, i % 2 ? k[i / 2].name : "");
+	}
+	for (i = 0; i < N; i++) {
+		memset(&cc, 0, sizeof(cc));
+		cc.id = fx_id_tcp(addr[i], "nqn.x:a");
+		cc.tun.set = 1u << TUN_KATO;
+		cc.tun.val[TUN_KATO] = (int)i;
+		again[i] = fx_want_conf(&cc);
+	}
+	fx_release(w, N);
+	CHECK_INT(plan(&r, again, N, k, 3, 2), 0);
+	CHECK_INT(r.n, N);
+	for (i = 0; i < r.n && i < N; i++) {
+		CHECK(r.v[i].rec == again[i].rec);
+		CHECK_INT(r.v[i].rec->refs, 2);		/* want and tracked */
+		CHECK_INT(r.v[i].state, i % 2 ? CS_LIVE : CS_CONNECTING);
+	}
+	recon_fini(&r);
+	for (i = 0; i < N; i++)
+		CHECK_INT(again[i].rec->refs, 1);
+	fx_release(again, N);
+}
+
 static void
 thousands_of_controllers(void)
 {
@@ -550,6 +606,7 @@ main(void)
 	TEST(last_known_config_owned);
 	TEST(incomplete_desired_set_keeps_its_origin);
 	TEST(repeated_identity_connects_once);
+	TEST(tracked_set_merged_in_place);
 	TEST(thousands_of_controllers);
 	TEST(connects_in_flight_are_capped);
 	TEST(failed_disconnect_is_tried_again);
