@@ -34,6 +34,12 @@ want_free(struct want *v, size_t n)
 
 /* ---- host names ---- */
 
+static bool
+needs_resolving(enum trtype t, const char *traddr)
+{
+	return (t == TRTYPE_TCP || t == TRTYPE_RDMA) && !field_is_ip(traddr);
+}
+
 void
 want_names_fini(struct want_names *names)
 {
@@ -52,28 +58,36 @@ want_names_find(const struct want_names *names, const char *name)
 	return NULL;
 }
 
+/* The name traddr, when it needs resolving and is not there yet. */
+static int
+names_add_one(struct want_names *names, enum trtype t, const char *traddr)
+{
+	struct want_name *v;
+
+	if (!needs_resolving(t, traddr) || want_names_find(names, traddr))
+		return 0;
+	if ((v = array_grow(names->v, &names->cap, names->n + 1,
+	    sizeof(*v))) == NULL)
+		return -ENOMEM;
+	names->v = v;
+	v = &names->v[names->n++];
+	memset(v, 0, sizeof(*v));
+	snprintf(v->name, sizeof(v->name), "%s", traddr);
+	return 1;
+}
+
 int
 want_names_add(struct want_names *names, const struct ctrl_conf *ctrls,
     size_t n)
 {
-	struct want_name *v;
 	size_t i;
-	int added = 0;
+	int r, added = 0;
 
 	for (i = 0; i < n; i++) {
-		const char *name = ctrls[i].id.traddr;
-
-		if (!want_needs_resolving(&ctrls[i].id) ||
-		    want_names_find(names, name))
-			continue;
-		if ((v = array_grow(names->v, &names->cap, names->n + 1,
-		    sizeof(*v))) == NULL)
-			return -ENOMEM;
-		names->v = v;
-		v = &names->v[names->n++];
-		memset(v, 0, sizeof(*v));
-		snprintf(v->name, sizeof(v->name), "%s", name);
-		added++;
+		if ((r = names_add_one(names, ctrls[i].id.transport,
+		    ctrls[i].id.traddr)) < 0)
+			return r;
+		added += r;
 	}
 	return added;
 }
@@ -81,7 +95,16 @@ want_names_add(struct want_names *names, const struct ctrl_conf *ctrls,
 int
 want_names_sync(struct want_names *names, const struct conf *c)
 {
-	return want_names_add(names, c->ctrls, c->n_ctrls);
+	size_t i;
+	int r, added = 0;
+
+	for (i = 0; i < c->n_ctrls; i++) {
+		if ((r = names_add_one(names, rec_transport(c->ctrls[i]),
+		    rec_str(c->ctrls[i], RS_TRADDR))) < 0)
+			return r;
+		added += r;
+	}
+	return added;
 }
 
 /* ---- the configured controllers ---- */
@@ -89,8 +112,7 @@ want_names_sync(struct want_names *names, const struct conf *c)
 bool
 want_needs_resolving(const struct ctrl_id *id)
 {
-	return (id->transport == TRTYPE_TCP || id->transport == TRTYPE_RDMA) &&
-	    !field_is_ip(id->traddr);
+	return needs_resolving(id->transport, id->traddr);
 }
 
 /* One configured controller; false when it is not wanted now. */
@@ -142,9 +164,13 @@ want_one(const struct conf *c, const struct host_conf *h,
 	return true;
 }
 
-int
-want_from_ctrls(const struct conf *c, const struct ctrl_conf *ctrls,
-    size_t n_ctrls, const struct host_conf *h,
+/*
+ * The wants of n controllers, wide[0..n) or recs[0..n) (the other NULL),
+ * appended to *out as want_from_ctrls() says.
+ */
+static int
+want_from(const struct conf *c, const struct ctrl_conf *wide,
+    struct ctrl_rec *const *recs, size_t n_ctrls, const struct host_conf *h,
     const struct want_names *names, struct want **out, size_t *n,
     bool *incomplete)
 {
@@ -158,7 +184,10 @@ want_from_ctrls(const struct conf *c, const struct ctrl_conf *ctrls,
 		return -ENOMEM;
 	*out = v;
 	for (i = 0; i < n_ctrls && err == 0; i++) {
-		cc = ctrls[i];
+		if (recs)
+			rec_unpack(recs[i], &cc);
+		else
+			cc = wide[i];
 		if (want_one(c, h, names, &cc, incomplete) &&
 		    (err = want_pack(&v[m], &cc)) == 0)
 			m++;
@@ -173,6 +202,16 @@ want_from_ctrls(const struct conf *c, const struct ctrl_conf *ctrls,
 }
 
 int
+want_from_ctrls(const struct conf *c, const struct ctrl_conf *ctrls,
+    size_t n_ctrls, const struct host_conf *h,
+    const struct want_names *names, struct want **out, size_t *n,
+    bool *incomplete)
+{
+	return want_from(c, ctrls, NULL, n_ctrls, h, names, out, n,
+	    incomplete);
+}
+
+int
 want_from_conf(const struct conf *c, const struct host_conf *h,
     const struct want_names *names, struct want **out, size_t *n,
     bool *incomplete)
@@ -180,7 +219,7 @@ want_from_conf(const struct conf *c, const struct host_conf *h,
 	*out = NULL;
 	*n = 0;
 	*incomplete = false;
-	return want_from_ctrls(c, c->ctrls, c->n_ctrls, h, names, out, n,
+	return want_from(c, NULL, c->ctrls, c->n_ctrls, h, names, out, n,
 	    incomplete);
 }
 

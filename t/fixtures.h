@@ -62,6 +62,15 @@ fx_id_in(const struct ctrl_rec *r, struct ctrl_id *buf)
 }
 #define FX_ID(r)	fx_id_in((r), &(struct ctrl_id){ .transport = TRTYPE_NONE })
 
+/* The wide form of record r, for the calls that take one. */
+static inline const struct ctrl_conf *
+fx_conf_in(const struct ctrl_rec *r, struct ctrl_conf *buf)
+{
+	rec_unpack(r, buf);
+	return buf;
+}
+#define FX_CONF(r)	fx_conf_in((r), &(struct ctrl_conf){ .line = 0 })
+
 /* The records of w[0..n) released (the array is the caller's). */
 static inline void
 fx_release(struct want *w, size_t n)
