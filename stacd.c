@@ -218,10 +218,13 @@ print_fabrics(const struct fabconf *f, enum discovery_mode mode, bool secrets)
 	size_t i, n_dc = 0;
 
 	for (i = 0; i < f->n; i++) {
-		n_dc += f->ctrls[i].discovery_ctrl;
+		struct ctrl_conf cc;
+
+		rec_unpack(f->ctrls[i], &cc);
+		n_dc += cc.discovery_ctrl;
 		printf("# %s: %scontroller=", f->origins[i],
-		    f->ctrls[i].discovery_ctrl ? "discovery " : "");
-		conf_print_ctrl(stdout, &f->ctrls[i], secrets);
+		    cc.discovery_ctrl ? "discovery " : "");
+		conf_print_ctrl(stdout, &cc, secrets);
 		putchar('\n');
 	}
 	if (n_dc)
@@ -847,7 +850,7 @@ check_own_discovery(struct stacd *s)
 
 	/* Without discovery controllers of its own, stafd's last set stays. */
 	for (i = 0; i < s->fab.n && !on; i++)
-		on = s->fab.ctrls[i].discovery_ctrl;
+		on = s->fab.ctrls[i]->discovery_ctrl;
 	if (mode == DM_STAFD)
 		on = false;
 	else if (mode == DM_AUTO)

@@ -77,15 +77,15 @@ names_add_one(struct want_names *names, enum trtype t, const char *traddr)
 }
 
 int
-want_names_add(struct want_names *names, const struct ctrl_conf *ctrls,
+want_names_add(struct want_names *names, struct ctrl_rec *const *ctrls,
     size_t n)
 {
 	size_t i;
 	int r, added = 0;
 
 	for (i = 0; i < n; i++) {
-		if ((r = names_add_one(names, ctrls[i].id.transport,
-		    ctrls[i].id.traddr)) < 0)
+		if ((r = names_add_one(names, rec_transport(ctrls[i]),
+		    rec_str(ctrls[i], RS_TRADDR))) < 0)
 			return r;
 		added += r;
 	}
@@ -95,16 +95,7 @@ want_names_add(struct want_names *names, const struct ctrl_conf *ctrls,
 int
 want_names_sync(struct want_names *names, const struct conf *c)
 {
-	size_t i;
-	int r, added = 0;
-
-	for (i = 0; i < c->n_ctrls; i++) {
-		if ((r = names_add_one(names, rec_transport(c->ctrls[i]),
-		    rec_str(c->ctrls[i], RS_TRADDR))) < 0)
-			return r;
-		added += r;
-	}
-	return added;
+	return want_names_add(names, c->ctrls, c->n_ctrls);
 }
 
 /* ---- the configured controllers ---- */
@@ -164,13 +155,9 @@ want_one(const struct conf *c, const struct host_conf *h,
 	return true;
 }
 
-/*
- * The wants of n controllers, wide[0..n) or recs[0..n) (the other NULL),
- * appended to *out as want_from_ctrls() says.
- */
-static int
-want_from(const struct conf *c, const struct ctrl_conf *wide,
-    struct ctrl_rec *const *recs, size_t n_ctrls, const struct host_conf *h,
+int
+want_from_ctrls(const struct conf *c, struct ctrl_rec *const *ctrls,
+    size_t n_ctrls, const struct host_conf *h,
     const struct want_names *names, struct want **out, size_t *n,
     bool *incomplete)
 {
@@ -184,10 +171,7 @@ want_from(const struct conf *c, const struct ctrl_conf *wide,
 		return -ENOMEM;
 	*out = v;
 	for (i = 0; i < n_ctrls && err == 0; i++) {
-		if (recs)
-			rec_unpack(recs[i], &cc);
-		else
-			cc = wide[i];
+		rec_unpack(ctrls[i], &cc);
 		if (want_one(c, h, names, &cc, incomplete) &&
 		    (err = want_pack(&v[m], &cc)) == 0)
 			m++;
@@ -202,16 +186,6 @@ want_from(const struct conf *c, const struct ctrl_conf *wide,
 }
 
 int
-want_from_ctrls(const struct conf *c, const struct ctrl_conf *ctrls,
-    size_t n_ctrls, const struct host_conf *h,
-    const struct want_names *names, struct want **out, size_t *n,
-    bool *incomplete)
-{
-	return want_from(c, ctrls, NULL, n_ctrls, h, names, out, n,
-	    incomplete);
-}
-
-int
 want_from_conf(const struct conf *c, const struct host_conf *h,
     const struct want_names *names, struct want **out, size_t *n,
     bool *incomplete)
@@ -219,7 +193,7 @@ want_from_conf(const struct conf *c, const struct host_conf *h,
 	*out = NULL;
 	*n = 0;
 	*incomplete = false;
-	return want_from(c, NULL, c->ctrls, c->n_ctrls, h, names, out, n,
+	return want_from_ctrls(c, c->ctrls, c->n_ctrls, h, names, out, n,
 	    incomplete);
 }
 

@@ -71,7 +71,7 @@ struct want_name *want_names_find(const struct want_names *names,
 int	want_names_sync(struct want_names *names, const struct conf *c);
 
 /* The same for the controllers ctrls[0..n) (nvme-fabrics.conf's). */
-int	want_names_add(struct want_names *names, const struct ctrl_conf *ctrls,
+int	want_names_add(struct want_names *names, struct ctrl_rec *const *ctrls,
 	    size_t n);
 
 /* Does this entry need a host name resolved (tcp/rdma, not an IP)? */
@@ -96,7 +96,7 @@ int	want_from_conf(const struct conf *c, const struct host_conf *h,
  * (*n entries already there; *incomplete is only ever set).
  * Return: 0, or -ENOMEM (*out may have moved; its *n entries stay).
  */
-int	want_from_ctrls(const struct conf *c, const struct ctrl_conf *ctrls,
+int	want_from_ctrls(const struct conf *c, struct ctrl_rec *const *ctrls,
 	    size_t n_ctrls, const struct host_conf *h,
 	    const struct want_names *names, struct want **out, size_t *n,
 	    bool *incomplete);

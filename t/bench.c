@@ -400,6 +400,8 @@ bench_sizes(void)
 {
 	printf("%-52s %10zu bytes\n", "sizeof(struct ctrl_conf)",
 	    sizeof(struct ctrl_conf));
+	printf("%-52s %10zu bytes\n", "sizeof(struct ctrl_rec) (+ its strings)",
+	    sizeof(struct ctrl_rec));
 	printf("%-52s %10zu bytes\n", "sizeof(struct want)", sizeof(struct want));
 	printf("%-52s %10zu bytes\n", "sizeof(struct tracked)",
 	    sizeof(struct tracked));
