@@ -61,7 +61,8 @@ int		 ctrl_view_compare(const struct ctrl_view *a,
  */
 #define CTRL_ID_STR_MAX	1024
 const char	*ctrl_id_str(const struct ctrl_id *id, char *buf, size_t size);
-const char	*ctrl_view_str(const struct ctrl_view *v, char *buf, size_t size);
+const char	*ctrl_view_str(const struct ctrl_view *v, char *buf,
+		    size_t size);
 
 /* A 32-bit key of all 7 fields (FNV-1a): which controller listed what. */
 uint32_t	 ctrl_id_hash(const struct ctrl_id *id);

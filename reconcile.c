@@ -4,9 +4,10 @@
  *
  * Level-triggered: every pass starts from the full desired set and a
  * fresh scan of /sys/class/nvme, so a lost or repeated uevent costs
- * nothing.  Work is O(n log n): the tracked set stays sorted by identity,
- * the desired set is sorted once per pass, and the kernel's controllers
- * are looked up through a sorted index.
+ * nothing.  Work is O(n log n): the tracked set stays sorted by identity
+ * and is updated in place, the desired set is sorted unless it comes
+ * sorted, and the kernel's controllers are looked up through sorted
+ * indexes.
  */
 #include <errno.h>
 #include <limits.h>
@@ -325,7 +326,7 @@ merge(struct recon *r, const struct want *const *want, size_t n_want,
 		want = w;
 	}
 	n = union_size(want, nw, r);
-	/* Grown, never made afresh: the steady pass allocates nothing. */
+	/* Grown when it must, never made afresh. */
 	if (n > r->cap) {
 		if ((v = realloc(r->v, n * sizeof(*v))) == NULL) {
 			free(w);
@@ -515,7 +516,8 @@ match_all(struct tracked *v, size_t n, struct kindex *x,
 		log_info("%s - adopted for %s%s%s %s", k->name,
 		    trtype_name(rec_transport(v[i].rec)),
 		    rec_str(v[i].rec, RS_TRADDR)[0] ? " " : "",
-		    rec_str(v[i].rec, RS_TRADDR), rec_str(v[i].rec, RS_SUBSYSNQN));
+		    rec_str(v[i].rec, RS_TRADDR),
+		    rec_str(v[i].rec, RS_SUBSYSNQN));
 	}
 }
 
@@ -544,22 +546,21 @@ drop_undesired(struct tracked *v, size_t n, const struct recon_params *p,
 			v[m++] = *t;
 			continue;
 		}
-		if (t->state != CS_LIVE)
-			;			/* nothing of ours to undo */
-		else if (t->foreign_owner[0])
+		if (t->state == CS_LIVE && t->foreign_owner[0])
 			log_info("%s - no longer wanted, connection kept: the "
 			    "registry says %s owns it", t->device,
 			    t->foreign_owner);
-		else if (recon_may_disconnect(p->conf,
+		else if (t->state == CS_LIVE && recon_may_disconnect(p->conf,
 		    rec_transport(t->rec))) {
 			add_disconnect(a, t->device, t);
 			recon_set_state(t, CS_DISCONNECTING, "not wanted");
 			v[m++] = *t;
 			continue;
-		} else
+		} else if (t->state == CS_LIVE)
 			log_info("%s - no longer wanted, connection kept "
 			    "(disconnect-scope)", t->device);
-		rec_unref(t->rec);		/* forgotten */
+		/* Forgotten (not live: nothing of ours to undo). */
+		rec_unref(t->rec);
 	}
 	return m;
 }

@@ -60,7 +60,7 @@ fx_id_in(const struct ctrl_rec *r, struct ctrl_id *buf)
 	rec_unpack_id(r, buf);
 	return buf;
 }
-#define FX_ID(r)	fx_id_in((r), &(struct ctrl_id){ .transport = TRTYPE_NONE })
+#define FX_ID(r)	fx_id_in((r), &(struct ctrl_id){ .traddr = "" })
 
 /* The wide form of record r, for the calls that take one. */
 static inline const struct ctrl_conf *

@@ -90,7 +90,7 @@ references(void)
 	CHECK(rec_ref(r) == r && r->refs == 2);
 	rec_unref(r);
 	CHECK_INT(r->refs, 1);
-	rec_unref(r);				/* freed: ASan would see a leak */
+	rec_unref(r);		/* freed: LeakSanitizer would say if not */
 	CHECK(rec_ref(NULL) == NULL);
 	rec_unref(NULL);
 }
