@@ -276,30 +276,31 @@ retry_timer(char buf[RETRY_TIMER_MAX], const struct tracked *t, int64_t now)
 static void
 describe_id(struct kvlist *l, const struct tracked *t)
 {
-	const struct ctrl_conf *cc = &t->cfg;
+	const struct ctrl_rec *r = t->rec;
 	int i;
 
-	kv_str(l, "traddr", cc->id.traddr);
-	kv_str(l, "trsvcid", cc->id.trsvcid);
-	kv_str(l, "transport", trtype_name(cc->id.transport));
-	kv_str(l, "subsysnqn", cc->id.subsysnqn);
-	kv_str(l, "host-iface", cc->id.host_iface);
-	kv_str(l, "host-traddr", cc->id.host_traddr);
-	if (cc->dhchap_secret[0])
+	/* Straight from the record: no unpacking per controller listed. */
+	kv_str(l, "traddr", rec_str(r, RS_TRADDR));
+	kv_str(l, "trsvcid", rec_str(r, RS_TRSVCID));
+	kv_str(l, "transport", trtype_name(rec_transport(r)));
+	kv_str(l, "subsysnqn", rec_str(r, RS_SUBSYSNQN));
+	kv_str(l, "host-iface", rec_str(r, RS_HOST_IFACE));
+	kv_str(l, "host-traddr", rec_str(r, RS_HOST_TRADDR));
+	if (rec_str(r, RS_DHCHAP_SECRET)[0])
 		kv_str(l, "dhchap-secret", REDACTED);
-	if (cc->dhchap_ctrl_secret[0])
+	if (rec_str(r, RS_DHCHAP_CTRL_SECRET)[0])
 		kv_str(l, "dhchap-ctrl-secret", REDACTED);
 	for (i = 0; i < TUN_COUNT; i++) {
-		if (!(cc->tun.set & (1u << i)))
+		if (!(r->tun.set & (1u << i)))
 			continue;
 		if (tunable_is_bool((enum tunable)i))
 			kv_str(l, tunable_name((enum tunable)i),
-			    py_bool(cc->tun.val[i]));
+			    py_bool(r->tun.val[i]));
 		else
 			kv_int(l, tunable_name((enum tunable)i),
-			    cc->tun.val[i]);
+			    r->tun.val[i]);
 	}
-	kv_str(l, "host-nqn", cc->id.host_nqn);
+	kv_str(l, "host-nqn", rec_str(r, RS_HOST_NQN));
 	kv_str(l, "device", t->device[0] ? t->device : "nvme?");
 }
 
@@ -350,9 +351,9 @@ describe_detailed(struct kvlist *l, const struct tracked *t,
 	if (t->discovered)
 		kv_add(l, "dlpe", "{'trtype': '%s', 'traddr': '%s', "
 		    "'trsvcid': '%s', 'subnqn': '%s', 'subtype': 'nvme', "
-		    "'eflags': '%d'}", trtype_name(t->cfg.id.transport),
-		    t->cfg.id.traddr, t->cfg.id.trsvcid, t->cfg.id.subsysnqn,
-		    t->ncc ? 4 : 0);
+		    "'eflags': '%d'}", trtype_name(rec_transport(t->rec)),
+		    rec_str(t->rec, RS_TRADDR), rec_str(t->rec, RS_TRSVCID),
+		    rec_str(t->rec, RS_SUBSYSNQN), t->ncc ? 4 : 0);
 	else
 		kv_str(l, "dlpe", "None");
 	kv_str(l, "dlpe.eflags.ncc", py_bool(t->ncc));
