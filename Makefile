@@ -6,7 +6,8 @@
 #   make check      every test tier; the unit tier runs under ASan+UBSan
 #   make fuzz       libFuzzer targets (clang), run briefly over t/corpus
 #   make install    DESTDIR=... PREFIX=/usr
-#   make boot-demo  boot a VM with its root on NVMe/TCP (Debian's mkinitramfs)
+#   make boot-demo  a diskless VM boots from another VM's NVMe/TCP target
+#                   (Debian's mkinitramfs; STACD_BOOT_SOURCE=nbft|discover)
 #   make bench      benchmarks, printing numbers
 
 VERSION	= 0.1.0
@@ -103,7 +104,8 @@ deps:
 	@sh t/deps.sh
 
 UNIT_BINS = $(addprefix $(ASAN)/,$(UNIT_TESTS))
-TEST_BINS = stacd $(ASAN)/stacd $(UNIT_BINS) $(addprefix $(ASAN)/,$(FUZZERS))
+TEST_BINS = stacd $(ASAN)/stacd $(UNIT_BINS) $(addprefix $(ASAN)/,$(FUZZERS)) \
+	$(B)/mknbft
 
 # The whole suite, as CI runs it (installs what the tiers need).
 check: deps $(TEST_BINS)
@@ -153,11 +155,12 @@ update-golden: $(ASAN)/stacd
 demo: deps stacd.static
 	@t/vm/run.sh -t 300 t/vm/demo.sh
 
-# Root on NVMe/TCP: Debian's mkinitramfs with stacd's initramfs-tools
-# files, a VM booting from it; shows the consoles (the VM tier's boot test).
+# Root on NVMe/TCP across two VMs: A exports the root image with nvmet-tcp,
+# B (no disk) boots Debian's mkinitramfs image with stacd's
+# initramfs-tools files from it; shows both consoles and the checks.
 .PHONY: boot-demo
 boot-demo: deps stacd.static $(B)/mknbft
-	@t/vm/boot.sh -d -t 300
+	@t/vm/boot-demo.sh -t 300
 
 lint-man:
 	mandoc -Tlint -Wwarning stacd.8 stacd.conf.5

@@ -73,7 +73,7 @@ boot_load(struct boot *b, const char *root, const char *nbft_file,
 		r = load_nbft_file(b, nbft_file);
 	else
 		r = nbft_load(root, &b->nbft, &b->n_nbft);
-	if (r < 0)
+	if (r < 0 || h == NULL)
 		return r;
 	nbft_host(b, h);
 	cmdline_host(&b->cmdline, h);	/* it says what it changed */
@@ -193,4 +193,74 @@ boot_print(FILE *out, const struct boot *b)
 		text = NULL;
 	}
 	cmdline_print(out, &b->cmdline);
+}
+
+/*
+ * One HFI in dracut's terms: the interface is named nbftINDEX by its MAC
+ * address (ifname=), so it need not exist yet, and a VLAN is dracut's to
+ * create (vlan=).  Return: the lines printed (0 or more).
+ */
+static int
+print_hfi_dracut(FILE *out, const struct nbft *t, const struct nbft_hfi *h)
+{
+	char base[8], ifname[HOST_IFACE_MAX + 1], ip[512];	/* "nbft255" */
+
+	snprintf(base, sizeof(base), "nbft%u", h->index);
+	if (h->vlan)
+		snprintf(ifname, sizeof(ifname), "%s.%u", base, h->vlan);
+	else
+		snprintf(ifname, sizeof(ifname), "%s", base);
+	if (nbft_ip_setting(h, ifname, ip, sizeof(ip)) < 0) {
+		log_warnx("%s: HFI %u: static, without an address; not brought "
+		    "up", t->name, h->index);
+		return 0;
+	}
+	fprintf(out, "ifname=%s:%s\n", base, h->mac_str);
+	if (h->vlan)
+		fprintf(out, "vlan=%s:%s\n", ifname, base);
+	fprintf(out, "%s\n", ip);
+	return 1;
+}
+
+/* One HFI on the interface that has its MAC address now. */
+static int
+print_hfi_ip(FILE *out, const struct nbft *t, const struct nbft_hfi *h,
+    const char *root)
+{
+	char ifname[HOST_IFACE_MAX + 1], ip[512];
+	struct net_root net = { root };
+
+	if (h->vlan) {
+		log_warnx("%s: HFI %u: VLAN %u is not brought up by stacd; give "
+		    "vlan= and ip= on the kernel command line", t->name,
+		    h->index, h->vlan);
+		return 0;
+	}
+	if (ifname_of_mac(&net, h->mac, 0, ifname, sizeof(ifname)) < 0) {
+		log_warnx("%s: HFI %u: no interface has MAC address %s",
+		    t->name, h->index, h->mac_str);
+		return 0;
+	}
+	if (nbft_ip_setting(h, ifname, ip, sizeof(ip)) < 0) {
+		log_warnx("%s: HFI %u: static, without an address; not brought "
+		    "up", t->name, h->index);
+		return 0;
+	}
+	fprintf(out, "%s\n", ip);
+	return 1;
+}
+
+int
+boot_print_network(FILE *out, const struct boot *b, const char *root,
+    bool dracut)
+{
+	const struct nbft *t;
+	size_t i, k;
+	int n = 0;
+
+	for (i = 0; i < b->n_nbft; i++)
+		for (t = &b->nbft[i], k = 0; k < t->n_hfi; k++)
+			n += dracut ? print_hfi_dracut(out, t, &t->hfi[k]) :
+			    print_hfi_ip(out, t, &t->hfi[k], root);
+	return n;
 }

@@ -27,8 +27,8 @@ struct boot {
 /*
  * boot_load - ROOT/proc/cmdline, and the NBFTs: nbft_file when it is not
  * NULL (--nbft), else ROOT/sys/firmware/acpi/tables/NBFT*; then the host
- * identity h (as host_load() made it) overridden as above, each change
- * logged.  A table that cannot be read or is refused is logged and left
+ * identity h (as host_load() made it; NULL: none) overridden as above,
+ * each change logged.  A table that cannot be read or is refused is logged and left
  * out.  Return: 0, or -ENOMEM.
  */
 int	boot_load(struct boot *b, const char *root, const char *nbft_file,
@@ -46,5 +46,18 @@ int	boot_ctrls(const struct boot *b, const char *root, struct fabconf *f);
 
 /* --check: each NBFT as nbft_print() shows it, and the command line's. */
 void	boot_print(FILE *out, const struct boot *b);
+
+/*
+ * boot_print_network - --boot-network: the kernel parameters that bring
+ * up each NBFT HFI (nbft_ip_setting()).  Without dracut: one ip= value per
+ * HFI, on the interface that has its MAC address under ROOT/sys/class/net;
+ * an HFI on a VLAN or whose interface is missing is logged and left out.
+ * With dracut (whose cmdline stage runs before the interfaces exist): per
+ * HFI, ifname=nbftINDEX:MAC, vlan=nbftINDEX.VLAN:nbftINDEX for a VLAN, and
+ * ip= on that interface.  A static HFI without an address is logged and
+ * left out.  Return: the number of HFIs printed.
+ */
+int	boot_print_network(FILE *out, const struct boot *b, const char *root,
+	    bool dracut);
 
 #endif

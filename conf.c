@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "ctrl_rec.h"
 #include "ini.h"
 #include "field.h"
 #include "log.h"
@@ -225,6 +226,10 @@ conf_init(struct conf *c)
 void
 conf_fini(struct conf *c)
 {
+	size_t i;
+
+	for (i = 0; i < c->n_ctrls; i++)
+		rec_unref(c->ctrls[i]);
 	free(c->ctrls);
 	free(c->excludes);
 	conf_init(c);
@@ -591,7 +596,7 @@ add_controller(struct conf_parser *p, unsigned line, const char *value,
 	struct conf *c = p->conf;
 	struct ctrl_build *b;
 	char *text = strdup(value);
-	struct ctrl_conf *arr;
+	struct ctrl_rec **arr;
 	int r = 0;
 
 	b = calloc(1, sizeof(*b));
@@ -610,7 +615,11 @@ add_controller(struct conf_parser *p, unsigned line, const char *value,
 		goto out;
 	}
 	c->ctrls = arr;
-	c->ctrls[c->n_ctrls++] = b->cc;
+	if ((c->ctrls[c->n_ctrls] = rec_pack(&b->cc)) == NULL) {
+		r = -ENOMEM;
+		goto out;
+	}
+	c->n_ctrls++;
 out:
 	free(b);
 	free(text);
@@ -729,7 +738,7 @@ conf_parse_controller(const char *value, const char *fname, unsigned line,
 	if (r == 0 && tmp.n_ctrls != 1)
 		r = -EINVAL;
 	if (r == 0)
-		*out = tmp.ctrls[0];
+		rec_unpack(tmp.ctrls[0], out);
 	conf_fini(&tmp);
 	return r;
 }
@@ -788,11 +797,11 @@ conf_item(void *ctx, const struct ini_item *it)
 }
 
 static int
-ctrl_ptr_cmp(const void *a, const void *b)
+ctrl_slot_cmp(const void *a, const void *b)
 {
-	const struct ctrl_conf *x = *(const struct ctrl_conf *const *)a;
-	const struct ctrl_conf *y = *(const struct ctrl_conf *const *)b;
-	int r = ctrl_id_compare(&x->id, &y->id);
+	const struct ctrl_rec *x = **(struct ctrl_rec **const *)a;
+	const struct ctrl_rec *y = **(struct ctrl_rec **const *)b;
+	int r = rec_id_compare(x, y);
 
 	return r ? r : (x->line > y->line) - (x->line < y->line);
 }
@@ -805,8 +814,8 @@ static int
 drop_duplicates(struct conf_parser *p)
 {
 	struct conf *c = p->conf;
-	struct ctrl_conf **v;
-	size_t i, n = 0;
+	struct ctrl_rec ***v;
+	size_t i, n = 0, first = 0;
 
 	if (c->n_ctrls < 2)
 		return 0;
@@ -814,19 +823,45 @@ drop_duplicates(struct conf_parser *p)
 		return -ENOMEM;
 	for (i = 0; i < c->n_ctrls; i++)
 		v[i] = &c->ctrls[i];
-	qsort(v, c->n_ctrls, sizeof(*v), ctrl_ptr_cmp);
-	for (i = 1; i < c->n_ctrls; i++)
-		if (ctrl_id_compare(&v[i - 1]->id, &v[i]->id) == 0) {
-			log_warnx("%s:%u: [Controllers] controller: same "
-			    "controller as line %u, ignored", p->fname,
-			    v[i]->line, v[i - 1]->line);
-			v[i]->line = 0;		/* mark */
+	/* Slots, not records, are sorted: a repeat is emptied in place. */
+	qsort(v, c->n_ctrls, sizeof(*v), ctrl_slot_cmp);
+	for (i = 1; i < c->n_ctrls; i++) {
+		if (rec_id_compare(*v[first], *v[i]) != 0) {
+			first = i;
+			continue;
 		}
+		log_warnx("%s:%u: [Controllers] controller: same controller "
+		    "as line %u, ignored", p->fname, (*v[i])->line,
+		    (*v[first])->line);
+		rec_unref(*v[i]);
+		*v[i] = NULL;
+	}
 	free(v);
 	for (i = 0; i < c->n_ctrls; i++)
-		if (c->ctrls[i].line != 0)
+		if (c->ctrls[i] != NULL)
 			c->ctrls[n++] = c->ctrls[i];
 	c->n_ctrls = n;
+	return 0;
+}
+
+/* ignore-iface: the entries' host-iface is not used (repacked without). */
+static int
+drop_host_ifaces(struct conf *c)
+{
+	struct ctrl_conf cc;
+	struct ctrl_rec *r;
+	size_t i;
+
+	for (i = 0; i < c->n_ctrls; i++) {
+		if (rec_str(c->ctrls[i], RS_HOST_IFACE)[0] == '\0')
+			continue;
+		rec_unpack(c->ctrls[i], &cc);
+		cc.id.host_iface[0] = '\0';
+		if ((r = rec_pack(&cc)) == NULL)
+			return -ENOMEM;
+		rec_unref(c->ctrls[i]);
+		c->ctrls[i] = r;
+	}
 	return 0;
 }
 
@@ -854,7 +889,6 @@ int
 conf_parse(struct conf *c, const char *buf, size_t len, const char *fname)
 {
 	struct conf_parser p = { .conf = c, .fname = fname };
-	size_t i;
 	int k, r;
 
 	r = ini_parse(buf, len, fname, conf_item, &p, &c->bad_lines);
@@ -863,8 +897,7 @@ conf_parse(struct conf *c, const char *buf, size_t len, const char *fname)
 	for (k = 0; k < SK_COUNT; k++)
 		free(p.last[k]);
 	if (r == 0 && c->ignore_iface)
-		for (i = 0; i < c->n_ctrls; i++)
-			c->ctrls[i].id.host_iface[0] = '\0';
+		r = drop_host_ifaces(c);
 	if (r == 0)
 		r = drop_duplicates(&p);
 	return r;
@@ -993,8 +1026,11 @@ conf_print(FILE *out, const struct conf *c, bool secrets)
 
 	fprintf(out, "\n[%s]\n", SEC_CTRLS);
 	for (i = 0; i < c->n_ctrls; i++) {
+		struct ctrl_conf cc;
+
+		rec_unpack(c->ctrls[i], &cc);
 		fputs("controller=", out);
-		conf_print_ctrl(out, &c->ctrls[i], secrets);
+		conf_print_ctrl(out, &cc, secrets);
 		fputc('\n', out);
 	}
 	for (i = 0; i < c->n_excludes; i++) {

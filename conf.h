@@ -16,6 +16,8 @@
 
 #include "ctrl_id.h"
 
+struct ctrl_rec;
+
 /* Connection tunables: [Global] values and per-controller overrides. */
 enum tunable {
 	TUN_HDR_DIGEST,
@@ -110,7 +112,8 @@ struct conf {
 	unsigned	disconnect_trtypes;	/* bits 1 << enum trtype */
 	int		ncc_attempts;		/* connect-attempts-on-ncc */
 
-	struct ctrl_conf *ctrls;
+	/* The `controller =` entries, packed (ctrl_rec.h), in file order. */
+	struct ctrl_rec	**ctrls;
 	size_t		n_ctrls, cap_ctrls;
 	struct exclude_conf *excludes;
 	size_t		n_excludes, cap_excludes;

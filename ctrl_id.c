@@ -35,8 +35,30 @@ trtype_from_name(const char *name)
 	return TRTYPE_NONE;
 }
 
+void
+ctrl_id_view(const struct ctrl_id *id, struct ctrl_view *v)
+{
+	v->transport = id->transport;
+	v->traddr = id->traddr;
+	v->trsvcid = id->trsvcid;
+	v->subsysnqn = id->subsysnqn;
+	v->host_traddr = id->host_traddr;
+	v->host_iface = id->host_iface;
+	v->host_nqn = id->host_nqn;
+}
+
 int
 ctrl_id_compare(const struct ctrl_id *a, const struct ctrl_id *b)
+{
+	struct ctrl_view x, y;
+
+	ctrl_id_view(a, &x);
+	ctrl_id_view(b, &y);
+	return ctrl_view_compare(&x, &y);
+}
+
+int
+ctrl_view_compare(const struct ctrl_view *a, const struct ctrl_view *b)
 {
 	int c;
 
@@ -53,6 +75,15 @@ ctrl_id_compare(const struct ctrl_id *a, const struct ctrl_id *b)
 
 const char *
 ctrl_id_str(const struct ctrl_id *id, char *buf, size_t size)
+{
+	struct ctrl_view v;
+
+	ctrl_id_view(id, &v);
+	return ctrl_view_str(&v, buf, size);
+}
+
+const char *
+ctrl_view_str(const struct ctrl_view *id, char *buf, size_t size)
 {
 	snprintf(buf, size, "(%s, %s%s%s%s%s%s%s%s%s)",
 	    trtype_name(id->transport), id->traddr,
@@ -122,8 +153,9 @@ ip_equal(const char *a, const char *b)
 static bool
 traddr_equal(enum trtype t, const char *want, const char *have)
 {
+	/* The same text first: parsing two addresses costs far more. */
 	if (t == TRTYPE_TCP || t == TRTYPE_RDMA)
-		return ip_equal(want, have) || strcmp(want, have) == 0;
+		return strcmp(want, have) == 0 || ip_equal(want, have);
 	return strcasecmp(want, have) == 0;
 }
 
@@ -159,7 +191,7 @@ ip_valid(const char *s)
  * serves us.
  */
 static bool
-tcp_host_matches(const struct kctrl *k, const struct ctrl_id *id)
+tcp_host_matches(const struct kctrl *k, const struct ctrl_view *id)
 {
 	const char *iface;
 
@@ -189,6 +221,16 @@ tcp_host_matches(const struct kctrl *k, const struct ctrl_id *id)
 
 bool
 ctrl_id_matches(const struct kctrl *k, const struct ctrl_id *id,
+    const char *host_nqn)
+{
+	struct ctrl_view v;
+
+	ctrl_id_view(id, &v);
+	return ctrl_view_matches(k, &v, host_nqn);
+}
+
+bool
+ctrl_view_matches(const struct kctrl *k, const struct ctrl_view *id,
     const char *host_nqn)
 {
 	enum trtype t = id->transport;
@@ -222,6 +264,15 @@ ctrl_id_matches(const struct kctrl *k, const struct ctrl_id *id,
 
 uint32_t
 ctrl_id_hash(const struct ctrl_id *id)
+{
+	struct ctrl_view v;
+
+	ctrl_id_view(id, &v);
+	return ctrl_view_hash(&v);
+}
+
+uint32_t
+ctrl_view_hash(const struct ctrl_view *id)
 {
 	uint32_t h = fnv1a_field(FNV1A_SEED, trtype_name(id->transport));
 

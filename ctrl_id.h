@@ -36,8 +36,24 @@ struct ctrl_id {
 	char		host_nqn[NQN_MAX + 1];
 };
 
+/*
+ * The same 7 fields as pointers, into a ctrl_id or a packed record
+ * (ctrl_rec.h): what the order, the names and the matching read, so that
+ * neither form is converted to the other on a hot path.
+ */
+struct ctrl_view {
+	enum trtype	 transport;
+	const char	*traddr, *trsvcid, *subsysnqn, *host_traddr,
+			*host_iface, *host_nqn;
+};
+
+/* id's fields as a view (good while id is). */
+void		 ctrl_id_view(const struct ctrl_id *id, struct ctrl_view *v);
+
 /* A total order over the 7 identity fields (exact strings). */
 int		 ctrl_id_compare(const struct ctrl_id *a, const struct ctrl_id *b);
+int		 ctrl_view_compare(const struct ctrl_view *a,
+		    const struct ctrl_view *b);
 
 /*
  * nvme-stas's printable form, for log lines:
@@ -45,9 +61,12 @@ int		 ctrl_id_compare(const struct ctrl_id *a, const struct ctrl_id *b);
  */
 #define CTRL_ID_STR_MAX	1024
 const char	*ctrl_id_str(const struct ctrl_id *id, char *buf, size_t size);
+const char	*ctrl_view_str(const struct ctrl_view *v, char *buf,
+		    size_t size);
 
 /* A 32-bit key of all 7 fields (FNV-1a): which controller listed what. */
 uint32_t	 ctrl_id_hash(const struct ctrl_id *id);
+uint32_t	 ctrl_view_hash(const struct ctrl_view *v);
 
 
 const char	*trtype_name(enum trtype t);
@@ -104,5 +123,7 @@ bool		 kctrl_is_discovery(const struct kctrl *k);
  */
 bool		 ctrl_id_matches(const struct kctrl *k, const struct ctrl_id *id,
 		    const char *host_nqn);
+bool		 ctrl_view_matches(const struct kctrl *k,
+		    const struct ctrl_view *id, const char *host_nqn);
 
 #endif

@@ -205,13 +205,36 @@ dw_utf8_seq(const unsigned char *s, size_t n)
 	return more + 1;
 }
 
+/*
+ * Length of the run of ASCII bytes (1..127) at the start of s[0..n),
+ * eight bytes at a time while no byte is 0 or above 127.
+ */
+static size_t
+dw_ascii_run(const unsigned char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = ones << 7;
+	uint64_t x;
+	size_t i;
+
+	for (i = 0; n - i >= 8; i += 8) {
+		memcpy(&x, s + i, 8);
+		if ((x | ((x - ones) & ~x)) & highs)
+			break;
+	}
+	for (; i < n && s[i] - 1u < 0x7fu; i++)
+		;
+	return i;
+}
+
 static int
 dw_utf8_valid(const char *str, size_t n)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	size_t i, k;
 
-	for (i = 0; i < n; i += k)
-		if ((k = dw_utf8_seq((const unsigned char *)str + i, n - i)) == 0)
+	/* Replies are mostly ASCII: one tight loop, sequences only past it. */
+	for (i = dw_ascii_run(s, n); i < n; i += k)
+		if ((k = dw_utf8_seq(s + i, n - i)) == 0)
 			return 0;
 	return 1;
 }
@@ -242,7 +265,7 @@ size_t
 dw_utf8_sanitize(char *str)
 {
 	unsigned char *s = (unsigned char *)str;
-	size_t n = strlen(str), i = 0, k;
+	size_t n = strlen(str), i = dw_ascii_run(s, n), k;
 
 	while (i < n) {
 		if ((k = dw_utf8_seq(s + i, n - i)) > 0) {
@@ -1164,9 +1187,9 @@ dw_wfail(struct dw_writer *w, int err)
 		w->err = err;
 }
 
-/* Room for n more bytes, never beyond w->max. */
+/* dw_wgrow() when the buffer must grow first (or cannot). */
 static uint8_t *
-dw_wgrow(struct dw_writer *w, size_t n)
+dw_wgrow_slow(struct dw_writer *w, size_t n)
 {
 	uint8_t *p;
 	size_t cap;
@@ -1194,13 +1217,17 @@ dw_wgrow(struct dw_writer *w, size_t n)
 	return p;
 }
 
-static void
-dw_wput(struct dw_writer *w, const void *data, size_t n)
+/* Room for n more bytes, never beyond w->max (cap <= max). */
+static inline uint8_t *
+dw_wgrow(struct dw_writer *w, size_t n)
 {
 	uint8_t *p;
 
-	if ((p = dw_wgrow(w, n)) != NULL)
-		memcpy(p, data, n);
+	if (w->err || w->buf == NULL || n > w->cap - w->len)
+		return dw_wgrow_slow(w, n);
+	p = w->buf + w->len;
+	w->len += n;
+	return p;
 }
 
 /* An n-byte little-endian integer after zero padding to n. */
@@ -1221,7 +1248,7 @@ static void
 dw_wpad(struct dw_writer *w, size_t align)
 {
 	uint8_t *p;
-	size_t n = (align - w->len % align) % align;
+	size_t n = -w->len & (align - 1);	/* align: 1, 2, 4 or 8 */
 
 	if ((p = dw_wgrow(w, n)) != NULL)
 		memset(p, 0, n);
@@ -1243,8 +1270,21 @@ dw_wset32(struct dw_writer *w, size_t at, uint32_t v)
 static void
 dw_wstring(struct dw_writer *w, char t, const char *s, size_t n)
 {
-	dw_wint(w, n, t == 'g' ? 1 : 4);
-	dw_wput(w, s, n + 1);
+	size_t lw = t == 'g' ? 1 : 4, pad = -w->len & (lw - 1);
+	uint8_t *p;
+
+	/* One room check for the padding, the length and the text. */
+	if ((p = dw_wgrow(w, pad + lw + n + 1)) == NULL)
+		return;
+	while (pad-- > 0)
+		*p++ = 0;
+	*p++ = (uint8_t)n;
+	if (lw == 4) {
+		*p++ = (uint8_t)(n >> 8);
+		*p++ = (uint8_t)(n >> 16);
+		*p++ = (uint8_t)(n >> 24);
+	}
+	memcpy(p, s, n + 1);
 }
 
 static char
@@ -1472,6 +1512,33 @@ void
 dw_open_dict_entry(struct dw_writer *w)
 {
 	dw_wopen(w, '{');
+}
+
+/*
+ * dw_write_entry_ss - append a dict entry of type {ss}: the same bytes
+ * as dw_open_dict_entry(), two dw_write_string() and dw_close(), with one
+ * type check instead of four (the replies that list controllers are
+ * thousands of them).
+ *
+ * Errors (sticky): -EINVAL if the signature expects another type or
+ * either string is not valid UTF-8, else as dw_write_byte().
+ */
+void
+dw_write_entry_ss(struct dw_writer *w, const char *key, const char *val)
+{
+	size_t at, kn = strlen(key), vn = strlen(val);
+
+	if (dw_wtype(w, '{', &at) == 0)
+		return;
+	/* A valid signature has at least "{xy}" from a '{'. */
+	if (memcmp(w->buf + at, "{ss}", 4) != 0 || !dw_utf8_valid(key, kn) ||
+	    !dw_utf8_valid(val, vn)) {
+		dw_wfail(w, -EINVAL);
+		return;
+	}
+	dw_wpad(w, 8);
+	dw_wstring(w, 's', key, kn);
+	dw_wstring(w, 's', val, vn);
 }
 
 /*

@@ -172,6 +172,8 @@ void		 dw_write_signature(struct dw_writer *, const char *);
 void		 dw_open_array(struct dw_writer *);
 void		 dw_open_struct(struct dw_writer *);
 void		 dw_open_dict_entry(struct dw_writer *);
+void		 dw_write_entry_ss(struct dw_writer *, const char *,
+		    const char *);
 void		 dw_open_variant(struct dw_writer *, const char *);
 void		 dw_close(struct dw_writer *);
 int		 dw_msg_finish(struct dw_writer *, const uint8_t **, size_t *);

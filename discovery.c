@@ -323,6 +323,7 @@ entry_ncc(const struct json_node *dlpe)
 	return (x & EFLAGS_NCC) != 0;
 }
 
+/* w's reference to its record goes to the set, or is released. */
 static void
 add_want(struct disc *d, const struct want *w)
 {
@@ -332,10 +333,12 @@ add_want(struct disc *d, const struct want *w)
 		log_warnx("stafd: more than %d I/O controllers discovered (the "
 		    "limit), the rest ignored", DISCOVERY_WANTS_MAX);
 		d->full = true;
+		rec_unref(w->rec);
 		return;
 	}
 	if ((v = array_grow(d->v, &d->cap, d->n + 1, sizeof(*v))) == NULL) {
 		d->err = -ENOMEM;
+		rec_unref(w->rec);
 		return;
 	}
 	d->v = v;
@@ -346,7 +349,8 @@ static void
 add_entry(struct disc *d, const struct entry *e, const struct json_node *dlpe)
 {
 	const char *subtype = json_string(json_object_get(dlpe, "subtype"));
-	struct ctrl_id *id;
+	struct ctrl_conf cc;
+	struct ctrl_id *id = &cc.id;
 	char name[CTRL_ID_STR_MAX];
 	struct want w;
 	unsigned fam;
@@ -358,9 +362,7 @@ add_entry(struct disc *d, const struct entry *e, const struct json_node *dlpe)
 	/* Referrals and the current discovery controller are stafd's. */
 	if (subtype == NULL || strcmp(subtype, "nvme") != 0)
 		return;
-	memset(&w, 0, sizeof(w));
-	w.discovered = true;
-	id = &w.cfg.id;
+	memset(&cc, 0, sizeof(cc));
 	if (!entry_id(d, e, dlpe, id))
 		return;
 	ctrl_id_str(id, name, sizeof(name));
@@ -383,6 +385,11 @@ add_entry(struct disc *d, const struct entry *e, const struct json_node *dlpe)
 			return;
 		}
 	}
+	if (want_pack(&w, &cc) < 0) {
+		d->err = -ENOMEM;
+		return;
+	}
+	w.discovered = true;
 	w.ncc = entry_ncc(dlpe);
 	w.dc = e->dc->key;
 	add_want(d, &w);
@@ -421,11 +428,16 @@ keep_previous(struct disc *d, const struct dc *ctx)
 	size_t i, kept = 0;
 
 	for (i = 0; i < d->n_prev && !d->full && !d->err; i++) {
-		const struct want *w = &d->prev[i];
+		struct want w = d->prev[i];
+		struct ctrl_id id;
 
-		if (w->dc != ctx->key || !conf_keeps(d->conf, &w->cfg.id))
+		if (w.dc != ctx->key)
 			continue;
-		add_want(d, w);
+		rec_unpack_id(w.rec, &id);
+		if (!conf_keeps(d->conf, &id))
+			continue;
+		rec_ref(w.rec);
+		add_want(d, &w);
 		kept++;
 	}
 	if (kept)
@@ -510,7 +522,7 @@ discovery_parse(const char *json, size_t len, const struct conf *c,
 	    NULL)
 		d.err = -ENOMEM;
 	if (d.err) {
-		free(d.v);
+		want_free(d.v, d.n);
 		return d.err;
 	}
 	*out = d.v;

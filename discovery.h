@@ -36,9 +36,10 @@
  * yet): the wants of prev[0..n_prev) that it listed before are kept,
  * with the exclusions and ip-family applied again.
  *
- * Return: 0 with *out (free it) and *n, possibly 0; or, when the text as
- * a whole is unusable (not JSON, not a list of such objects), -EBADMSG
- * or -E2BIG (logged) or -ENOMEM, and the caller should keep what it had.
+ * Return: 0 with *out (want_free() it) and *n, possibly 0; or, when the
+ * text as a whole is unusable (not JSON, not a list of such objects),
+ * -EBADMSG or -E2BIG (logged) or -ENOMEM, and the caller should keep what
+ * it had.
  */
 int	discovery_parse(const char *json, size_t len, const struct conf *c,
 	    const struct host_conf *h, const struct want *prev, size_t n_prev,

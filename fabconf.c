@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ctrl_rec.h"
 #include "fabconf.h"
 #include "field.h"
 #include "ini.h"
@@ -213,7 +214,7 @@ int
 fabconf_push(struct fabconf *f, const struct ctrl_conf *cc,
     const char *origin)
 {
-	struct ctrl_conf *cv;
+	struct ctrl_rec **cv;
 	char (*ov)[FABCONF_ORIGIN_MAX];
 
 	if ((cv = array_grow(f->ctrls, &f->cap_ctrls, f->n + 1,
@@ -224,7 +225,8 @@ fabconf_push(struct fabconf *f, const struct ctrl_conf *cc,
 	    sizeof(*ov))) == NULL)
 		return -ENOMEM;
 	f->origins = ov;
-	f->ctrls[f->n] = *cc;
+	if ((f->ctrls[f->n] = rec_pack(cc)) == NULL)
+		return -ENOMEM;
 	snprintf(f->origins[f->n], sizeof(f->origins[f->n]), "%s", origin);
 	f->n++;
 	return 0;
@@ -538,6 +540,10 @@ fabconf_init(struct fabconf *f)
 void
 fabconf_fini(struct fabconf *f)
 {
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		rec_unref(f->ctrls[i]);
 	free(f->ctrls);
 	free(f->origins);
 	fabconf_init(f);

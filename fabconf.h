@@ -33,9 +33,12 @@
 
 #define FABCONF_ORIGIN_MAX	96
 
-/* The controllers found (own_tunables set), and where each was written. */
+/*
+ * The controllers found (own_tunables set), packed (ctrl_rec.h), and
+ * where each was written.
+ */
 struct fabconf {
-	struct ctrl_conf *ctrls;
+	struct ctrl_rec	**ctrls;
 	char		(*origins)[FABCONF_ORIGIN_MAX];	/* "FILE:LINE" */
 	size_t		 n, cap_ctrls, cap_origins;
 };

@@ -29,11 +29,13 @@ lkc_render(const struct recon *r)
 	    "adopted\n", f);
 	for (i = 0; i < r->n; i++) {
 		const struct tracked *t = &r->v[i];
+		struct ctrl_id id;
 
 		if (t->state != CS_LIVE && t->state != CS_DISCONNECTING)
 			continue;
 		fputs(t->discovered ? "discovered " : "configured ", f);
-		conf_print_id(f, &t->cfg.id);
+		rec_unpack_id(t->rec, &id);
+		conf_print_id(f, &id);
 		fputc('\n', f);
 	}
 	if (fclose(f) != 0) {

@@ -720,6 +720,19 @@ header_text(const uint8_t *p, size_t n, char *out)
 	out[i] = '\0';
 }
 
+/* The name for messages: a long path keeps its end, the file's name. */
+static void
+set_name(struct nbft *t, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n < sizeof(t->name))
+		memcpy(t->name, name, n + 1);
+	else
+		snprintf(t->name, sizeof(t->name), "...%s",
+		    name + n - (sizeof(t->name) - 4));
+}
+
 int
 nbft_parse(const uint8_t *buf, size_t len, const char *name,
     struct nbft *out)
@@ -731,7 +744,7 @@ nbft_parse(const uint8_t *buf, size_t len, const char *name,
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(out->name, sizeof(out->name), "%s", name);
+	set_name(out, name);
 	if (len < HDR_SIZE + CTL_SIZE) {
 		snprintf(why, sizeof(why), "%zu bytes, shorter than a header",
 		    len);
@@ -792,7 +805,7 @@ nbft_parse(const uint8_t *buf, size_t len, const char *name,
 bad:
 	log_warnx("%s: %s; table ignored", name, why);
 	memset(out, 0, sizeof(*out));
-	snprintf(out->name, sizeof(out->name), "%s", name);
+	set_name(out, name);
 	return -EBADMSG;
 }
 
@@ -1145,4 +1158,57 @@ nbft_ctrls(const struct nbft *t, nbft_ifname_fn ifname, void *ctx,
 	*out = c.v;
 	*n = c.n;
 	return 0;
+}
+
+/* ---- ip= for the initramfs ---- */
+
+/* An address for ip=: IPv6 in brackets, "" as "". */
+static const char *
+ip_field(char *buf, size_t size, const char *ip)
+{
+	snprintf(buf, size, strchr(ip, ':') ? "[%s]" : "%s", ip);
+	return ip[0] ? buf : "";
+}
+
+static void
+netmask_v4(char buf[16], unsigned prefix)
+{
+	uint32_t m = prefix == 0 ? 0 : prefix >= 32 ? 0xffffffffu :
+	    ~(0xffffffffu >> prefix);
+
+	snprintf(buf, 16, "%u.%u.%u.%u", m >> 24, m >> 16 & 0xff,
+	    m >> 8 & 0xff, m & 0xff);
+}
+
+int
+nbft_ip_setting(const struct nbft_hfi *h, const char *ifname, char *buf,
+    size_t size)
+{
+	char a[NBFT_IP_MAX + 2], g[NBFT_IP_MAX + 2], d1[NBFT_IP_MAX + 2],
+	    d2[NBFT_IP_MAX + 2], mask[16];
+	int n;
+
+	if (h->ipconf == NBFT_IP_SLAAC)
+		n = snprintf(buf, size, "ip=:::::%s:auto6", ifname);
+	else if (h->ipconf == NBFT_IP_DHCP)
+		n = snprintf(buf, size, "ip=:::::%s:%s", ifname,
+		    h->family == IPF_V6 ? "dhcp6" : "dhcp");
+	else if (h->ip[0] == '\0')
+		return -ENOENT;
+	else {
+		if (h->family == IPF_V6)
+			snprintf(mask, sizeof(mask), "%u", h->prefix);
+		else
+			netmask_v4(mask, h->prefix);
+		n = snprintf(buf, size, "ip=%s::%s:%s:%s:%s:none",
+		    ip_field(a, sizeof(a), h->ip),
+		    ip_field(g, sizeof(g), h->gateway), mask, h->host_name,
+		    ifname);
+		if (n >= 0 && (size_t)n < size && (h->dns1[0] || h->dns2[0]))
+			n += snprintf(buf + n, size - (size_t)n, ":%s%s%s",
+			    ip_field(d1, sizeof(d1), h->dns1),
+			    h->dns2[0] ? ":" : "",
+			    ip_field(d2, sizeof(d2), h->dns2));
+	}
+	return n < 0 || (size_t)n >= size ? -ENOSPC : 0;
 }

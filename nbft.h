@@ -45,7 +45,8 @@
 #define NBFT_SIZE_MAX		(1u << 20)	/* bytes of one table */
 
 #define NBFT_IP_MAX		46	/* INET6_ADDRSTRLEN */
-#define NBFT_NAME_MAX		32	/* "NBFT", "NBFT12" */
+#define NBFT_NAME_MAX		64	/* "NBFT", "NBFT12", a --nbft path
+					   (its end, after "...") */
 #define NBFT_URI_MAX		512
 #define NBFT_HOSTNAME_MAX	255
 
@@ -222,5 +223,22 @@ typedef int (*nbft_ifname_fn)(void *ctx, const uint8_t mac[6],
  */
 int	nbft_ctrls(const struct nbft *t, nbft_ifname_fn ifname, void *ctx,
 	    struct ctrl_conf **out, size_t *n);
+
+/*
+ * nbft_ip_setting - the kernel command line's ip= value that brings up
+ * HFI h on interface ifname as the firmware had it, in dracut's syntax,
+ * which initramfs-tools' ipconfig also reads for IPv4:
+ *	static IPv4	ip=ADDR::GATEWAY:NETMASK:HOSTNAME:IFACE:none[:DNS1[:DNS2]]
+ *	static IPv6	the same with [ADDR], [GATEWAY], the prefix length
+ *			for NETMASK and [DNS]
+ *	DHCP		ip=:::::IFACE:dhcp (dhcp6 for an IPv6 HFI)
+ *	router adv.	ip=:::::IFACE:auto6
+ * Empty fields (no gateway, host name or DNS) stay empty.  ifname is the
+ * interface that carries the address (the VLAN device for an HFI on one).
+ * Return: 0 with buf; -ENOENT for a static HFI without an address;
+ * -ENOSPC when buf is too small.
+ */
+int	nbft_ip_setting(const struct nbft_hfi *h, const char *ifname, char *buf,
+	    size_t size);
 
 #endif

@@ -20,23 +20,28 @@ owndisc_init(struct owndisc *o)
 void
 owndisc_fini(struct owndisc *o)
 {
-	free(o->v);
+	want_free(o->v, o->n);
 	owndisc_init(o);
 }
 
-/* An entry as a want listed by the discovery controller tag. */
+/* An entry as a controller of dc's origin, with host_nqn when it has none. */
 static void
-entry_to_want(const struct dlp_entry *e, uint32_t tag, const char *host_nqn,
-    struct want *w)
+entry_to_conf(const struct dlp_entry *e, const struct ctrl_conf *dc,
+    const char *host_nqn, struct ctrl_conf *cc)
 {
-	memset(w, 0, sizeof(*w));
-	w->cfg.id = e->id;
-	w->discovered = true;
-	w->ncc = (e->eflags & DLP_EFLAGS_NCC) != 0;
-	w->dc = tag;
-	if (w->cfg.id.host_nqn[0] == '\0')
-		snprintf(w->cfg.id.host_nqn, sizeof(w->cfg.id.host_nqn), "%s",
+	memset(cc, 0, sizeof(*cc));
+	cc->id = e->id;
+	cc->origin = dc->origin;
+	cc->discovery_ctrl = e->subtype == DLP_REFERRAL;
+	if (cc->id.host_nqn[0] == '\0')
+		snprintf(cc->id.host_nqn, sizeof(cc->id.host_nqn), "%s",
 		    host_nqn);
+}
+
+static bool
+is_dc(const struct want *w, const struct ctrl_id *dc)
+{
+	return w->rec->discovery_ctrl && rec_compare_id(w->rec, dc) == 0;
 }
 
 static bool
@@ -45,37 +50,72 @@ dc_in(const struct want *v, size_t n, const struct ctrl_id *dc)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (v[i].cfg.discovery_ctrl &&
-		    ctrl_id_compare(&v[i].cfg.id, dc) == 0)
+		if (is_dc(&v[i], dc))
 			return true;
 	return false;
 }
 
-/* May the referral w (in o's spare slot) be followed? */
+/*
+ * Is dc known to o: what it holds but what the page of tag listed before
+ * (being replaced), and the n_new entries taken from that page so far
+ * (after o->n)?
+ */
 static bool
-referral_taken(const struct owndisc *o, const struct dlp_entry *e,
-    const struct want *w, const struct want *conf, size_t n_conf,
-    const char *from)
+dc_known(const struct owndisc *o, size_t n_new, uint32_t tag,
+    const struct ctrl_id *dc)
+{
+	size_t i;
+
+	for (i = 0; i < o->n + n_new; i++)
+		if ((i >= o->n || o->v[i].dc != tag) && is_dc(&o->v[i], dc))
+			return true;
+	return false;
+}
+
+/* An entry of the page being read, and where the page stands. */
+struct referral {
+	const struct dlp_entry	*e;
+	const struct ctrl_id	*id;
+	int			 depth;		/* of a referral */
+	size_t			 n_new;		/* taken so far */
+	uint32_t		 tag;
+};
+
+static bool
+referral_taken(const struct owndisc *o, const struct referral *ref,
+    const struct want *conf, size_t n_conf, const char *from)
 {
 	char name[CTRL_ID_STR_MAX];
 
-	ctrl_id_str(&w->cfg.id, name, sizeof(name));
-	if (e->eflags & DLP_EFLAGS_DUPRETINFO) {
+	ctrl_id_str(ref->id, name, sizeof(name));
+	if (ref->e->eflags & DLP_EFLAGS_DUPRETINFO) {
 		log_debug("%s: referral %s returns what another does: not "
 		    "followed", from, name);
 		return false;
 	}
-	if (w->dc_depth > REFERRAL_DEPTH_MAX) {
+	if (ref->depth > REFERRAL_DEPTH_MAX) {
 		log_warnx("%s: referral %s is more than %d hops away: not "
 		    "followed", from, name, REFERRAL_DEPTH_MAX);
 		return false;
 	}
-	if (dc_in(conf, n_conf, &w->cfg.id) || dc_in(o->v, o->n, &w->cfg.id)) {
+	if (dc_in(conf, n_conf, ref->id) ||
+	    dc_known(o, ref->n_new, ref->tag, ref->id)) {
 		log_debug("%s: referral %s is known already", from, name);
 		return false;
 	}
 	log_info("%s: following the referral to %s", from, name);
 	return true;
+}
+
+/* Is the entry ref->e (identity ref->id) to be taken? */
+static bool
+entry_taken(const struct owndisc *o, const struct referral *ref,
+    const struct want *conf, size_t n_conf, const struct conf *c,
+    const char *from)
+{
+	if (ref->e->subtype == DLP_REFERRAL)
+		return referral_taken(o, ref, conf, n_conf, from);
+	return ref->e->subtype == DLP_NVM && conf_keeps(c, ref->id);
 }
 
 int
@@ -84,32 +124,46 @@ owndisc_page(struct owndisc *o, const struct ctrl_conf *dc, int depth,
     size_t n_conf, const struct conf *c, const char *host_nqn,
     const char *name)
 {
-	uint32_t tag = ctrl_id_hash(&dc->id);
+	struct referral ref = { .depth = depth + 1,
+	    .tag = ctrl_id_hash(&dc->id) };
+	struct ctrl_conf cc;
 	struct want *v;
-	size_t i, m, first;
+	size_t i, m;
+	int err = 0;
 
 	/* Room first, so that failing leaves the set as it was. */
 	if ((v = array_grow(o->v, &o->cap, o->n + n + 1, sizeof(*v))) == NULL)
 		return -ENOMEM;
 	o->v = v;
-	for (i = m = 0; i < o->n; i++)
-		if (o->v[i].dc != tag)
-			o->v[m++] = o->v[i];
-	o->n = first = m;
-	for (i = 0; i < n; i++) {
-		struct want *w = &o->v[o->n];
+	/* The page's entries go after the old ones until all are packed. */
+	for (i = 0; i < n && err == 0; i++) {
+		struct want *w = &o->v[o->n + ref.n_new];
 
-		entry_to_want(&e[i], tag, host_nqn, w);
-		w->cfg.origin = dc->origin;
-		if (e[i].subtype == DLP_REFERRAL) {
-			w->cfg.discovery_ctrl = true;
-			w->dc_depth = depth + 1;
-			if (referral_taken(o, &e[i], w, conf, n_conf, name))
-				o->n++;
-		} else if (e[i].subtype == DLP_NVM && conf_keeps(c, &w->cfg.id))
-			o->n++;
+		entry_to_conf(&e[i], dc, host_nqn, &cc);
+		ref.e = &e[i];
+		ref.id = &cc.id;
+		if (!entry_taken(o, &ref, conf, n_conf, c, name) ||
+		    (err = want_pack(w, &cc)) < 0)
+			continue;
+		w->discovered = true;
+		w->ncc = (e[i].eflags & DLP_EFLAGS_NCC) != 0;
+		w->dc = ref.tag;
+		w->dc_depth = cc.discovery_ctrl ? ref.depth : 0;
+		ref.n_new++;
 	}
-	return (int)(o->n - first);
+	if (err) {
+		for (i = 0; i < ref.n_new; i++)
+			rec_unref(o->v[o->n + i].rec);
+		return err;
+	}
+	/* What the page listed before goes. */
+	for (i = m = 0; i < o->n + ref.n_new; i++)
+		if (i >= o->n || o->v[i].dc != ref.tag)
+			o->v[m++] = o->v[i];
+		else
+			rec_unref(o->v[i].rec);
+	o->n = m;
+	return (int)ref.n_new;
 }
 
 static int
@@ -132,11 +186,11 @@ dc_tags(const struct owndisc *o, const struct want *conf, size_t n_conf,
 	if (t == NULL)
 		return NULL;
 	for (i = 0; i < n_conf; i++)
-		if (conf[i].cfg.discovery_ctrl)
-			t[(*n)++] = ctrl_id_hash(&conf[i].cfg.id);
+		if (conf[i].rec->discovery_ctrl)
+			t[(*n)++] = rec_id_hash(conf[i].rec);
 	for (i = 0; i < o->n; i++)
-		if (o->v[i].cfg.discovery_ctrl)
-			t[(*n)++] = ctrl_id_hash(&o->v[i].cfg.id);
+		if (o->v[i].rec->discovery_ctrl)
+			t[(*n)++] = rec_id_hash(o->v[i].rec);
 	qsort(t, *n, sizeof(*t), tag_cmp);
 	return t;
 }
@@ -157,6 +211,8 @@ owndisc_forget_orphans(struct owndisc *o, const struct want *conf,
 			if (bsearch(&o->v[i].dc, tags, n_tags, sizeof(*tags),
 			    tag_cmp))
 				o->v[m++] = o->v[i];
+			else
+				rec_unref(o->v[i].rec);
 		o->n = m;
 		free(tags);
 		dropped += before - m;

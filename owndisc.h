@@ -6,7 +6,7 @@
  *
  * Every want here has dc set to the ctrl_id_hash() of the discovery
  * controller that listed it.  I/O controllers are plain wants; referrals
- * are wants with cfg.discovery_ctrl set and dc_depth the hops from a
+ * are wants with rec->discovery_ctrl set and dc_depth the hops from a
  * configured discovery controller (which is depth 0).
  */
 #ifndef STACD_OWNDISC_H
@@ -47,7 +47,7 @@ int	owndisc_page(struct owndisc *o, const struct ctrl_conf *dc, int depth,
 
 /*
  * owndisc_forget_orphans - drop what a discovery controller that is
- * neither configured (in conf[0..n_conf), with cfg.discovery_ctrl) nor
+ * neither configured (in conf[0..n_conf), with rec->discovery_ctrl) nor
  * a kept referral listed, level by level: a referral that went takes
  * what it listed with it.  Return: the number dropped.
  */

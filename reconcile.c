@@ -5,11 +5,13 @@
  * Level-triggered: every pass starts from the full desired set and the
  * kernel's whole set of controllers (stacd.c keeps it current, and reads
  * all of /sys/class/nvme again after lost uevents), so a repeated uevent
- * costs nothing.  Work is O(n log n): the tracked set stays sorted by identity,
- * the desired set is sorted once per pass, and the kernel's controllers
- * are looked up through a sorted index.
+ * costs nothing.  Work is O(n log n): the tracked set stays sorted by
+ * identity and is updated in place, the desired set is sorted unless it
+ * comes sorted, and the kernel's controllers are looked up through
+ * sorted indexes.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,10 @@ recon_init(struct recon *r)
 void
 recon_fini(struct recon *r)
 {
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		rec_unref(r->v[i].rec);
 	free(r->v);
 	recon_init(r);
 }
@@ -35,7 +41,11 @@ recon_fini(struct recon *r)
 static int
 tracked_cmp(const void *key, const void *elem)
 {
-	return ctrl_id_compare(key, &((const struct tracked *)elem)->cfg.id);
+	struct ctrl_view k, e;
+
+	ctrl_id_view(key, &k);
+	rec_view(((const struct tracked *)elem)->rec, &e);
+	return ctrl_view_compare(&k, &e);
 }
 
 struct tracked *
@@ -44,6 +54,20 @@ recon_find(const struct recon *r, const struct ctrl_id *id)
 	if (r->n == 0)
 		return NULL;
 	return bsearch(id, r->v, r->n, sizeof(*r->v), tracked_cmp);
+}
+
+static int
+tracked_rec_cmp(const void *key, const void *elem)
+{
+	return rec_id_compare(key, ((const struct tracked *)elem)->rec);
+}
+
+struct tracked *
+recon_find_rec(const struct recon *r, const struct ctrl_rec *rec)
+{
+	if (r->n == 0)
+		return NULL;
+	return bsearch(rec, r->v, r->n, sizeof(*r->v), tracked_rec_cmp);
 }
 
 bool
@@ -63,6 +87,7 @@ recon_may_disconnect(const struct conf *c, enum trtype t)
 int
 recon_seed_owned(struct recon *r, const struct ctrl_id *id, bool discovered)
 {
+	struct ctrl_conf cc;
 	struct tracked *v, t;
 	size_t i;
 
@@ -71,13 +96,15 @@ recon_seed_owned(struct recon *r, const struct ctrl_id *id, bool discovered)
 	if ((v = array_grow(r->v, &r->cap, r->n + 1, sizeof(*v))) == NULL)
 		return -ENOMEM;
 	r->v = v;
+	memset(&cc, 0, sizeof(cc));
+	cc.id = *id;
 	memset(&t, 0, sizeof(t));
-	t.cfg.id = *id;
+	if ((t.rec = rec_pack(&cc)) == NULL)
+		return -ENOMEM;
 	t.state = CS_WAITING;
 	t.discovered = discovered;
 	/* Insertion keeps the order; seeding happens once, at start-up. */
-	for (i = r->n; i > 0 && ctrl_id_compare(&r->v[i - 1].cfg.id, id) > 0;
-	    i--)
+	for (i = r->n; i > 0 && rec_compare_id(r->v[i - 1].rec, id) > 0; i--)
 		r->v[i] = r->v[i - 1];
 	r->v[i] = t;
 	r->n++;
@@ -86,28 +113,52 @@ recon_seed_owned(struct recon *r, const struct ctrl_id *id, bool discovered)
 
 /* ---- action list ---- */
 
+/*
+ * Room for every action a pass can make is taken before the pass changes
+ * anything (the tracked set is updated in place): a connect for at most
+ * RECON_CONNECTS_MAX, a disconnect for each tracked entry, an audit for
+ * each kernel controller.
+ */
 struct actions {
 	struct action	*v;
 	size_t		 n, cap;
-	int		 err;
 };
+
+static int
+actions_reserve(struct actions *a, size_t n_tracked, size_t n_want,
+    size_t n_obs)
+{
+	size_t n = RECON_CONNECTS_MAX;
+
+	if (n_tracked > SIZE_MAX / 4 || n_want > SIZE_MAX / 4 ||
+	    n_obs > SIZE_MAX / 4)
+		return -ENOMEM;
+	n += n_tracked + n_want + n_obs;
+	if (n > SIZE_MAX / sizeof(*a->v) ||
+	    (a->v = malloc(n * sizeof(*a->v))) == NULL)
+		return -ENOMEM;
+	a->cap = n;
+	return 0;
+}
 
 static struct action *
 action_add(struct actions *a, enum action_kind kind)
 {
-	struct action *v;
+	struct action *v = &a->v[a->n++];
 
-	if (a->err)
-		return NULL;
-	if ((v = array_grow(a->v, &a->cap, a->n + 1, sizeof(*v))) == NULL) {
-		a->err = -ENOMEM;
-		return NULL;
-	}
-	a->v = v;
-	v = &a->v[a->n++];
 	memset(v, 0, sizeof(*v));
 	v->kind = kind;
 	return v;
+}
+
+void
+recon_actions_free(struct action *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		rec_unref(v[i].rec);
+	free(v);
 }
 
 /* t is ours, or NULL for a foreign controller (the audit). */
@@ -117,12 +168,9 @@ add_disconnect(struct actions *a, const char *device,
 {
 	struct action *act = action_add(a, ACT_DISCONNECT);
 
-	if (act) {
-		memcpy(act->device, device, sizeof(act->device));
-		act->audit = t == NULL;
-		if (t)
-			act->cfg.id = t->cfg.id;
-	}
+	memcpy(act->device, device, sizeof(act->device));
+	act->audit = t == NULL;
+	act->rec = t ? rec_ref(t->rec) : NULL;
 }
 
 /* ---- states ---- */
@@ -157,36 +205,28 @@ recon_set_state(struct tracked *t, enum ctrl_state s, const char *why)
 	}
 	t->tried |= s == CS_CONNECTING || s == CS_LIVE;
 	/* A discovery controller just live: read what it has. */
-	t->dlp_due = s == CS_LIVE && t->cfg.discovery_ctrl &&
+	t->dlp_due = s == CS_LIVE && t->rec->discovery_ctrl &&
 	    (t->state != CS_LIVE || t->dlp_due);
 	if (s != CS_LIVE) {
 		t->dlp_fails = 0;	/* a new connection starts afresh */
 		t->dlp_retry_at = 0;
 	}
 	if (t->state != s && log_debug_enabled())
-		log_debug("%s: %s -> %s (%s)", ctrl_id_str(&t->cfg.id, name,
+		log_debug("%s: %s -> %s (%s)", rec_id_str(t->rec, name,
 		    sizeof(name)), recon_state_name(t->state),
 		    recon_state_name(s), why);
 	t->state = s;
 }
 
-/* When t is to be tried again: delay, and its share of the jitter. */
+/*
+ * When t is to be tried again: delay, and its share of the jitter, from
+ * its identity and the host's NQN (another host: another share).
+ */
 static int64_t
 retry_time(const struct tracked *t, const struct recon_params *p, int delay)
 {
-	const char *const parts[] = { t->cfg.id.traddr, t->cfg.id.trsvcid,
-	    t->cfg.id.subsysnqn, t->cfg.id.host_traddr, t->cfg.id.host_iface,
-	    t->cfg.id.host_nqn, p->host_nqn ? p->host_nqn : "" };
-	uint32_t h = 2166136261u;		/* FNV-1a */
-	const char *c;
-	size_t i;
+	uint32_t h = fnv1a_field(rec_id_hash(t->rec), p->host_nqn);
 
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		for (c = parts[i]; ; c++) {
-			h = (h ^ (unsigned char)*c) * 16777619u;
-			if (*c == '\0')
-				break;
-		}
 	return p->now + delay + h % ((uint32_t)delay * RETRY_JITTER_PCT / 100);
 }
 
@@ -197,7 +237,11 @@ tracked_from_want(struct tracked *t, const struct want *w)
 {
 	bool was_ncc = t->ncc;
 
-	t->cfg = w->cfg;
+	/* The want's record replaces an older one (a reload, a new page). */
+	if (t->rec != w->rec) {
+		rec_unref(t->rec);
+		t->rec = rec_ref(w->rec);
+	}
 	t->desired = true;
 	t->discovered = w->discovered;
 	t->ncc = w->ncc;
@@ -209,6 +253,13 @@ tracked_from_want(struct tracked *t, const struct want *w)
 	}
 }
 
+/* A tracked entry that has its want's record is that want: no strings read. */
+static int
+want_tracked_cmp(const struct want *w, const struct tracked *t)
+{
+	return w->rec == t->rec ? 0 : rec_id_compare(w->rec, t->rec);
+}
+
 /* How many identities the sorted wants and the tracked set have in all. */
 static size_t
 union_size(const struct want *const *w, size_t nw, const struct recon *r)
@@ -217,7 +268,7 @@ union_size(const struct want *const *w, size_t nw, const struct recon *r)
 
 	while (i < nw || j < r->n) {
 		int c = i == nw ? 1 : j == r->n ? -1 :
-		    ctrl_id_compare(&w[i]->cfg.id, &r->v[j].cfg.id);
+		    want_tracked_cmp(w[i], &r->v[j]);
 
 		i += c <= 0;
 		j += c >= 0;
@@ -226,46 +277,80 @@ union_size(const struct want *const *w, size_t nw, const struct recon *r)
 	return n;
 }
 
-static struct tracked *
-merge(struct recon *r, const struct want *const *want, size_t n_want,
-    const struct recon_params *p, size_t *n_out)
+/*
+ * The sorted wants w[0..nw) merged into the tracked set, which has room
+ * for n_union entries, in place: from the end, so that an entry only
+ * moves up (to k >= j) and none is overwritten before it is read.
+ */
+static void
+merge_into(struct recon *r, const struct want *const *w, size_t nw,
+    size_t n_union, const struct recon_params *p)
 {
-	const struct want **w;
-	struct tracked *out;
-	size_t i = 0, j = 0, n = 0, nw = 0;
+	size_t i = nw, j = r->n, k = n_union;
 
-	if ((w = calloc(n_want ? n_want : 1, sizeof(*w))) == NULL)
-		return NULL;
-	if (n_want)
-		memcpy(w, want, n_want * sizeof(*w));
-	nw = want_sort_unique(w, n_want);
-	/* Sized exactly: with thousands of controllers this is megabytes. */
-	n = union_size(w, nw, r);
-	if ((out = calloc(n ? n : 1, sizeof(*out))) == NULL) {
-		free(w);
-		return NULL;
-	}
-	n = 0;
-	for (i = 0; i < nw || j < r->n;) {
-		int c = i == nw ? 1 : j == r->n ? -1 :
-		    ctrl_id_compare(&w[i]->cfg.id, &r->v[j].cfg.id);
+	while (i > 0 || j > 0) {
+		int c = i == 0 ? -1 : j == 0 ? 1 :
+		    want_tracked_cmp(w[i - 1], &r->v[j - 1]);
+		struct tracked *t = &r->v[--k];
 
-		if (c < 0) {
-			memset(&out[n], 0, sizeof(out[n]));
-			out[n].state = CS_WAITING;
-			out[n].retry_at = p->now;
-			tracked_from_want(&out[n++], w[i++]);
-		} else if (c == 0) {
-			out[n] = r->v[j++];
-			tracked_from_want(&out[n++], w[i++]);
-		} else {
-			out[n] = r->v[j++];
-			out[n++].desired = false;
+		if (c > 0) {
+			memset(t, 0, sizeof(*t));
+			t->state = CS_WAITING;
+			t->retry_at = p->now;
+			tracked_from_want(t, w[--i]);
+			continue;
 		}
+		*t = r->v[--j];
+		if (c == 0)
+			tracked_from_want(t, w[--i]);
+		else
+			t->desired = false;
 	}
+	r->n = n_union;
+}
+
+/* Are w[0..n) sorted by identity, without repeats? */
+static bool
+sorted_unique(const struct want *const *w, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (rec_id_compare(w[i - 1]->rec, w[i]->rec) >= 0)
+			return false;
+	return true;
+}
+
+/* Return: 0, or -ENOMEM (r unchanged). */
+static int
+merge(struct recon *r, const struct want *const *want, size_t n_want,
+    const struct recon_params *p)
+{
+	const struct want **w = NULL;
+	struct tracked *v;
+	size_t n, nw = n_want;
+
+	/* The daemon hands its desired set sorted: then nothing is sorted. */
+	if (!sorted_unique(want, n_want)) {
+		if ((w = calloc(n_want, sizeof(*w))) == NULL)
+			return -ENOMEM;
+		memcpy(w, want, n_want * sizeof(*w));
+		nw = want_sort_unique(w, n_want);
+		want = w;
+	}
+	n = union_size(want, nw, r);
+	/* Grown when it must, never made afresh. */
+	if (n > r->cap) {
+		if ((v = realloc(r->v, n * sizeof(*v))) == NULL) {
+			free(w);
+			return -ENOMEM;
+		}
+		r->v = v;
+		r->cap = n;
+	}
+	merge_into(r, want, nw, n, p);
 	free(w);
-	*n_out = n;
-	return out;
+	return 0;
 }
 
 /* ---- step 2: match tracked controllers to the kernel's ---- */
@@ -300,18 +385,28 @@ kctrl_ptr_cmp(const void *a, const void *b)
 	return kctrl_key_cmp(*(const struct kctrl *const *)a, &key);
 }
 
+/*
+ * By instance: the numbers with their index, side by side, so that the
+ * sort and the lookups do not visit the large structs.
+ */
+struct kinst {
+	int		instance;
+	size_t		i;		/* in obs[] */
+};
+
 static int
-kctrl_inst_cmp(const void *a, const void *b)
+kinst_cmp(const void *a, const void *b)
 {
-	int x = (*(const struct kctrl *const *)a)->instance;
-	int y = (*(const struct kctrl *const *)b)->instance;
+	int x = ((const struct kinst *)a)->instance;
+	int y = ((const struct kinst *)b)->instance;
 
 	return (x > y) - (x < y);
 }
 
 struct kindex {
-	const struct kctrl	**by_key;
-	const struct kctrl	**by_inst;
+	const struct kctrl	**by_key;	/* sorted at the first lookup */
+	bool			  by_key_sorted;
+	struct kinst		 *by_inst;
 	bool			 *claimed;	/* parallel to obs[] */
 	const struct kctrl	 *obs;
 	size_t			  n;
@@ -319,13 +414,16 @@ struct kindex {
 
 /* The first unclaimed kernel controller that can serve id, or NULL. */
 static const struct kctrl *
-find_match(struct kindex *x, const struct ctrl_conf *cc, const char *host_nqn)
+find_match(struct kindex *x, const struct ctrl_rec *rec, const char *host_nqn)
 {
-	const struct ctrl_id *id = &cc->id;
-	struct kkey key = { trtype_name(id->transport), id->trsvcid,
-	    id->subsysnqn };
+	struct kkey key = { trtype_name(rec_transport(rec)),
+	    rec_str(rec, RS_TRSVCID), rec_str(rec, RS_SUBSYSNQN) };
 	size_t lo = 0, hi = x->n, i;
 
+	/* A steady pass adopts nothing: it need not sort at all. */
+	if (!x->by_key_sorted && x->n)
+		qsort(x->by_key, x->n, sizeof(*x->by_key), kctrl_ptr_cmp);
+	x->by_key_sorted = true;
 	while (lo < hi) {			/* lower bound */
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -337,26 +435,42 @@ find_match(struct kindex *x, const struct ctrl_conf *cc, const char *host_nqn)
 	for (i = lo; i < x->n && kctrl_key_cmp(x->by_key[i], &key) == 0; i++) {
 		const struct kctrl *k = x->by_key[i];
 
-		if (!x->claimed[k - x->obs] && (cc->discovery_ctrl ?
+		if (!x->claimed[k - x->obs] && (rec->discovery_ctrl ?
 		    kctrl_is_discovery(k) : kctrl_is_io(k)) &&
-		    ctrl_id_matches(k, id, host_nqn))
+		    rec_matches(k, rec, host_nqn))
 			return k;
 	}
 	return NULL;
+}
+
+/* "nvme12" -> 12 (what follows the digits is not read); -1: no number. */
+static int
+device_instance(const char *name)
+{
+	int v = 0;
+
+	if (strncmp(name, "nvme", 4) != 0 || name[4] < '0' || name[4] > '9')
+		return -1;
+	for (name += 4; *name >= '0' && *name <= '9'; name++) {
+		if (v > (INT_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*name - '0');
+	}
+	return v;
 }
 
 /* The kernel controller named name, or NULL. */
 static const struct kctrl *
 find_device(const struct kindex *x, const char *name)
 {
-	struct kctrl want;
-	const struct kctrl *key = &want, *const *found;
+	struct kinst key = { .instance = device_instance(name) };
+	const struct kinst *found;
 
-	if (sscanf(name, "nvme%d", &want.instance) != 1)
+	if (key.instance < 0)
 		return NULL;
 	found = bsearch(&key, x->by_inst, x->n, sizeof(*x->by_inst),
-	    kctrl_inst_cmp);
-	return found ? *found : NULL;
+	    kinst_cmp);
+	return found ? &x->obs[found->i] : NULL;
 }
 
 /*
@@ -391,7 +505,7 @@ match_all(struct tracked *v, size_t n, struct kindex *x,
 			continue;
 		k = find_device(x, v[i].device);
 		if (k && !x->claimed[k - x->obs] &&
-		    ctrl_id_matches(k, &v[i].cfg.id, p->host_nqn)) {
+		    rec_matches(k, v[i].rec, p->host_nqn)) {
 			x->claimed[k - x->obs] = true;
 			memcpy(v[i].foreign_owner, k->foreign_owner,
 			    sizeof(v[i].foreign_owner));
@@ -400,7 +514,7 @@ match_all(struct tracked *v, size_t n, struct kindex *x,
 	}
 	for (i = 0; i < n; i++) {
 		if (v[i].state == CS_LIVE || v[i].state == CS_DISCONNECTING ||
-		    (k = find_match(x, &v[i].cfg, p->host_nqn)) == NULL)
+		    (k = find_match(x, v[i].rec, p->host_nqn)) == NULL)
 			continue;
 		x->claimed[k - x->obs] = true;
 		/* An in-flight connect's half-made controller: just claim it. */
@@ -413,9 +527,10 @@ match_all(struct tracked *v, size_t n, struct kindex *x,
 		memcpy(v[i].foreign_owner, k->foreign_owner,
 		    sizeof(v[i].foreign_owner));
 		log_info("%s - adopted for %s%s%s %s", k->name,
-		    trtype_name(v[i].cfg.id.transport),
-		    v[i].cfg.id.traddr[0] ? " " : "", v[i].cfg.id.traddr,
-		    v[i].cfg.id.subsysnqn);
+		    trtype_name(rec_transport(v[i].rec)),
+		    rec_str(v[i].rec, RS_TRADDR)[0] ? " " : "",
+		    rec_str(v[i].rec, RS_TRADDR),
+		    rec_str(v[i].rec, RS_SUBSYSNQN));
 	}
 }
 
@@ -444,19 +559,21 @@ drop_undesired(struct tracked *v, size_t n, const struct recon_params *p,
 			v[m++] = *t;
 			continue;
 		}
-		if (t->state != CS_LIVE)
-			continue;		/* nothing of ours to undo */
-		if (t->foreign_owner[0])
+		if (t->state == CS_LIVE && t->foreign_owner[0])
 			log_info("%s - no longer wanted, connection kept: the "
 			    "registry says %s owns it", t->device,
 			    t->foreign_owner);
-		else if (recon_may_disconnect(p->conf, t->cfg.id.transport)) {
+		else if (t->state == CS_LIVE && recon_may_disconnect(p->conf,
+		    rec_transport(t->rec))) {
 			add_disconnect(a, t->device, t);
 			recon_set_state(t, CS_DISCONNECTING, "not wanted");
 			v[m++] = *t;
-		} else
+			continue;
+		} else if (t->state == CS_LIVE)
 			log_info("%s - no longer wanted, connection kept "
 			    "(disconnect-scope)", t->device);
+		/* Forgotten (not live: nothing of ours to undo). */
+		rec_unref(t->rec);
 	}
 	return m;
 }
@@ -483,7 +600,7 @@ start_connects(struct tracked *v, size_t n, const struct recon_params *p,
 		if (!t->desired || t->state != CS_WAITING ||
 		    (t->last_err != 0) != failed)
 			continue;
-		/* The rest start as these complete (each completion passes). */
+		/* The rest start as these complete (stacd.c passes to refill). */
 		if (flying >= RECON_CONNECTS_MAX)
 			return;
 		if (t->retry_at > p->now) {
@@ -491,9 +608,8 @@ start_connects(struct tracked *v, size_t n, const struct recon_params *p,
 				*next = t->retry_at + RETRY_SLACK_MS;
 			continue;
 		}
-		if ((act = action_add(a, ACT_CONNECT)) == NULL)
-			return;
-		act->cfg = t->cfg;
+		act = action_add(a, ACT_CONNECT);
+		act->rec = rec_ref(t->rec);
 		t->attempts++;
 		flying++;
 		recon_set_state(t, CS_CONNECTING, t->attempts == 1 ?
@@ -530,8 +646,7 @@ recon_plan(struct recon *r, const struct want *const *want, size_t n_want,
 {
 	struct actions a = { .v = NULL };
 	struct kindex x = { .obs = obs, .n = n_obs };
-	struct tracked *v = NULL;
-	size_t n, i;
+	size_t i;
 
 	*acts = NULL;
 	*n_acts = 0;
@@ -539,41 +654,32 @@ recon_plan(struct recon *r, const struct want *const *want, size_t n_want,
 	x.by_key = calloc(n_obs ? n_obs : 1, sizeof(*x.by_key));
 	x.by_inst = calloc(n_obs ? n_obs : 1, sizeof(*x.by_inst));
 	x.claimed = calloc(n_obs ? n_obs : 1, sizeof(*x.claimed));
+	/* Everything that can fail comes first: then r changes in place. */
 	if (x.by_key == NULL || x.by_inst == NULL || x.claimed == NULL ||
-	    (v = merge(r, want, n_want, p, &n)) == NULL) {
+	    actions_reserve(&a, r->n, n_want, n_obs) < 0 ||
+	    merge(r, want, n_want, p) < 0) {
 		free(x.by_key);
 		free(x.by_inst);
 		free(x.claimed);
+		free(a.v);
 		return -ENOMEM;
 	}
-	for (i = 0; i < n_obs; i++)
-		x.by_key[i] = x.by_inst[i] = &obs[i];
-	if (n_obs) {
-		qsort(x.by_key, n_obs, sizeof(*x.by_key), kctrl_ptr_cmp);
-		qsort(x.by_inst, n_obs, sizeof(*x.by_inst), kctrl_inst_cmp);
+	for (i = 0; i < n_obs; i++) {
+		x.by_key[i] = &obs[i];
+		x.by_inst[i].instance = obs[i].instance;
+		x.by_inst[i].i = i;
 	}
+	if (n_obs)
+		qsort(x.by_inst, n_obs, sizeof(*x.by_inst), kinst_cmp);
 
-	match_all(v, n, &x, p);
-	n = drop_undesired(v, n, p, &a, next);
-	start_connects(v, n, p, &a, next);
+	match_all(r->v, r->n, &x, p);
+	r->n = drop_undesired(r->v, r->n, p, &a, next);
+	start_connects(r->v, r->n, p, &a, next);
 	audit(&x, p, &a);
 
 	free(x.by_key);
 	free(x.by_inst);
 	free(x.claimed);
-	if (a.err) {
-		/* Keep the old state: nothing was started. */
-		free(a.v);
-		free(v);
-		return a.err;
-	}
-	free(r->v);
-	r->v = v;
-	r->n = r->cap = n;
-	if (r->n == 0) {
-		free(r->v);
-		r->v = NULL;
-	}
 	*acts = a.v;
 	*n_acts = a.n;
 	return 0;
@@ -584,6 +690,7 @@ remove_entry(struct recon *r, struct tracked *t)
 {
 	size_t i = (size_t)(t - r->v);
 
+	rec_unref(t->rec);
 	memmove(&r->v[i], &r->v[i + 1], (r->n - i - 1) * sizeof(*r->v));
 	r->n--;
 }
@@ -608,7 +715,7 @@ recon_connect_done(struct recon *r, const struct ctrl_id *id, int result,
 		memset(act, 0, sizeof(*act));
 		act->kind = ACT_DISCONNECT;
 		memcpy(act->device, t->device, sizeof(act->device));
-		act->cfg.id = *id;
+		act->rec = rec_ref(t->rec);
 		recon_set_state(t, CS_DISCONNECTING, "not wanted");
 		return 1;
 	}

@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "ctrl_id.h"
+#include "ctrl_rec.h"
 #include "want.h"
 
 #define RETRY_FAST_MS	3000	/* after the first failure, or a removal */
@@ -28,12 +29,12 @@
 /*
  * Connects in flight at once.  The kernel makes controllers one at a
  * time anyway (worker.c hands it two, the rest wait in stacd's order);
- * the cap bounds the jobs (some 1.7 kB each, under a megabyte in all)
- * that thousands of discovered controllers could queue, and is large
- * enough that a thousand connects take 3 or 4 passes (128: 11), not a
- * pass per handful.
+ * the cap bounds the jobs (some 1.7 kB each) that thousands of
+ * discovered controllers could queue, and is large enough that a
+ * thousand connects take about ten passes, not a pass per handful.
+ * 512 saved no measurable CPU but cost 600 kB more at 1,000 failing.
  */
-#define RECON_CONNECTS_MAX 512
+#define RECON_CONNECTS_MAX 128
 
 /*
  * Where a tracked controller is.  Only recon_set_state() changes it, and
@@ -57,9 +58,12 @@ enum ctrl_state {
 	CS_DISCONNECTING,	/* a disconnect job is running */
 };
 
-/* What stacd knows about one controller it wants or owns. */
+/*
+ * What stacd knows about one controller it wants or owns.  rec is a
+ * reference: while desired, the same record as its want's.
+ */
 struct tracked {
-	struct ctrl_conf cfg;
+	struct ctrl_rec	*rec;		/* identity and parameters */
 	enum ctrl_state	 state;
 	bool		 desired;	/* in the desired set this pass */
 	bool		 discovered, ncc;
@@ -86,7 +90,8 @@ struct tracked {
 void	recon_set_state(struct tracked *t, enum ctrl_state s, const char *why);
 
 struct recon {
-	struct tracked	*v;		/* sorted by identity */
+	struct tracked	*v;		/* sorted by identity; updated in
+					   place by every pass */
 	size_t		 n, cap;
 };
 
@@ -97,11 +102,15 @@ enum action_kind {
 
 struct action {
 	enum action_kind kind;
-	struct ctrl_conf cfg;		/* what to connect; for a disconnect
-					   of ours, its identity */
+	struct ctrl_rec	*rec;		/* a reference: what to connect; for a
+					   disconnect of ours, what it was;
+					   NULL for an audit */
 	char		 device[DEVNAME_MAX + 1];	/* ACT_DISCONNECT */
 	bool		 audit;		/* disconnect of a foreign controller */
 };
+
+/* Release the records of v[0..n) and free v. */
+void	recon_actions_free(struct action *v, size_t n);
 
 struct recon_params {
 	const struct conf *conf;	/* scope, trtypes, ncc cap */
@@ -121,6 +130,8 @@ void	recon_fini(struct recon *r);
 
 /* The tracked entry for id, or NULL. */
 struct tracked *recon_find(const struct recon *r, const struct ctrl_id *id);
+struct tracked *recon_find_rec(const struct recon *r,
+	    const struct ctrl_rec *rec);
 
 /*
  * recon_seed_owned - remember an identity stacd owned before a restart
@@ -134,11 +145,12 @@ int	recon_seed_owned(struct recon *r, const struct ctrl_id *id,
 
 /*
  * recon_plan - one reconciliation pass.  want, pointers into the desired
- * set (which is not copied), need not be sorted; the first of equal
+ * set (which is not copied), need not be sorted (a set that
+ * want_sort_unique() sorted is taken as it is); the first of equal
  * identities wins (put configured before discovered).
- * obs is the kernel's controllers (any order).  Actions go to *acts (the
- * caller frees it); *next is the earliest deadline at which another pass
- * is due, or INT64_MAX.
+ * obs is the kernel's controllers (any order).  Actions go to *acts
+ * (recon_actions_free() it); *next is the earliest deadline at which
+ * another pass is due, or INT64_MAX.
  * Return: 0, or -ENOMEM (state unchanged).
  */
 int	recon_plan(struct recon *r, const struct want *const *want,
@@ -150,7 +162,7 @@ int	recon_plan(struct recon *r, const struct want *const *want,
  * recon_connect_done - a connect worker finished with result (instance
  * >= 0 or -errno).  A controller that stopped being desired while its
  * connect ran is disconnected now if the scope says so: then *act is
- * filled and 1 is returned.
+ * filled (rec_unref() its rec) and 1 is returned.
  * Return: 1 with *act, else 0.
  */
 int	recon_connect_done(struct recon *r, const struct ctrl_id *id,

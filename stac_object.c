@@ -186,68 +186,134 @@ kv_add(struct kvlist *l, const char *key, const char *fmt, ...)
 	l->n++;
 }
 
+/* kv_add(l, key, "%s", val) without the formatting. */
+static void
+kv_str(struct kvlist *l, const char *key, const char *val)
+{
+	size_t n = strnlen(val, KV_VAL_MAX - 1);
+
+	if (l->n == KV_MAX)
+		return;
+	l->v[l->n].key = key;
+	memcpy(l->v[l->n].val, val, n);
+	l->v[l->n].val[n] = '\0';
+	dw_utf8_sanitize(l->v[l->n].val);
+	l->n++;
+}
+
 static const char *
 py_bool(bool b)
 {
 	return b ? "True" : "False";
 }
 
-/* nvme-stas's timer text: "60.0s [off]" or "3.0s [1.2s]" (remaining). */
+/*
+ * The decimal digits of v at p (room for 20); returns their end.  The
+ * few numbers of a controller's description cost more through printf
+ * than all its strings.
+ */
+static char *
+put_uint(char *p, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* Milliseconds as nvme-stas prints seconds ("%.1fs"), rounded. */
+static char *
+put_tenths(char *p, int64_t ms)
+{
+	uint64_t tenths = ms > 0 ? ((uint64_t)ms + 50) / 100 : 0;
+
+	p = put_uint(p, tenths / 10);
+	*p++ = '.';
+	*p++ = (char)('0' + tenths % 10);
+	*p++ = 's';
+	return p;
+}
+
 static void
-retry_timer(char *buf, size_t size, const struct tracked *t, int64_t now)
+kv_int(struct kvlist *l, const char *key, int v)
+{
+	char buf[24], *p = buf;
+
+	if (v < 0)
+		*p++ = '-';
+	*put_uint(p, v < 0 ? -(uint64_t)v : (uint64_t)v) = '\0';
+	kv_str(l, key, buf);
+}
+
+/* nvme-stas's timer text: "60.0s [off]" or "3.0s [1.2s]" (remaining). */
+#define RETRY_TIMER_MAX	64
+static void
+retry_timer(char buf[RETRY_TIMER_MAX], const struct tracked *t, int64_t now)
 {
 	int interval = t->attempts == 1 ? RETRY_FAST_MS : RETRY_SLOW_MS;
 	bool armed = t->desired && t->state == CS_WAITING &&
 	    t->retry_at > now;
+	char *p = put_tenths(buf, interval);
 
+	memcpy(p, " [", 2);
+	p += 2;
 	if (armed)
-		snprintf(buf, size, "%.1fs [%.1fs]", interval / 1000.0,
-		    (double)(t->retry_at - now) / 1000.0);
-	else
-		snprintf(buf, size, "%.1fs [off]", interval / 1000.0);
+		p = put_tenths(p, t->retry_at - now);
+	else {
+		memcpy(p, "off", 3);
+		p += 3;
+	}
+	memcpy(p, "]", 2);
 }
 
 /* Identity, parameters (secrets redacted), host-nqn, device. */
 static void
 describe_id(struct kvlist *l, const struct tracked *t)
 {
-	const struct ctrl_conf *cc = &t->cfg;
+	const struct ctrl_rec *r = t->rec;
 	int i;
 
-	kv_add(l, "traddr", "%s", cc->id.traddr);
-	kv_add(l, "trsvcid", "%s", cc->id.trsvcid);
-	kv_add(l, "transport", "%s", trtype_name(cc->id.transport));
-	kv_add(l, "subsysnqn", "%s", cc->id.subsysnqn);
-	kv_add(l, "host-iface", "%s", cc->id.host_iface);
-	kv_add(l, "host-traddr", "%s", cc->id.host_traddr);
-	if (cc->dhchap_secret[0])
-		kv_add(l, "dhchap-secret", REDACTED);
-	if (cc->dhchap_ctrl_secret[0])
-		kv_add(l, "dhchap-ctrl-secret", REDACTED);
+	/* Straight from the record: no unpacking per controller listed. */
+	kv_str(l, "traddr", rec_str(r, RS_TRADDR));
+	kv_str(l, "trsvcid", rec_str(r, RS_TRSVCID));
+	kv_str(l, "transport", trtype_name(rec_transport(r)));
+	kv_str(l, "subsysnqn", rec_str(r, RS_SUBSYSNQN));
+	kv_str(l, "host-iface", rec_str(r, RS_HOST_IFACE));
+	kv_str(l, "host-traddr", rec_str(r, RS_HOST_TRADDR));
+	if (rec_str(r, RS_DHCHAP_SECRET)[0])
+		kv_str(l, "dhchap-secret", REDACTED);
+	if (rec_str(r, RS_DHCHAP_CTRL_SECRET)[0])
+		kv_str(l, "dhchap-ctrl-secret", REDACTED);
 	for (i = 0; i < TUN_COUNT; i++) {
-		if (!(cc->tun.set & (1u << i)))
+		if (!(r->tun.set & (1u << i)))
 			continue;
 		if (tunable_is_bool((enum tunable)i))
-			kv_add(l, tunable_name((enum tunable)i), "%s",
-			    py_bool(cc->tun.val[i]));
+			kv_str(l, tunable_name((enum tunable)i),
+			    py_bool(r->tun.val[i]));
 		else
-			kv_add(l, tunable_name((enum tunable)i), "%d",
-			    cc->tun.val[i]);
+			kv_int(l, tunable_name((enum tunable)i),
+			    r->tun.val[i]);
 	}
-	kv_add(l, "host-nqn", "%s", cc->id.host_nqn);
-	kv_add(l, "device", "%s", t->device[0] ? t->device : "nvme?");
+	kv_str(l, "host-nqn", rec_str(r, RS_HOST_NQN));
+	kv_str(l, "device", t->device[0] ? t->device : "nvme?");
 }
 
 /* controller_info(): the identity plus the connection management state. */
 static void
 describe_info(struct kvlist *l, const struct tracked *t, int64_t now)
 {
-	char timer[64];
+	char timer[RETRY_TIMER_MAX];
 
 	describe_id(l, t);
-	kv_add(l, "connect attempts", "%d", t->attempts);
-	retry_timer(timer, sizeof(timer), t, now);
-	kv_add(l, "retry connect timer", "%s", timer);
+	kv_int(l, "connect attempts", t->attempts);
+	retry_timer(timer, t, now);
+	kv_str(l, "retry connect timer", timer);
 	if (t->state == CS_CONNECTING)
 		kv_add(l, "connect operation", "{'fail count': %d, "
 		    "'completed': False, 'alive': True}",
@@ -276,22 +342,21 @@ describe_detailed(struct kvlist *l, const struct tracked *t,
 		nvmf_read_attrs(v->root, t->device, attrs, N_ATTRS, buf[0],
 		    sizeof(buf[0]));
 	for (i = 0; i < N_ATTRS - 1; i++)
-		kv_add(l, attrs[i], "%s", strcmp(buf[i], "(efault)") ? buf[i] :
-		    "");
+		kv_str(l, attrs[i], strcmp(buf[i], "(efault)") ? buf[i] : "");
 	/* nvme-stas: None until a connect was tried, then False or True. */
 	if (t->device[0] || t->tried)
-		kv_add(l, "connected", "%s", py_bool(strcmp(state, "live") == 0));
+		kv_str(l, "connected", py_bool(strcmp(state, "live") == 0));
 	else
-		kv_add(l, "connected", "None");
+		kv_str(l, "connected", "None");
 	if (t->discovered)
 		kv_add(l, "dlpe", "{'trtype': '%s', 'traddr': '%s', "
 		    "'trsvcid': '%s', 'subnqn': '%s', 'subtype': 'nvme', "
-		    "'eflags': '%d'}", trtype_name(t->cfg.id.transport),
-		    t->cfg.id.traddr, t->cfg.id.trsvcid, t->cfg.id.subsysnqn,
-		    t->ncc ? 4 : 0);
+		    "'eflags': '%d'}", trtype_name(rec_transport(t->rec)),
+		    rec_str(t->rec, RS_TRADDR), rec_str(t->rec, RS_TRSVCID),
+		    rec_str(t->rec, RS_SUBSYSNQN), t->ncc ? 4 : 0);
 	else
-		kv_add(l, "dlpe", "None");
-	kv_add(l, "dlpe.eflags.ncc", "%s", py_bool(t->ncc));
+		kv_str(l, "dlpe", "None");
+	kv_str(l, "dlpe.eflags.ncc", py_bool(t->ncc));
 }
 
 static void
@@ -300,12 +365,8 @@ write_kv_dict(struct dw_writer *w, const struct kvlist *l)
 	size_t i;
 
 	dw_open_array(w);
-	for (i = 0; i < l->n; i++) {
-		dw_open_dict_entry(w);
-		dw_write_string(w, l->v[i].key);
-		dw_write_string(w, l->v[i].val);
-		dw_close(w);
-	}
+	for (i = 0; i < l->n; i++)
+		dw_write_entry_ss(w, l->v[i].key, l->v[i].val);
 	dw_close(w);
 }
 

@@ -52,6 +52,8 @@ struct options {
 	bool		 tron;
 	bool		 check;
 	bool		 show_secrets;	/* --check prints them */
+	bool		 boot_network;	/* print the NBFT's ip= settings */
+	bool		 boot_network_dracut;	/* ... as dracut takes them */
 };
 
 static void
@@ -60,6 +62,7 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: stacd [-hsv] [-f FILE] [--tron] [--check [--show-secrets]]\n"
 	    "             [--idl=FILE] [--root=DIR] [--nbft=FILE]\n"
+	    "       stacd --boot-network[=dracut] [--root=DIR] [--nbft=FILE]\n"
 	    "STorage Appliance Connector (STAC). Must be root to run this "
 	    "program.\n\n"
 	    "  -f, --conf-file=FILE  configuration file "
@@ -76,12 +79,18 @@ usage(FILE *out)
 	    "under DIR\n"
 	    "      --nbft=FILE       read the NVMe Boot Firmware Table from "
 	    "FILE\n"
+	    "      --boot-network[=dracut]\n"
+	    "                        print the NBFT's network settings as "
+	    "kernel parameters\n"
+	    "                        (ip=; dracut: with ifname= and vlan=) "
+	    "and exit\n"
 	    "  -v, --version         print the version and exit\n"
 	    "  -h, --help            print this help and exit\n");
 }
 
 enum long_only {
-	OPT_TRON = 256, OPT_IDL, OPT_CHECK, OPT_ROOT, OPT_SHOW_SECRETS, OPT_NBFT
+	OPT_TRON = 256, OPT_IDL, OPT_CHECK, OPT_ROOT, OPT_SHOW_SECRETS, OPT_NBFT,
+	OPT_BOOT_NETWORK
 };
 
 static int
@@ -96,6 +105,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "show-secrets", no_argument, NULL, OPT_SHOW_SECRETS },
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "nbft", required_argument, NULL, OPT_NBFT },
+		{ "boot-network", optional_argument, NULL, OPT_BOOT_NETWORK },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -124,6 +134,15 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_NBFT:
 			o->nbft_file = optarg;
+			break;
+		case OPT_BOOT_NETWORK:
+			o->boot_network = true;
+			if (optarg && strcmp(optarg, "dracut") != 0) {
+				fprintf(stderr, "stacd: --boot-network=%s: "
+				    "only dracut is known\n", optarg);
+				return -1;
+			}
+			o->boot_network_dracut = optarg != NULL;
 			break;
 		case OPT_ROOT:
 			/* "/" and "" both mean the real system. */
@@ -218,10 +237,13 @@ print_fabrics(const struct fabconf *f, enum discovery_mode mode, bool secrets)
 	size_t i, n_dc = 0;
 
 	for (i = 0; i < f->n; i++) {
-		n_dc += f->ctrls[i].discovery_ctrl;
+		struct ctrl_conf cc;
+
+		rec_unpack(f->ctrls[i], &cc);
+		n_dc += cc.discovery_ctrl;
 		printf("# %s: %scontroller=", f->origins[i],
-		    f->ctrls[i].discovery_ctrl ? "discovery " : "");
-		conf_print_ctrl(stdout, &f->ctrls[i], secrets);
+		    cc.discovery_ctrl ? "discovery " : "");
+		conf_print_ctrl(stdout, &cc, secrets);
 		putchar('\n');
 	}
 	if (n_dc)
@@ -246,7 +268,7 @@ check_wants(const struct conf *c, const struct host_conf *h,
 	if (want_from_conf(c, h, &names, &w, &n, &incomplete) == 0)
 		want_from_ctrls(c, f->ctrls, f->n, h, &names, &w, &n,
 		    &incomplete);
-	free(w);
+	want_free(w, n);
 }
 
 /* --check: what nvme-cli 3's host-wide exclusion list holds. */
@@ -305,6 +327,27 @@ check_config(const struct options *o, const char *conf_path)
 	conf_fini(&conf);
 	fflush(stdout);
 	return usable ? 0 : 1;
+}
+
+/*
+ * --boot-network: for the initramfs scripts, which bring up the network
+ * before stacd starts (without ip= on the command line).  Problems go to
+ * stderr; no HFI to bring up is not an error.
+ */
+static int
+print_boot_network(const struct options *o)
+{
+	struct boot boot;
+	int r;
+
+	log_init(LOG_TO_STDERR);
+	/* No host identity needed: the HFIs are all it prints. */
+	if ((r = boot_load(&boot, o->root, o->nbft_file, NULL)) == 0)
+		boot_print_network(stdout, &boot, o->root,
+		    o->boot_network_dracut);
+	boot_fini(&boot);
+	fflush(stdout);
+	return r < 0 ? 1 : 0;
 }
 
 #define NAME_RETRY_MS	60000	/* a host name that did not resolve */
@@ -415,8 +458,8 @@ dc_unread(const struct stacd *s, const struct want *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (v[i].cfg.discovery_ctrl && ((t = recon_find(&s->recon,
-		    &v[i].cfg.id)) == NULL || !t->dlp_read))
+		if (v[i].rec->discovery_ctrl && ((t = recon_find_rec(
+		    &s->recon, v[i].rec)) == NULL || !t->dlp_read))
 			return true;
 	return false;
 }
@@ -724,7 +767,12 @@ static void
 start_disconnect(struct stacd *s, const struct action *a)
 {
 	char why[96], owner[REGISTRY_OWNER_MAX + 1];
+	struct ctrl_id id;
 	struct job *j;
+
+	memset(&id, 0, sizeof(id));
+	if (a->rec)
+		rec_unpack_id(a->rec, &id);		/* ours */
 
 	/*
 	 * Whatever the scope says, a file system is not taken away, and
@@ -741,19 +789,19 @@ start_disconnect(struct stacd *s, const struct action *a)
 		    "checking again in %d s", a->device, why,
 		    RETRY_SLOW_MS / 1000);
 		if (!a->audit)
-			recon_disconnect_done(&s->recon, &a->cfg.id, -EBUSY,
+			recon_disconnect_done(&s->recon, &id, -EBUSY,
 			    monotime_ms());
 		return;
 	}
 	if ((j = new_job(s, JOB_DISCONNECT)) == NULL) {
 		log_err("%s - cannot disconnect: out of memory", a->device);
 		if (!a->audit)
-			recon_disconnect_done(&s->recon, &a->cfg.id, -ENOMEM,
+			recon_disconnect_done(&s->recon, &id, -ENOMEM,
 			    monotime_ms());
 		return;
 	}
 	memcpy(j->device, a->device, sizeof(j->device));
-	j->id = a->cfg.id;
+	j->id = id;
 	j->ours = !a->audit;
 	log_info("%s - Disconnect initiated%s", a->device, a->audit ?
 	    " (not configured: disconnect-scope "
@@ -762,24 +810,30 @@ start_disconnect(struct stacd *s, const struct action *a)
 }
 
 static void
-start_connect(struct stacd *s, const struct ctrl_conf *cc)
+start_connect(struct stacd *s, const struct ctrl_rec *rec)
 {
-	const struct tracked *t = recon_find(&s->recon, &cc->id);
+	const struct tracked *t = recon_find_rec(&s->recon, rec);
 	char name[CTRL_ID_STR_MAX];
 	struct recon_params p;
 	struct action act;
 	uint32_t dropped = 0;
 	struct job *j = new_job(s, JOB_CONNECT);
 	char opts[NVMF_OPTS_MAX];
+	struct ctrl_conf wide;
+	const struct ctrl_conf *cc = &wide;
 	int n, o;
 
+	rec_unpack(rec, &wide);
 	ctrl_id_str(&cc->id, name, sizeof(name));
 	if (j == NULL) {
 		/* Nothing to hand back: ended here, as a failed connect. */
 		log_err("%s: cannot connect: out of memory", name);
 		p = params(s);		/* not per connect: it walks the set */
-		if (recon_connect_done(&s->recon, &cc->id, -ENOMEM, &p, &act))
+		if (recon_connect_done(&s->recon, &cc->id, -ENOMEM, &p,
+		    &act)) {
 			start_disconnect(s, &act);
+			rec_unref(act.rec);
+		}
 		return;
 	}
 	j->id = cc->id;
@@ -874,8 +928,10 @@ connect_done(struct stacd *s, const struct job *j)
 	/* Looked up again: an entry no longer wanted is gone now. */
 	t = recon_find(&s->recon, &j->id);
 	log_connect_result(s, t, name, j->result, prev_err);
-	if (drop)
+	if (drop) {
 		start_disconnect(s, &act);
+		rec_unref(act.rec);
+	}
 	connect_pass(s, j->result);
 }
 
@@ -952,7 +1008,9 @@ log_page_done(struct stacd *s, const struct job *j)
 	}
 	memset(&dc, 0, sizeof(dc));
 	dc.id = j->id;
-	if ((taken = owndisc_page(&s->own, t ? &t->cfg : &dc, t ? t->dc_depth :
+	if (t)
+		rec_unpack(t->rec, &dc);
+	if ((taken = owndisc_page(&s->own, &dc, t ? t->dc_depth :
 	    0, e, n, s->want, s->n_want, &s->conf, s->host.nqn, name)) < 0) {
 		log_err("%s: out of memory", name);
 		free(e);
@@ -999,7 +1057,7 @@ start_log_pages(struct stacd *s)
 		if (!t->dlp_due || (j = new_job(s, JOB_LOG_PAGE)) == NULL)
 			continue;
 		memcpy(j->device, t->device, sizeof(j->device));
-		j->id = t->cfg.id;
+		rec_unpack_id(t->rec, &j->id);
 		t->dlp_due = false;
 		t->dlp_retry_at = 0;
 		t->dlp_busy = true;
@@ -1046,7 +1104,7 @@ check_own_discovery(struct stacd *s)
 
 	/* Without discovery controllers of its own, stafd's last set stays. */
 	for (i = 0; i < s->fab.n && !on; i++)
-		on = s->fab.ctrls[i].discovery_ctrl;
+		on = s->fab.ctrls[i]->discovery_ctrl;
 	if (mode == DM_STAFD)
 		on = false;
 	else if (mode == DM_AUTO)
@@ -1095,20 +1153,21 @@ drop_excluded(struct stacd *s)
 	size_t i, n = 0, idle = 0;
 
 	for (i = 0; i < s->n_desired; i++) {
-		const struct ctrl_id *id = &s->desired[i]->cfg.id;
+		struct ctrl_id id;
 
 		/* Discovery controllers only for stacd's own discovery. */
-		if (s->desired[i]->cfg.discovery_ctrl && !s->own_active) {
+		if (s->desired[i]->rec->discovery_ctrl && !s->own_active) {
 			idle++;
 			continue;
 		}
 
-		if ((e = excl_match(&s->excl, id, id->host_nqn,
+		rec_unpack_id(s->desired[i]->rec, &id);
+		if ((e = excl_match(&s->excl, &id, id.host_nqn,
 		    s->host.id)) == NULL) {
 			s->desired[n++] = s->desired[i];
 			continue;
 		}
-		log_debug("%s: excluded by %s", ctrl_id_str(id, name,
+		log_debug("%s: excluded by %s", ctrl_id_str(&id, name,
 		    sizeof(name)), e->origin);
 	}
 	if (s->n_desired - n - idle != s->n_excluded)
@@ -1143,7 +1202,7 @@ claim_ours(struct stacd *s)
 			return;
 		}
 		if ((r = registry_claim(s->opt.root, t->device,
-		    registry_name(t->cfg.origin))) == 0 || r == -EBUSY) {
+		    registry_name(t->rec->origin))) == 0 || r == -EBUSY) {
 			/* -EBUSY: another orchestrator was faster; its own. */
 			t->claimed = true;
 			s->registry_failing = false;
@@ -1169,7 +1228,7 @@ reconcile(struct stacd *s)
 	int r;
 
 	if (s->want_dirty) {
-		free(s->want);
+		want_free(s->want, s->n_want);
 		s->want = NULL;
 		s->n_want = 0;
 		s->desired_dirty = true;	/* it pointed into want */
@@ -1204,6 +1263,8 @@ reconcile(struct stacd *s)
 			return;
 		}
 		drop_excluded(s);
+		/* Sorted once here, not by every pass (recon_plan()). */
+		s->n_desired = want_sort_unique(s->desired, s->n_desired);
 		s->desired_dirty = false;
 	}
 	p = params(s);
@@ -1225,11 +1286,11 @@ reconcile(struct stacd *s)
 	}
 	for (i = 0; i < n_acts; i++) {
 		if (acts[i].kind == ACT_CONNECT)
-			start_connect(s, &acts[i].cfg);
+			start_connect(s, acts[i].rec);
 		else
 			start_disconnect(s, &acts[i]);
 	}
-	free(acts);
+	recon_actions_free(acts, n_acts);
 	start_log_pages(s);
 	lkc_save(&s->lkc, &s->recon);
 	s->claims_due = true;		/* see claim_ours() */
@@ -1257,7 +1318,7 @@ log_page_due(struct stacd *s, const char *device)
 
 	for (i = 0; i < s->recon.n; i++)
 		if (s->recon.v[i].state == CS_LIVE &&
-		    s->recon.v[i].cfg.discovery_ctrl &&
+		    s->recon.v[i].rec->discovery_ctrl &&
 		    strcmp(s->recon.v[i].device, device) == 0)
 			s->recon.v[i].dlp_due = true;
 }
@@ -1523,7 +1584,7 @@ reload(struct stacd *s)
 	s->pass_due = true;
 	recon_kick(&s->recon, monotime_ms());
 	for (i = 0; i < s->recon.n; i++)
-		if (s->recon.v[i].cfg.discovery_ctrl)
+		if (s->recon.v[i].rec->discovery_ctrl)
 			s->recon.v[i].dlp_due = s->recon.v[i].state == CS_LIVE;
 	log_info("configuration reloaded from %s", s->conf_path);
 }
@@ -1663,7 +1724,7 @@ daemon_fini(struct stacd *s)
 	recon_fini(&s->recon);
 	staf_fini(&s->staf);
 	conf_fini(&s->conf);
-	free(s->want);
+	want_free(s->want, s->n_want);
 	free(s->desired);
 	free(s->obs);
 	free(s->reread);
@@ -1780,6 +1841,8 @@ main(int argc, char **argv)
 		    "%s/etc/stas/stacd.conf", o.root);
 	if (o.check)
 		return check_config(&o, conf_path);
+	if (o.boot_network)
+		return print_boot_network(&o);
 	if (startup_checks(&o) < 0)
 		return 1;
 	return run_daemon(&o, conf_path);

@@ -30,7 +30,7 @@ staf_init(struct staf_client *c, const struct conf *conf,
 void
 staf_fini(struct staf_client *c)
 {
-	free(c->disc);
+	want_free(c->disc, c->n_disc);
 	c->disc = NULL;
 	c->n_disc = 0;
 }
@@ -123,7 +123,7 @@ log_pages_reply(void *ctx, const struct dw_msg *m, void *arg)
 		return;
 	}
 	log_debug("stafd: %zu I/O controllers in the log pages", n);
-	free(c->disc);
+	want_free(c->disc, c->n_disc);
 	c->disc = v;
 	c->n_disc = n;
 	c->answered = true;

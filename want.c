@@ -13,7 +13,32 @@
 #include "util.h"
 #include "want.h"
 
+/* ---- wants ---- */
+
+int
+want_pack(struct want *w, const struct ctrl_conf *cc)
+{
+	memset(w, 0, sizeof(*w));
+	return (w->rec = rec_pack(cc)) ? 0 : -ENOMEM;
+}
+
+void
+want_free(struct want *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		rec_unref(v[i].rec);
+	free(v);
+}
+
 /* ---- host names ---- */
+
+static bool
+needs_resolving(enum trtype t, const char *traddr)
+{
+	return (t == TRTYPE_TCP || t == TRTYPE_RDMA) && !field_is_ip(traddr);
+}
 
 void
 want_names_fini(struct want_names *names)
@@ -33,28 +58,36 @@ want_names_find(const struct want_names *names, const char *name)
 	return NULL;
 }
 
-int
-want_names_add(struct want_names *names, const struct ctrl_conf *ctrls,
-    size_t n)
+/* The name traddr, when it needs resolving and is not there yet. */
+static int
+names_add_one(struct want_names *names, enum trtype t, const char *traddr)
 {
 	struct want_name *v;
+
+	if (!needs_resolving(t, traddr) || want_names_find(names, traddr))
+		return 0;
+	if ((v = array_grow(names->v, &names->cap, names->n + 1,
+	    sizeof(*v))) == NULL)
+		return -ENOMEM;
+	names->v = v;
+	v = &names->v[names->n++];
+	memset(v, 0, sizeof(*v));
+	snprintf(v->name, sizeof(v->name), "%s", traddr);
+	return 1;
+}
+
+int
+want_names_add(struct want_names *names, struct ctrl_rec *const *ctrls,
+    size_t n)
+{
 	size_t i;
-	int added = 0;
+	int r, added = 0;
 
 	for (i = 0; i < n; i++) {
-		const char *name = ctrls[i].id.traddr;
-
-		if (!want_needs_resolving(&ctrls[i].id) ||
-		    want_names_find(names, name))
-			continue;
-		if ((v = array_grow(names->v, &names->cap, names->n + 1,
-		    sizeof(*v))) == NULL)
-			return -ENOMEM;
-		names->v = v;
-		v = &names->v[names->n++];
-		memset(v, 0, sizeof(*v));
-		snprintf(v->name, sizeof(v->name), "%s", name);
-		added++;
+		if ((r = names_add_one(names, rec_transport(ctrls[i]),
+		    rec_str(ctrls[i], RS_TRADDR))) < 0)
+			return r;
+		added += r;
 	}
 	return added;
 }
@@ -70,16 +103,15 @@ want_names_sync(struct want_names *names, const struct conf *c)
 bool
 want_needs_resolving(const struct ctrl_id *id)
 {
-	return (id->transport == TRTYPE_TCP || id->transport == TRTYPE_RDMA) &&
-	    !field_is_ip(id->traddr);
+	return needs_resolving(id->transport, id->traddr);
 }
 
 /* One configured controller; false when it is not wanted now. */
 static bool
 want_one(const struct conf *c, const struct host_conf *h,
-    const struct want_names *names, struct want *w, bool *incomplete)
+    const struct want_names *names, struct ctrl_conf *cc, bool *incomplete)
 {
-	struct ctrl_id *id = &w->cfg.id;
+	struct ctrl_id *id = &cc->id;
 	char name[CTRL_ID_STR_MAX];
 	unsigned fam;
 
@@ -124,24 +156,31 @@ want_one(const struct conf *c, const struct host_conf *h,
 }
 
 int
-want_from_ctrls(const struct conf *c, const struct ctrl_conf *ctrls,
+want_from_ctrls(const struct conf *c, struct ctrl_rec *const *ctrls,
     size_t n_ctrls, const struct host_conf *h,
     const struct want_names *names, struct want **out, size_t *n,
     bool *incomplete)
 {
+	struct ctrl_conf cc;
 	struct want *v;
 	size_t i, m = *n;
+	int err = 0;
 
 	if (n_ctrls > SIZE_MAX / sizeof(*v) - m - 1 ||
 	    (v = realloc(*out, (m + n_ctrls + 1) * sizeof(*v))) == NULL)
 		return -ENOMEM;
-	for (i = 0; i < n_ctrls; i++) {
-		memset(&v[m], 0, sizeof(v[m]));
-		v[m].cfg = ctrls[i];
-		if (want_one(c, h, names, &v[m], incomplete))
+	*out = v;
+	for (i = 0; i < n_ctrls && err == 0; i++) {
+		rec_unpack(ctrls[i], &cc);
+		if (want_one(c, h, names, &cc, incomplete) &&
+		    (err = want_pack(&v[m], &cc)) == 0)
 			m++;
 	}
-	*out = v;
+	if (err) {
+		for (i = *n; i < m; i++)
+			rec_unref(v[i].rec);
+		return err;
+	}
 	*n = m;
 	return 0;
 }
@@ -185,7 +224,7 @@ want_ptr_cmp(const void *a, const void *b)
 {
 	const struct want *x = *(const struct want *const *)a;
 	const struct want *y = *(const struct want *const *)b;
-	int c = ctrl_id_compare(&x->cfg.id, &y->cfg.id);
+	int c = rec_id_compare(x->rec, y->rec);
 
 	/*
 	 * Of equal identities a configured one wins over a discovered one;
@@ -203,8 +242,7 @@ want_sort_unique(const struct want **p, size_t n)
 
 	qsort(p, n, sizeof(*p), want_ptr_cmp);
 	for (i = 0; i < n; i++)
-		if (m == 0 || ctrl_id_compare(&p[m - 1]->cfg.id,
-		    &p[i]->cfg.id) != 0)
+		if (m == 0 || rec_id_compare(p[m - 1]->rec, p[i]->rec) != 0)
 			p[m++] = p[i];
 	return m;
 }
@@ -234,6 +272,8 @@ want_drop_repeats(struct want *v, size_t *n)
 	for (i = 0; i < *n; i++)
 		if (!drop[i])
 			v[m++] = v[i];
+		else
+			rec_unref(v[i].rec);
 	*n = m;
 	free(p);
 	free(drop);

@@ -14,10 +14,14 @@
 
 #include "conf.h"
 #include "ctrl_id.h"
+#include "ctrl_rec.h"
 
-/* One controller that should be connected. */
+/*
+ * One controller that should be connected.  The want holds a reference
+ * to rec; a copy of a want that is kept takes one of its own (rec_ref()).
+ */
 struct want {
-	struct ctrl_conf cfg;		/* identity and parameters */
+	struct ctrl_rec	*rec;		/* identity and parameters */
 	bool		 discovered;	/* from a discovery log page */
 	bool		 ncc;		/* its entry has EFLAGS.NCC set */
 	uint32_t	 dc;		/* discovered: which discovery
@@ -42,6 +46,15 @@ struct want_names {
 	size_t		 n, cap;
 };
 
+/*
+ * want_pack - w (zeroed) with a record of cc.
+ * Return: 0, or -ENOMEM.
+ */
+int	want_pack(struct want *w, const struct ctrl_conf *cc);
+
+/* Release the records of v[0..n) and free v. */
+void	want_free(struct want *v, size_t n);
+
 void	want_names_fini(struct want_names *names);
 
 /* The entry for name, or NULL. */
@@ -58,7 +71,7 @@ struct want_name *want_names_find(const struct want_names *names,
 int	want_names_sync(struct want_names *names, const struct conf *c);
 
 /* The same for the controllers ctrls[0..n) (nvme-fabrics.conf's). */
-int	want_names_add(struct want_names *names, const struct ctrl_conf *ctrls,
+int	want_names_add(struct want_names *names, struct ctrl_rec *const *ctrls,
 	    size_t n);
 
 /* Does this entry need a host name resolved (tcp/rdma, not an IP)? */
@@ -71,7 +84,7 @@ bool	want_needs_resolving(const struct ctrl_id *id);
  * out), IP literals in canonical form, host-nqn defaulted to the host's
  * NQN.  *incomplete is set when an entry was left out because its name
  * is still being resolved for the first time.  Problems are logged.
- * Return: 0 with *out (free it) and *n, or -ENOMEM.
+ * Return: 0 with *out (want_free() it) and *n, or -ENOMEM.
  */
 int	want_from_conf(const struct conf *c, const struct host_conf *h,
 	    const struct want_names *names, struct want **out, size_t *n,
@@ -81,9 +94,9 @@ int	want_from_conf(const struct conf *c, const struct host_conf *h,
  * want_from_ctrls - the same for the controllers ctrls[0..n_ctrls) with
  * c's rules (nvme-fabrics.conf's [Subsystem] paths), appended to *out
  * (*n entries already there; *incomplete is only ever set).
- * Return: 0, or -ENOMEM (*out and *n as they were).
+ * Return: 0, or -ENOMEM (*out may have moved; its *n entries stay).
  */
-int	want_from_ctrls(const struct conf *c, const struct ctrl_conf *ctrls,
+int	want_from_ctrls(const struct conf *c, struct ctrl_rec *const *ctrls,
 	    size_t n_ctrls, const struct host_conf *h,
 	    const struct want_names *names, struct want **out, size_t *n,
 	    bool *incomplete);

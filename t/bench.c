@@ -86,9 +86,11 @@ make_sets(int n, struct want **w, struct kctrl **k)
 	*w = calloc((size_t)n, sizeof(**w));
 	*k = calloc((size_t)n, sizeof(**k));
 	for (i = 0; i < n; i++) {
-		struct ctrl_id *id = &(*w)[i].cfg.id;
+		struct ctrl_conf cc;
+		struct ctrl_id *id = &cc.id;
 		struct kctrl *kc = &(*k)[n - 1 - i];
 
+		memset(&cc, 0, sizeof(cc));
 		id->transport = TRTYPE_TCP;
 		snprintf(id->traddr, sizeof(id->traddr), "10.%d.%d.%d",
 		    i >> 16, (i >> 8) & 255, i & 255);
@@ -96,6 +98,7 @@ make_sets(int n, struct want **w, struct kctrl **k)
 		snprintf(id->subsysnqn, sizeof(id->subsysnqn),
 		    "nqn.2014-08.org.example:s%d", i % 97);
 		strcpy(id->host_nqn, HOSTNQN);
+		(*w)[i] = fx_want_conf(&cc);
 		snprintf(kc->name, sizeof(kc->name), "nvme%d", i);
 		kc->instance = i;
 		strcpy(kc->transport, "tcp");
@@ -133,21 +136,27 @@ bench_reconcile(int n)
 	p.names_pending = p.discovery_unknown = false;
 	make_sets(n, &w, &k);
 	wp = fx_ptrs(w, (size_t)n);
+	/* As the daemon does when it rebuilds its desired set, not per pass. */
+	t = now_s();
+	want_sort_unique(wp, (size_t)n);
+	t = now_s() - t;
+	snprintf(what, sizeof(what), "want_sort_unique: desired set of %d", n);
+	report(what, t, n, "ctrls");
 	recon_init(&r);
 	t = now_s();
 	recon_plan(&r, wp, (size_t)n, NULL, 0, &p, &a, &na, &next);
 	t = now_s() - t;
-	free(a);
+	recon_actions_free(a, na);
 	snprintf(what, sizeof(what), "recon_plan: first pass, %d wanted", n);
 	report(what, t, n, "ctrls");
 	recon_fini(&r);
 	recon_init(&r);
 	recon_plan(&r, wp, (size_t)n, k, (size_t)n, &p, &a, &na, &next);
-	free(a);
+	recon_actions_free(a, na);
 	t = now_s();
 	for (i = 0; i < rounds; i++) {
 		recon_plan(&r, wp, (size_t)n, k, (size_t)n, &p, &a, &na, &next);
-		free(a);
+		recon_actions_free(a, na);
 	}
 	t = (now_s() - t) / rounds;
 	snprintf(what, sizeof(what), "recon_plan: steady pass, %d connected", n);
@@ -158,7 +167,7 @@ bench_reconcile(int n)
 	steady_prev = t;
 	recon_fini(&r);
 	free(wp);
-	free(w);
+	want_free(w, (size_t)n);
 	free(k);
 }
 
@@ -391,6 +400,8 @@ bench_sizes(void)
 {
 	printf("%-52s %10zu bytes\n", "sizeof(struct ctrl_conf)",
 	    sizeof(struct ctrl_conf));
+	printf("%-52s %10zu bytes\n", "sizeof(struct ctrl_rec) (+ its strings)",
+	    sizeof(struct ctrl_rec));
 	printf("%-52s %10zu bytes\n", "sizeof(struct want)", sizeof(struct want));
 	printf("%-52s %10zu bytes\n", "sizeof(struct tracked)",
 	    sizeof(struct tracked));

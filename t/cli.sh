@@ -92,6 +92,64 @@ assert p == {"tron": ("b", "readwrite"), "log_level": ("s", "read")}, p
 		cli_grep "missing host NQN uses nvme-stas wording" \
 			"Error reading mandatory Host NQN (see stasadm --help)" build/cli.err
 
+	# The NBFT's HFI as ip= for the initramfs (t/conf/nbft.root: eth0 has
+	# the HFI's MAC address); a table naming a MAC no interface has.
+	cli_expect "--boot-network exits 0" 0 "$STACD" --root=t/conf/nbft.root \
+	    --boot-network &&
+		if [ "$(cat build/cli.out)" = "ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:none:10.0.2.3" ]; then
+			pass "cli: --boot-network prints the HFI as ip="
+		else
+			sed 's/^/    /' build/cli.out
+			fail "cli: --boot-network prints the HFI as ip="
+		fi
+	cli_expect "--boot-network, no such interface, exits 0" 0 "$STACD" \
+	    --root=t/root --nbft=t/conf/nbft.root/sys/firmware/acpi/tables/NBFT \
+	    --boot-network &&
+		if [ ! -s build/cli.out ]; then
+			pass "cli: --boot-network prints nothing for an HFI with no interface"
+		else
+			fail "cli: --boot-network prints nothing for an HFI with no interface"
+		fi &&
+		cli_grep "--boot-network names the MAC address it did not find" \
+		    "acpi/tables/NBFT: HFI 1: no interface has MAC address 52:54:00:12:34:56" build/cli.err
+
+	cli_expect "--boot-network=dracut exits 0" 0 "$STACD" \
+	    --root=t/conf/nbft.root --boot-network=dracut &&
+		if [ "$(cat build/cli.out)" = "ifname=nbft1:52:54:00:12:34:56
+ip=10.0.2.15::10.0.2.2:255.255.255.0::nbft1:none:10.0.2.3" ]; then
+			pass "cli: --boot-network=dracut names the interface by MAC (ifname=)"
+		else
+			sed 's/^/    /' build/cli.out
+			fail "cli: --boot-network=dracut names the interface by MAC (ifname=)"
+		fi
+	# Two HFIs, the second by DHCPv6 on VLAN 12 (t/nbft/two-paths.desc).
+	build/mknbft t/nbft/two-paths.desc > build/two-paths.nbft
+	cli_expect "--boot-network=dracut, a VLAN, exits 0" 0 "$STACD" --root=t/root \
+	    --nbft=build/two-paths.nbft --boot-network=dracut &&
+		if [ "$(cat build/cli.out)" = "ifname=nbft1:52:54:00:12:34:56
+ip=10.0.2.15::10.0.2.2:255.255.255.0:bootme:nbft1:none:10.0.2.3
+ifname=nbft2:52:54:00:12:34:57
+vlan=nbft2.12:nbft2
+ip=:::::nbft2.12:dhcp6" ]; then
+			pass "cli: --boot-network=dracut brings a VLAN up with vlan="
+		else
+			sed 's/^/    /' build/cli.out
+			fail "cli: --boot-network=dracut brings a VLAN up with vlan="
+		fi
+	mkdir -p build/two-paths.root/sys/class/net/eth0 build/two-paths.root/sys/class/net/eth1
+	echo 52:54:00:12:34:56 > build/two-paths.root/sys/class/net/eth0/address
+	echo 52:54:00:12:34:57 > build/two-paths.root/sys/class/net/eth1/address
+	cli_expect "--boot-network, a VLAN, exits 0" 0 "$STACD" --root=build/two-paths.root \
+	    --nbft=build/two-paths.nbft --boot-network &&
+		if [ "$(cat build/cli.out)" = "ip=10.0.2.15::10.0.2.2:255.255.255.0:bootme:eth0:none:10.0.2.3" ]; then
+			pass "cli: --boot-network leaves the VLAN HFI out"
+		else
+			sed 's/^/    /' build/cli.out
+			fail "cli: --boot-network leaves the VLAN HFI out"
+		fi &&
+		cli_grep "--boot-network says why" "HFI 2: VLAN 12 is not brought up by stacd" build/cli.err
+	cli_expect "--boot-network=other is a usage error" 2 "$STACD" --boot-network=other
+
 	# make install / uninstall into a staging tree
 	D=$(pwd)/build/inst
 	rm -rf "$D"

@@ -31,15 +31,54 @@ fx_id_tcp(const char *traddr, const char *nqn)
 	return id;
 }
 
-/* The same, wanted (configured unless discovered is set afterwards). */
+/* cc wanted (configured unless discovered is set afterwards). */
 static inline struct want
-fx_want_tcp(const char *traddr, const char *nqn)
+fx_want_conf(const struct ctrl_conf *cc)
 {
 	struct want w;
 
-	memset(&w, 0, sizeof(w));
-	w.cfg.id = fx_id_tcp(traddr, nqn);
+	if (want_pack(&w, cc) < 0)
+		abort();
 	return w;
+}
+
+/* A tcp controller wanted; fx_release() it. */
+static inline struct want
+fx_want_tcp(const char *traddr, const char *nqn)
+{
+	struct ctrl_conf cc;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.id = fx_id_tcp(traddr, nqn);
+	return fx_want_conf(&cc);
+}
+
+/* The wide identity of record r, for the calls that take one. */
+static inline const struct ctrl_id *
+fx_id_in(const struct ctrl_rec *r, struct ctrl_id *buf)
+{
+	rec_unpack_id(r, buf);
+	return buf;
+}
+#define FX_ID(r)	fx_id_in((r), &(struct ctrl_id){ .traddr = "" })
+
+/* The wide form of record r, for the calls that take one. */
+static inline const struct ctrl_conf *
+fx_conf_in(const struct ctrl_rec *r, struct ctrl_conf *buf)
+{
+	rec_unpack(r, buf);
+	return buf;
+}
+#define FX_CONF(r)	fx_conf_in((r), &(struct ctrl_conf){ .line = 0 })
+
+/* The records of w[0..n) released (the array is the caller's). */
+static inline void
+fx_release(struct want *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		rec_unref(w[i].rec);
 }
 
 /* Pointers to w[0..n), as recon_plan() takes the desired set (free it). */

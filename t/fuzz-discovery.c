@@ -33,11 +33,14 @@ check_field(enum field f, enum trtype t, const char *v, bool required)
 static void
 check_want(const struct conf *c, const struct want *w)
 {
-	const struct ctrl_id *id = &w->cfg.id;
-	bool ip = id->transport == TRTYPE_TCP || id->transport == TRTYPE_RDMA;
+	struct ctrl_id wide;
+	const struct ctrl_id *id = &wide;
+	bool ip;
 	char canon[TRADDR_MAX + 1];
 	unsigned fam;
 
+	rec_unpack_id(w->rec, &wide);
+	ip = id->transport == TRTYPE_TCP || id->transport == TRTYPE_RDMA;
 	if (!w->discovered || id->transport == TRTYPE_NONE ||
 	    id->transport >= TRTYPE_COUNT)
 		abort();
@@ -84,9 +87,9 @@ check(const struct conf *c, const struct host_conf *h, const uint8_t *data,
 	/* Inputs are small: the quadratic check is fine here. */
 	for (i = 0; i < n && n <= 1000; i++)
 		for (j = i + 1; j < n; j++)
-			if (ctrl_id_compare(&w[i].cfg.id, &w[j].cfg.id) == 0)
+			if (rec_id_compare(w[i].rec, w[j].rec) == 0)
 				abort();
-	free(w);
+	want_free(w, n);
 }
 
 int

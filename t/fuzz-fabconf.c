@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctrl_rec.h"
 #include "fabconf.h"
 #include "field.h"
 #include "log.h"
@@ -36,9 +37,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "fuzz") != 0)
 		abort();
 	for (i = 0; i < f.n; i++) {
-		const struct ctrl_conf *cc = &f.ctrls[i];
+		struct ctrl_conf wide;
+		const struct ctrl_conf *cc = &wide;
 		const struct ctrl_id *id = &cc->id;
 
+		rec_unpack(f.ctrls[i], &wide);
 		if (!cc->own_tunables || id->transport == TRTYPE_NONE ||
 		    (i >= n_fab && !cc->discovery_ctrl) ||
 		    id->subsysnqn[0] == '\0' ||

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "ctrl_rec.h"
 #include "log.h"
 #include "nvmf.h"
 
@@ -342,6 +343,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		all, nvmf_legacy_supported(), base, (hash(data, size) & all) |
 		    base,
 	};
+	struct ctrl_conf cc;
 	struct conf c;
 	uint32_t dropped;
 	size_t i, j, m;
@@ -352,13 +354,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (conf_parse(&c, (const char *)data, size, "fuzz") != 0)
 		abort();
 	for (i = 0; i < c.n_ctrls; i++) {
-		if (nvmf_build_options(&one, 0, &c.ctrls[i], &c, &hosts[0],
-		    all, &dropped) != -ENOSPC)
+		rec_unpack(c.ctrls[i], &cc);
+		if (nvmf_build_options(&one, 0, &cc, &c, &hosts[0], all,
+		    &dropped) != -ENOSPC)
 			abort();
 		for (j = 0; j < 2; j++)
 			for (m = 0; m < sizeof(masks) / sizeof(masks[0]); m++)
-				check_build(&c.ctrls[i], &c, &hosts[j],
-				    masks[m]);
+				check_build(&cc, &c, &hosts[j], masks[m]);
 	}
 	conf_fini(&c);
 	return 0;

@@ -134,28 +134,29 @@ static const struct host_conf host = {
 	.symname = "stacd-fuzz",
 };
 
+/* A wanted controller's configuration (its record is made in setup()). */
 static void
-track(struct tracked *t, enum trtype tr, const char *traddr,
+conf_of(struct ctrl_conf *cc, enum trtype tr, const char *traddr,
     const char *subsysnqn, const char *secret, const char *ctrl_secret)
 {
-	struct ctrl_id *id = &t->cfg.id;
+	struct ctrl_id *id = &cc->id;
 
+	memset(cc, 0, sizeof(*cc));
 	id->transport = tr;
 	strcpy(id->traddr, traddr);
 	if (tr == TRTYPE_TCP || tr == TRTYPE_RDMA)
 		strcpy(id->trsvcid, "4420");
 	strcpy(id->subsysnqn, subsysnqn);
 	strcpy(id->host_nqn, HOST_NQN);
-	strcpy(t->cfg.dhchap_secret, secret);
-	strcpy(t->cfg.dhchap_ctrl_secret, ctrl_secret);
-	t->desired = true;
+	strcpy(cc->dhchap_secret, secret);
+	strcpy(cc->dhchap_ctrl_secret, ctrl_secret);
 }
 
 static int
 tracked_cmp(const void *a, const void *b)
 {
-	return ctrl_id_compare(&((const struct tracked *)a)->cfg.id,
-	    &((const struct tracked *)b)->cfg.id);
+	return rec_id_compare(((const struct tracked *)a)->rec,
+	    ((const struct tracked *)b)->rec);
 }
 
 /* Every state list_controllers and controller_info describe. */
@@ -167,36 +168,43 @@ setup(void)
 	static const char fc_h[] =
 	    "nn-0x200000109b654321:pn-0x100000109b654321";
 	struct tracked *t = tracked;
+	struct ctrl_conf cc[5];
+	size_t i;
 
 	log_init(LOG_DISCARD);
 	conf_init(&conf);
-	track(&t[0], TRTYPE_TCP, "192.168.1.10", "nqn.2014-08.org.example:a",
+	conf_of(&cc[0], TRTYPE_TCP, "192.168.1.10", "nqn.2014-08.org.example:a",
 	    host.key, "DHHC-1:03:" KEY_CTRL ":");
+	cc[0].tun.set = 1u << TUN_HDR_DIGEST | 1u << TUN_KATO |
+	    1u << TUN_CTRL_LOSS_TMO;
+	cc[0].tun.val[TUN_HDR_DIGEST] = 1;
+	cc[0].tun.val[TUN_KATO] = 30;
+	cc[0].tun.val[TUN_CTRL_LOSS_TMO] = -1;
+	conf_of(&cc[1], TRTYPE_TCP, "192.168.1.11", "nqn.2014-08.org.example:b",
+	    "DHHC-1:02:" KEY_A ":", "");
+	strcpy(cc[1].id.host_iface, "eth0");
+	strcpy(cc[1].id.host_traddr, "192.168.1.2");
+	conf_of(&cc[2], TRTYPE_RDMA, "fd00::1", "nqn.2014-08.org.example:c", "",
+	    "DHHC-1:02:" KEY_A ":");
+	conf_of(&cc[3], TRTYPE_FC, fc_a, "nqn.2014-08.org.example:d",
+	    "DHHC-1:03:" KEY_CTRL ":", "");
+	strcpy(cc[3].id.host_traddr, fc_h);
+	conf_of(&cc[4], TRTYPE_LOOP, "", "nqn.2014-08.org.example:e",
+	    "DHHC-1:02:" KEY_A ":", host.key);
+	for (i = 0; i < 5; i++) {
+		if ((t[i].rec = rec_pack(&cc[i])) == NULL)
+			abort();
+		t[i].desired = true;
+	}
 	t[0].state = CS_LIVE;
 	strcpy(t[0].device, "nvme3");
-	t[0].cfg.tun.set = 1u << TUN_HDR_DIGEST | 1u << TUN_KATO |
-	    1u << TUN_CTRL_LOSS_TMO;
-	t[0].cfg.tun.val[TUN_HDR_DIGEST] = 1;
-	t[0].cfg.tun.val[TUN_KATO] = 30;
-	t[0].cfg.tun.val[TUN_CTRL_LOSS_TMO] = -1;
-	track(&t[1], TRTYPE_TCP, "192.168.1.11", "nqn.2014-08.org.example:b",
-	    "DHHC-1:02:" KEY_A ":", "");
-	strcpy(t[1].cfg.id.host_iface, "eth0");
-	strcpy(t[1].cfg.id.host_traddr, "192.168.1.2");
 	t[1].discovered = t[1].ncc = true;
 	t[1].state = CS_GAVE_UP;
 	t[1].attempts = 5;
-	track(&t[2], TRTYPE_RDMA, "fd00::1", "nqn.2014-08.org.example:c", "",
-	    "DHHC-1:02:" KEY_A ":");
 	t[2].state = CS_CONNECTING;
 	t[2].attempts = 3;
-	track(&t[3], TRTYPE_FC, fc_a, "nqn.2014-08.org.example:d",
-	    "DHHC-1:03:" KEY_CTRL ":", "");
-	strcpy(t[3].cfg.id.host_traddr, fc_h);
 	t[3].attempts = 1;
 	t[3].retry_at = 1001500;
-	track(&t[4], TRTYPE_LOOP, "", "nqn.2014-08.org.example:e",
-	    "DHHC-1:02:" KEY_A ":", host.key);
 	t[4].desired = false;		/* on its way out: not listed */
 	strcpy(t[4].device, "nvme7");
 	qsort(tracked, 5, sizeof(tracked[0]), tracked_cmp);

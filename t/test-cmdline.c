@@ -483,7 +483,7 @@ controllers(void)
 	if (f.n == 4) {
 		CHECK_STR(f.origins[0], "cmdline:1");
 		CHECK_STR(f.origins[3], "cmdline:2");
-		CHECK_INT(f.ctrls[3].id.transport, TRTYPE_FC);
+		CHECK_INT(rec_transport(f.ctrls[3]), TRTYPE_FC);
 	}
 	fabconf_fini(&f);
 }

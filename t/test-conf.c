@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "conf.h"
+#include "fixtures.h"
 #include "log.h"
 #include "test.h"
 
@@ -44,7 +45,7 @@ tunables_and_overrides(void)
 	CHECK_INT(c.tun.val[TUN_KATO], 10);
 	CHECK_INT(c.tun.val[TUN_QUEUE_SIZE], 17);
 	CHECK_INT(c.n_ctrls, 1);
-	cc = &c.ctrls[0];
+	cc = FX_CONF(c.ctrls[0]);
 	CHECK_STR(cc->id.trsvcid, "4420");
 	CHECK_INT(cc->tun.set, 1u << TUN_KATO | 1u << TUN_HDR_DIGEST);
 	CHECK_INT(cc->tun.val[TUN_KATO], 3);
@@ -62,7 +63,8 @@ secret_padding_survives(void)
 	    "nqn=nqn.x:y;dhchap-secret=DHHC-1:02:" K52 ":\n");
 	CHECK_INT(c.n_ctrls, 1);
 	if (c.n_ctrls)
-		CHECK_STR(c.ctrls[0].dhchap_secret, "DHHC-1:02:" K52 ":");
+		CHECK_STR(rec_str(c.ctrls[0], RS_DHCHAP_SECRET),
+		    "DHHC-1:02:" K52 ":");
 	conf_fini(&c);
 }
 

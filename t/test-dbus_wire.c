@@ -1519,6 +1519,55 @@ properties_changed(void)
 	dw_writer_fini(&w);
 }
 
+/* The {ss} shortcut: the bytes of the long way, and its type check. */
+static void
+entry_ss(void)
+{
+	struct dw_writer a, b;
+	const uint8_t *da = NULL, *db = NULL;
+	size_t la = 0, lb = 0;
+
+	dw_writer_init(&a, 0);
+	dw_writer_init(&b, 0);
+	CHECK_INT(dw_msg_begin_signal(&a, 3, "/", "a.b", "c", "ya{ss}"), 0);
+	CHECK_INT(dw_msg_begin_signal(&b, 3, "/", "a.b", "c", "ya{ss}"), 0);
+	dw_write_byte(&a, 1);
+	dw_write_byte(&b, 1);
+	dw_open_array(&a);
+	dw_open_array(&b);
+	dw_open_dict_entry(&a);
+	dw_write_string(&a, "traddr");
+	dw_write_string(&a, "caf\xc3\xa9 10.0.0.1");
+	dw_close(&a);
+	dw_write_entry_ss(&b, "traddr", "caf\xc3\xa9 10.0.0.1");
+	dw_open_dict_entry(&a);
+	dw_write_string(&a, "");
+	dw_write_string(&a, "x");
+	dw_close(&a);
+	dw_write_entry_ss(&b, "", "x");
+	dw_close(&a);
+	dw_close(&b);
+	CHECK_INT(dw_msg_finish(&a, &da, &la), 0);
+	CHECK_INT(dw_msg_finish(&b, &db, &lb), 0);
+	check_bytes(db, lb, da, la);
+	dw_writer_fini(&a);
+	dw_writer_fini(&b);
+
+	/* Not {ss} next, or not UTF-8: the message fails. */
+	dw_writer_init(&a, 0);
+	CHECK_INT(dw_msg_begin_signal(&a, 3, "/", "a.b", "c", "a{sv}"), 0);
+	dw_open_array(&a);
+	dw_write_entry_ss(&a, "k", "v");
+	CHECK_INT(dw_msg_finish(&a, &da, &la), -EINVAL);
+	dw_writer_fini(&a);
+	dw_writer_init(&a, 0);
+	CHECK_INT(dw_msg_begin_signal(&a, 3, "/", "a.b", "c", "a{ss}"), 0);
+	dw_open_array(&a);
+	dw_write_entry_ss(&a, "k", "\xc3");
+	CHECK_INT(dw_msg_finish(&a, &da, &la), -EINVAL);
+	dw_writer_fini(&a);
+}
+
 /* Every container and type through the writer and back. */
 static void
 round_trip(void)
@@ -2007,6 +2056,7 @@ main(void)
 	TEST(reader_skip);
 	TEST(properties_changed);
 	TEST(round_trip);
+	TEST(entry_ss);
 	TEST(writer_signature);
 	TEST(writer_types);
 	TEST(writer_values);

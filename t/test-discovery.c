@@ -162,16 +162,16 @@ check_id(const struct want *w, const char *transport, const char *traddr,
     const char *trsvcid, const char *subsysnqn, const char *host_traddr,
     const char *host_iface)
 {
-	CHECK_STR(trtype_name(w->cfg.id.transport), transport);
-	CHECK_STR(w->cfg.id.traddr, traddr);
-	CHECK_STR(w->cfg.id.trsvcid, trsvcid);
-	CHECK_STR(w->cfg.id.subsysnqn, subsysnqn);
-	CHECK_STR(w->cfg.id.host_traddr, host_traddr);
-	CHECK_STR(w->cfg.id.host_iface, host_iface);
-	CHECK_STR(w->cfg.id.host_nqn, HOSTNQN);
+	CHECK_STR(trtype_name(rec_transport(w->rec)), transport);
+	CHECK_STR(rec_str(w->rec, RS_TRADDR), traddr);
+	CHECK_STR(rec_str(w->rec, RS_TRSVCID), trsvcid);
+	CHECK_STR(rec_str(w->rec, RS_SUBSYSNQN), subsysnqn);
+	CHECK_STR(rec_str(w->rec, RS_HOST_TRADDR), host_traddr);
+	CHECK_STR(rec_str(w->rec, RS_HOST_IFACE), host_iface);
+	CHECK_STR(rec_str(w->rec, RS_HOST_NQN), HOSTNQN);
 	CHECK(w->discovered);
-	CHECK_STR(w->cfg.dhchap_secret, "");
-	CHECK_INT(w->cfg.tun.set, 0);
+	CHECK_STR(rec_str(w->rec, RS_DHCHAP_SECRET), "");
+	CHECK_INT(w->rec->tun.set, 0);
 }
 
 static void
@@ -186,7 +186,7 @@ test_two_dcs(void)
 	/* Not the discovery and referral entries; 10.0.0.20 once. */
 	CHECK_INT(n, 6);
 	if (n != 6) {
-		free(w);
+		want_free(w, n);
 		return;
 	}
 	check_id(&w[0], "tcp", "192.168.1.20", "4420", S1, "192.168.1.100",
@@ -203,7 +203,7 @@ test_two_dcs(void)
 	CHECK(w[3].ncc);	/* eflags 6; the repeat with 0 loses */
 	check_id(&w[4], "tcp", "192.168.1.20", "4420", S1, "", "");
 	check_id(&w[5], "rdma", "10.0.0.30", "4420", S3, "", "");
-	free(w);
+	want_free(w, n);
 }
 
 static void
@@ -220,13 +220,13 @@ test_inheritance(void)
 	check_id(&w[0], "tcp", "10.0.0.1", "4420", S1, "10.1.1.1", "ens3");
 	/* host-iface is for tcp only, as with configured controllers. */
 	check_id(&w[1], "rdma", "10.0.0.2", "4420", S1, "10.1.1.1", "");
-	free(w);
+	want_free(w, n);
 
 	/* The same host NQN written out is the same identity. */
 	CHECK_INT(run(DOC("", "", HOSTNQN, TCP("10.0.0.1", S1)), &w, &n), 0);
 	CHECK_INT(n, 1);
 	check_id(&w[0], "tcp", "10.0.0.1", "4420", S1, "", "");
-	free(w);
+	want_free(w, n);
 
 	/* ignore-iface blanks it. */
 	setup("[Global]\nignore-iface=true\n");
@@ -234,7 +234,7 @@ test_inheritance(void)
 	    &n), 0);
 	CHECK_INT(n, 1);
 	check_id(&w[0], "tcp", "10.0.0.1", "4420", S1, "10.1.1.1", "");
-	free(w);
+	want_free(w, n);
 
 	/* host_traddr in canonical form too. */
 	setup(NULL);
@@ -242,7 +242,7 @@ test_inheritance(void)
 	    &w, &n), 0);
 	CHECK_INT(n, 1);
 	check_id(&w[0], "tcp", "2001:db8::1", "4420", S1, "2001:db8::5", "");
-	free(w);
+	want_free(w, n);
 }
 
 static void
@@ -257,12 +257,12 @@ test_foreign_host_nqn(void)
 	    TCP("10.0.0.2", S1) "]}, {'discovery-controller': {}, "
 	    "'log-pages': [" TCP("10.0.0.3", S1) "]}]", &w, &n), 0);
 	CHECK_INT(n, 1);
-	CHECK_STR(w[0].cfg.id.traddr, "10.0.0.3");
+	CHECK_STR(rec_str(w[0].rec, RS_TRADDR), "10.0.0.3");
 	/* One warning for the DC, not one per entry. */
 	CHECK(strstr(logged, "host-nqn differs") != NULL);
 	CHECK(strstr(strstr(logged, "host-nqn differs") + 1,
 	    "host-nqn differs") == NULL);
-	free(w);
+	want_free(w, n);
 }
 
 static void
@@ -294,14 +294,14 @@ test_ncc(void)
 		if (n == 1 && w[0].ncc != cases[i].ncc)
 			printf("#   eflags %s\n", cases[i].eflags);
 		CHECK(n == 1 && w[0].ncc == cases[i].ncc);
-		free(w);
+		want_free(w, n);
 	}
 	/* No eflags at all. */
 	CHECK_INT(run(DOC("", "", "", "{'subtype': 'nvme', 'trtype': 'tcp', "
 	    "'traddr': '10.0.0.1', 'trsvcid': '4420', 'subnqn': '" S1 "'}"),
 	    &w, &n), 0);
 	CHECK(n == 1 && !w[0].ncc);
-	free(w);
+	want_free(w, n);
 }
 
 #define MIXED_FAMILIES	DOC("", "", "", TCP("10.0.0.1", S1) ", "	\
@@ -318,29 +318,29 @@ test_ip_family(void)
 	CHECK_INT(run_logged(MIXED_FAMILIES, &w, &n), 0);
 	CHECK_INT(n, 4);
 	if (n == 4) {
-		CHECK_STR(w[0].cfg.id.traddr, "10.0.0.1");
-		CHECK_STR(w[1].cfg.id.traddr, "fd00::1");
-		CHECK_STR(w[2].cfg.id.traddr, "fe80::1%eth0");
+		CHECK_STR(rec_str(w[0].rec, RS_TRADDR), "10.0.0.1");
+		CHECK_STR(rec_str(w[1].rec, RS_TRADDR), "fd00::1");
+		CHECK_STR(rec_str(w[2].rec, RS_TRADDR), "fe80::1%eth0");
 		/* An IPv4-mapped IPv6 address is the IPv4 one. */
-		CHECK_STR(w[3].cfg.id.traddr, "10.0.0.9");
+		CHECK_STR(rec_str(w[3].rec, RS_TRADDR), "10.0.0.9");
 	}
 	/* A host name is no address stafd could have discovered. */
 	CHECK(strstr(logged, "traddr \"storage.example.com\" is not an IP "
 	    "address") != NULL);
-	free(w);
+	want_free(w, n);
 
 	setup("[Global]\nip-family=ipv4\n");
 	CHECK_INT(run(MIXED_FAMILIES, &w, &n), 0);
 	CHECK_INT(n, 2);
-	CHECK_STR(w[0].cfg.id.traddr, "10.0.0.1");
-	CHECK_STR(w[n - 1].cfg.id.traddr, "10.0.0.9");
-	free(w);
+	CHECK_STR(rec_str(w[0].rec, RS_TRADDR), "10.0.0.1");
+	CHECK_STR(rec_str(w[n - 1].rec, RS_TRADDR), "10.0.0.9");
+	want_free(w, n);
 
 	setup("[Global]\nip-family=ipv6\n");
 	CHECK_INT(run(MIXED_FAMILIES, &w, &n), 0);
 	CHECK_INT(n, 2);
-	CHECK_STR(w[0].cfg.id.traddr, "fd00::1");
-	free(w);
+	CHECK_STR(rec_str(w[0].rec, RS_TRADDR), "fd00::1");
+	want_free(w, n);
 }
 
 static void
@@ -359,14 +359,14 @@ test_exclusion(void)
 	    TCP("2001:db8:0::7", S1) ", " TCP("10.0.0.4", S3)), &w, &n), 0);
 	CHECK_INT(n, 2);
 	if (n == 2) {
-		CHECK_STR(w[0].cfg.id.traddr, "10.0.0.1");
-		CHECK_STR(w[1].cfg.id.traddr, "10.0.0.4");
+		CHECK_STR(rec_str(w[0].rec, RS_TRADDR), "10.0.0.1");
+		CHECK_STR(rec_str(w[1].rec, RS_TRADDR), "10.0.0.4");
 	}
-	free(w);
+	want_free(w, n);
 	/* Exclusion by an inherited field. */
 	CHECK_INT(run(DOC("", "eth9", "", TCP("10.0.0.1", S1)), &w, &n), 0);
 	CHECK_INT(n, 0);
-	free(w);
+	want_free(w, n);
 }
 
 static void
@@ -388,14 +388,14 @@ test_fc_and_loop(void)
 		check_id(&w[1], "loop", "", "", S2, "", "");
 	}
 	CHECK(strstr(logged, "traddr \"10.0.0.1\" is invalid") != NULL);
-	free(w);
+	want_free(w, n);
 
 	/* fc needs the DC's host-traddr. */
 	CHECK_INT(run_logged(DOC("", "", "", DLPE("fc", FC_TGT, "", S1, "0")),
 	    &w, &n), 0);
 	CHECK_INT(n, 0);
 	CHECK(strstr(logged, "fc needs") != NULL);
-	free(w);
+	want_free(w, n);
 }
 
 static void
@@ -412,11 +412,11 @@ test_invalid_transport(void)
 	    "{'subtype': 'nvme', 'traddr': '10.0.0.1', 'trsvcid': '4420', "
 	    "'subnqn': '" S1 "'}, " TCP("10.0.0.9", S1)), &w, &n), 0);
 	CHECK_INT(n, 1);
-	CHECK_STR(w[0].cfg.id.traddr, "10.0.0.9");
+	CHECK_STR(rec_str(w[0].rec, RS_TRADDR), "10.0.0.9");
 	CHECK(strstr(logged, "stafd: ") != NULL);
 	CHECK(strstr(logged, "Invalid transport \"unspecified\"") != NULL);
 	CHECK(strstr(logged, "Invalid transport \"\"") != NULL);
-	free(w);
+	want_free(w, n);
 }
 
 static void
@@ -437,7 +437,7 @@ test_smuggling(void)
 	    DLPE("tcp", "10.0.0.8", "04420", S1, "0") ", "
 	    TCP("10.0.0.10", S2)), &w, &n), 0);
 	CHECK_INT(n, 1);
-	CHECK_STR(w[0].cfg.id.traddr, "10.0.0.10");
+	CHECK_STR(rec_str(w[0].rec, RS_TRADDR), "10.0.0.10");
 	/* Each warning names stafd and the field; bytes shown escaped. */
 	CHECK(strstr(logged, "warning: stafd: discovery controller 0 "
 	    "(10.0.0.10), log page entry 0: traddr \"10.0.0.1,hostnqn=evil\" "
@@ -453,7 +453,7 @@ test_smuggling(void)
 	CHECK(strstr(logged, "traddr \"10.0.0.7\\x01\" is invalid") != NULL);
 	CHECK(strstr(logged, "trsvcid \"04420\" is invalid") != NULL);
 	CHECK(strchr(logged, '\t') == NULL);
-	free(w);
+	want_free(w, n);
 
 	/* A bad inherited field costs that DC's entries only. */
 	CHECK_INT(run_logged("[{'discovery-controller': {'host-iface': "
@@ -465,12 +465,12 @@ test_smuggling(void)
 	    "{'discovery-controller': {}, 'log-pages': ["
 	    TCP("10.0.0.4", S1) "]}]", &w, &n), 0);
 	CHECK_INT(n, 1);
-	CHECK_STR(w[0].cfg.id.traddr, "10.0.0.4");
+	CHECK_STR(rec_str(w[0].rec, RS_TRADDR), "10.0.0.4");
 	CHECK(strstr(logged, "stafd: discovery controller 0, log page entry "
 	    "0: host-iface \"eth0,x\" is invalid") != NULL);
 	CHECK(strstr(logged, "host-traddr \"10.1.1.1,x\" is invalid") != NULL);
 	CHECK(strstr(logged, "host-traddr \"myhost\" is invalid") != NULL);
-	free(w);
+	want_free(w, n);
 }
 
 static void
@@ -497,14 +497,14 @@ test_odd_entries(void)
 	    "{'subtype': 'nvme'}, {}, " TCP("10.0.0.9", S1)), big);
 	CHECK_INT(run_logged(text, &w, &n), 0);
 	CHECK_INT(n, 1);
-	CHECK_STR(w[0].cfg.id.traddr, "10.0.0.9");
+	CHECK_STR(rec_str(w[0].rec, RS_TRADDR), "10.0.0.9");
 	CHECK(strstr(logged, "entry 0: not an object") != NULL);
 	CHECK(strstr(logged, "traddr is not a string") != NULL);
 	CHECK(strstr(logged, "no subnqn") != NULL);
 	CHECK(strstr(logged, "no traddr") != NULL);
 	CHECK(strstr(logged, "no trsvcid") != NULL);
 	CHECK(strstr(logged, "is too long") != NULL);
-	free(w);
+	want_free(w, n);
 }
 
 static void
@@ -521,12 +521,12 @@ test_repeats(void)
 	    ", " TCP("::ffff:10.0.0.1", S1)), &w, &n), 0);
 	CHECK_INT(n, 3);
 	if (n == 3) {
-		CHECK_STR(w[0].cfg.id.traddr, "fd00::1");
+		CHECK_STR(rec_str(w[0].rec, RS_TRADDR), "fd00::1");
 		CHECK(!w[0].ncc);
-		CHECK_STR(w[1].cfg.id.traddr, "10.0.0.1");
-		CHECK_STR(w[2].cfg.id.trsvcid, "4421");
+		CHECK_STR(rec_str(w[1].rec, RS_TRADDR), "10.0.0.1");
+		CHECK_STR(rec_str(w[2].rec, RS_TRSVCID), "4421");
 	}
-	free(w);
+	want_free(w, n);
 }
 
 static void
@@ -539,11 +539,11 @@ test_empty(void)
 	CHECK_INT(run("[]", &w, &n), 0);
 	CHECK_INT(n, 0);
 	CHECK(w != NULL);
-	free(w);
+	want_free(w, n);
 	CHECK_INT(run(" [ {'discovery-controller': {}, 'log-pages': []} ] ",
 	    &w, &n), 0);
 	CHECK_INT(n, 0);
-	free(w);
+	want_free(w, n);
 }
 
 static void
@@ -617,7 +617,7 @@ test_warning_cap(void)
 		lines++;
 	CHECK_INT(lines, 20);
 	CHECK(strstr(logged, "stafd: 5 more log page entries skipped") != NULL);
-	free(w);
+	want_free(w, n);
 }
 
 /* One controller more than the cap: loop entries, the smallest. */
@@ -638,11 +638,11 @@ test_cap(void)
 	snprintf(text + len, size - len, "]}]");
 	CHECK_INT(run_logged(text, &w, &n), 0);
 	CHECK_INT(n, DISCOVERY_WANTS_MAX);
-	CHECK(n == DISCOVERY_WANTS_MAX && strcmp(w[n - 1].cfg.id.subsysnqn,
-	    "n9999") == 0);
+	CHECK(n == DISCOVERY_WANTS_MAX &&
+	    strcmp(rec_str(w[n - 1].rec, RS_SUBSYSNQN), "n9999") == 0);
 	CHECK(strstr(logged, "more than 10000 I/O controllers discovered")
 	    != NULL);
-	free(w);
+	want_free(w, n);
 	free(text);
 }
 
@@ -691,16 +691,16 @@ test_unreachable_dc_keeps_its_entries(void)
 	    n1, &w2, &n2), 0);
 	CHECK_INT(n2, 1);
 	if (n2 == 1)
-		CHECK_STR(w2[0].cfg.id.traddr, "10.0.0.1");
+		CHECK_STR(rec_str(w2[0].rec, RS_TRADDR), "10.0.0.1");
 
 	/* Excluded meanwhile: a kept entry obeys the exclusions too. */
 	setup("[Controllers]\nexclude=transport=tcp;traddr=10.0.0.1\n");
 	CHECK_INT(discovery_parse(after, strlen(after), &conf, &host, w1,
 	    n1, &w3, &n3), 0);
 	CHECK_INT(n3, 0);
-	free(w1);
-	free(w2);
-	free(w3);
+	want_free(w1, n1);
+	want_free(w2, n2);
+	want_free(w3, n3);
 }
 
 int

@@ -25,6 +25,7 @@ round_trip_keeps_origin_not_secrets(void)
 {
 	struct recon r, back;
 	struct ctrl_id a = id_tcp("10.0.0.1"), b = id_tcp("10.0.0.2");
+	struct ctrl_conf cc;
 	char *text;
 
 	recon_init(&r);
@@ -33,8 +34,13 @@ round_trip_keeps_origin_not_secrets(void)
 	strcpy(r.v[0].device, "nvme1");
 	strcpy(r.v[1].device, "nvme2");
 	r.v[0].state = r.v[1].state = CS_LIVE;
-	strcpy(r.v[0].cfg.dhchap_secret, "DHHC-1:00:secret:");
-	r.v[0].cfg.tun.set = 1u << TUN_KATO;
+	memset(&cc, 0, sizeof(cc));
+	cc.id = a;
+	strcpy(cc.dhchap_secret, "DHHC-1:00:secret:");
+	cc.tun.set = 1u << TUN_KATO;
+	rec_unref(r.v[0].rec);
+	r.v[0].rec = rec_pack(&cc);
+	CHECK(r.v[0].rec != NULL);
 	text = lkc_render(&r);
 	CHECK(text != NULL);
 	if (text == NULL)
@@ -48,7 +54,7 @@ round_trip_keeps_origin_not_secrets(void)
 	CHECK_INT(lkc_parse(text, "lkc", &back), 2);
 	CHECK_INT(back.n, 2);
 	if (back.n == 2) {
-		CHECK(ctrl_id_compare(&back.v[0].cfg.id, &a) == 0);
+		CHECK(rec_compare_id(back.v[0].rec, &a) == 0);
 		CHECK(!back.v[0].discovered);
 		CHECK(back.v[1].discovered);
 		CHECK(back.v[1].state == CS_WAITING);
@@ -87,7 +93,7 @@ bad_lines_skipped(void)
 	CHECK_INT(lkc_parse(text, "lkc", &r), 1);
 	CHECK_INT(r.n, 1);
 	if (r.n)
-		CHECK_STR(r.v[0].cfg.id.traddr, "10.0.0.3");
+		CHECK_STR(rec_str(r.v[0].rec, RS_TRADDR), "10.0.0.3");
 	recon_fini(&r);
 }
 

@@ -798,6 +798,53 @@ load(void)
 	CHECK(system(cmd) == 0);
 }
 
+/* The ip= value of every kind of HFI, and what is refused. */
+static void
+ip_settings(void)
+{
+	static const struct {
+		struct nbft_hfi	 h;
+		int		 ret;
+		const char	*want;
+	} cases[] = {
+		{ { .ipconf = NBFT_IP_STATIC, .family = IPF_V4, .ip = "10.0.2.15",
+		    .prefix = 24, .gateway = "10.0.2.2", .dns1 = "10.0.2.3",
+		    .host_name = "bootme" }, 0,
+		  "ip=10.0.2.15::10.0.2.2:255.255.255.0:bootme:eth0:none:10.0.2.3" },
+		{ { .ipconf = NBFT_IP_STATIC, .family = IPF_V4, .ip = "192.168.7.9",
+		    .prefix = 20 }, 0, "ip=192.168.7.9:::255.255.240.0::eth0:none" },
+		{ { .ipconf = NBFT_IP_STATIC, .family = IPF_V4, .ip = "10.1.1.1",
+		    .prefix = 32, .dns1 = "10.0.0.53", .dns2 = "10.0.0.54" }, 0,
+		  "ip=10.1.1.1:::255.255.255.255::eth0:none:10.0.0.53:10.0.0.54" },
+		{ { .ipconf = NBFT_IP_STATIC, .family = IPF_V4, .ip = "10.1.1.1",
+		    .prefix = 0 }, 0, "ip=10.1.1.1:::0.0.0.0::eth0:none" },
+		{ { .ipconf = NBFT_IP_STATIC, .family = IPF_V6, .ip = "fd00::15",
+		    .prefix = 64, .gateway = "fd00::1", .dns2 = "fd00::53" }, 0,
+		  "ip=[fd00::15]::[fd00::1]:64::eth0:none::[fd00::53]" },
+		{ { .ipconf = NBFT_IP_DHCP, .family = IPF_V4, .ip = "10.0.2.15" },
+		  0, "ip=:::::eth0:dhcp" },
+		{ { .ipconf = NBFT_IP_DHCP }, 0, "ip=:::::eth0:dhcp" },
+		{ { .ipconf = NBFT_IP_DHCP, .family = IPF_V6 }, 0,
+		  "ip=:::::eth0:dhcp6" },
+		{ { .ipconf = NBFT_IP_SLAAC, .family = IPF_V6,
+		    .ip = "2001:db8::5", .prefix = 64 }, 0, "ip=:::::eth0:auto6" },
+		{ { .ipconf = NBFT_IP_STATIC }, -ENOENT, NULL },
+	};
+	char buf[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_INT(nbft_ip_setting(&cases[i].h, "eth0", buf,
+		    sizeof(buf)), cases[i].ret);
+		if (cases[i].want)
+			CHECK_STR(buf, cases[i].want);
+	}
+	/* Exactly the room it needs, and one byte less. */
+	CHECK_INT(nbft_ip_setting(&cases[5].h, "eth0", buf, 18), 0);
+	CHECK_INT(nbft_ip_setting(&cases[5].h, "eth0", buf, 17), -ENOSPC);
+	CHECK_INT(nbft_ip_setting(&cases[0].h, "eth0", buf, 40), -ENOSPC);
+}
+
 int
 main(void)
 {
@@ -810,5 +857,6 @@ main(void)
 	TEST(controllers);
 	TEST(controllers_refused);
 	TEST(load);
+	TEST(ip_settings);
 	return TEST_EXIT();
 }

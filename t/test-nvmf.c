@@ -56,8 +56,8 @@ default_option_string(void)
 	uint32_t dropped;
 	int n;
 
-	n = nvmf_build_options(buf, sizeof(buf), &c.ctrls[0], &c, &host,
-	    nvmf_parse_supported(kernel_61), &dropped);
+	n = nvmf_build_options(buf, sizeof(buf), FX_CONF(c.ctrls[0]),
+	    &c, &host, nvmf_parse_supported(kernel_61), &dropped);
 	CHECK_STR(buf, "nqn=nqn.2014-08.org.example:s1,transport=tcp,"
 	    "traddr=127.0.0.1,trsvcid=4420,hostnqn=" HOSTNQN ",hostid="
 	    HOSTID);
@@ -75,24 +75,26 @@ tunables_in_option_string(void)
 	    "host-traddr=::1;nqn=nqn.x:y;kato=7;data-digest=true;"
 	    "queue-size=64;dhchap-secret=DHHC-1:02:" K52 ":\n"
 	    "controller=transport=rdma;traddr=10.0.0.1;nqn=nqn.x:z\n");
+	struct ctrl_conf own;
 	char buf[1024];
 	uint32_t dropped;
 
-	CHECK(nvmf_build_options(buf, sizeof(buf), &c.ctrls[0], &c, &host,
-	    nvmf_parse_supported(kernel_61), &dropped) > 0);
+	CHECK(nvmf_build_options(buf, sizeof(buf), FX_CONF(c.ctrls[0]),
+	    &c, &host, nvmf_parse_supported(kernel_61), &dropped) > 0);
 	CHECK_STR(buf, "nqn=nqn.x:y,transport=tcp,traddr=::1,host_traddr=::1,"
 	    "host_iface=lo,trsvcid=4420,hostnqn=" HOSTNQN ",hostid=" HOSTID
 	    ",dhchap_secret=DHHC-1:02:" K52 ":,hdr_digest,data_digest,"
 	    "keep_alive_tmo=7,queue_size=64,ctrl_loss_tmo=-1");
 	/* rdma: no digests, no host_iface */
-	CHECK(nvmf_build_options(buf, sizeof(buf), &c.ctrls[1], &c, &host,
-	    nvmf_parse_supported(kernel_61), &dropped) > 0);
+	CHECK(nvmf_build_options(buf, sizeof(buf), FX_CONF(c.ctrls[1]),
+	    &c, &host, nvmf_parse_supported(kernel_61), &dropped) > 0);
 	CHECK_STR(buf, "nqn=nqn.x:z,transport=rdma,traddr=10.0.0.1,"
 	    "trsvcid=4420,hostnqn=" HOSTNQN ",hostid=" HOSTID
 	    ",keep_alive_tmo=30,ctrl_loss_tmo=-1");
 	/* nvme-fabrics.conf's: its own tunables only, [Global] not */
-	c.ctrls[1].own_tunables = true;
-	CHECK(nvmf_build_options(buf, sizeof(buf), &c.ctrls[1], &c, &host,
+	rec_unpack(c.ctrls[1], &own);
+	own.own_tunables = true;
+	CHECK(nvmf_build_options(buf, sizeof(buf), &own, &c, &host,
 	    nvmf_parse_supported(kernel_61), &dropped) > 0);
 	CHECK_STR(buf, "nqn=nqn.x:z,transport=rdma,traddr=10.0.0.1,"
 	    "trsvcid=4420,hostnqn=" HOSTNQN ",hostid=" HOSTID);
@@ -108,8 +110,9 @@ unsupported_options_dropped(void)
 	char buf[1024];
 	uint32_t dropped;
 
-	CHECK(nvmf_build_options(buf, sizeof(buf), &c.ctrls[0], &c, &host,
-	    nvmf_legacy_supported() & ~(1u << OPT_HOST_IFACE), &dropped) > 0);
+	CHECK(nvmf_build_options(buf, sizeof(buf), FX_CONF(c.ctrls[0]),
+	    &c, &host, nvmf_legacy_supported() & ~(1u << OPT_HOST_IFACE),
+	    &dropped) > 0);
 	CHECK_INT(dropped, 1u << OPT_HOST_IFACE | 1u << OPT_DHCHAP_SECRET);
 	CHECK(strstr(buf, "host_iface") == NULL);
 	CHECK(strstr(buf, "dhchap") == NULL);

@@ -53,12 +53,12 @@ entry(enum dlp_subtype st, const char *port, const char *nqn, int eflags)
 static struct want
 conf_dc(const char *port)
 {
-	struct want w;
+	struct ctrl_conf cc;
 
-	memset(&w, 0, sizeof(w));
-	w.cfg.id = dc(port);
-	w.cfg.discovery_ctrl = true;
-	return w;
+	memset(&cc, 0, sizeof(cc));
+	cc.id = dc(port);
+	cc.discovery_ctrl = true;
+	return fx_want_conf(&cc);
 }
 
 /* How many wants of o have subsystem nqn (and are discovery ctrls). */
@@ -68,8 +68,9 @@ count(const struct owndisc *o, const char *nqn, const char *port)
 	size_t i, n = 0;
 
 	for (i = 0; i < o->n; i++)
-		if (strcmp(o->v[i].cfg.id.subsysnqn, nqn) == 0 &&
-		    (port == NULL || strcmp(o->v[i].cfg.id.trsvcid, port) == 0))
+		if (strcmp(rec_str(o->v[i].rec, RS_SUBSYSNQN), nqn) == 0 &&
+		    (port == NULL ||
+		    strcmp(rec_str(o->v[i].rec, RS_TRSVCID), port) == 0))
 			n++;
 	return n;
 }
@@ -104,11 +105,12 @@ nvm_entries_become_wants(void)
 	CHECK_INT(page(&o, &a, 0, e, 4, &cf, 1), 3);
 	CHECK_INT(o.n, 3);
 	CHECK_INT(count(&o, DISCOVERY_NQN, NULL), 0);	/* itself: no */
-	CHECK_STR(o.v[0].cfg.id.host_nqn, HOSTNQN);
-	CHECK(o.v[0].discovered && !o.v[0].cfg.discovery_ctrl);
+	CHECK_STR(rec_str(o.v[0].rec, RS_HOST_NQN), HOSTNQN);
+	CHECK(o.v[0].discovered && !o.v[0].rec->discovery_ctrl);
 	CHECK_INT(o.v[0].dc, ctrl_id_hash(&a));
 	CHECK(!o.v[0].ncc && o.v[1].ncc);
 	owndisc_fini(&o);
+	fx_release(&cf, 1);
 }
 
 /* What a boot discovery controller lists is boot-owned too. */
@@ -130,9 +132,10 @@ entries_take_the_dc_origin(void)
 	dcc.origin = ORIGIN_NBFT;
 	CHECK_INT(owndisc_page(&o, &dcc, 0, e, 2, &cf, 1, &conf, HOSTNQN,
 	    "test-dc"), 2);
-	CHECK(o.n == 2 && o.v[0].cfg.origin == ORIGIN_NBFT &&
-	    o.v[1].cfg.origin == ORIGIN_NBFT);
+	CHECK(o.n == 2 && o.v[0].rec->origin == ORIGIN_NBFT &&
+	    o.v[1].rec->origin == ORIGIN_NBFT);
 	owndisc_fini(&o);
+	fx_release(&cf, 1);
 }
 
 static void
@@ -160,6 +163,7 @@ page_replaces_its_own_entries_only(void)
 	CHECK_INT(o.n, 1);
 	CHECK_INT(count(&o, NQN "9", NULL), 1);
 	owndisc_fini(&o);
+	fx_release(cf, sizeof(cf) / sizeof(cf[0]));
 }
 
 static void
@@ -181,6 +185,7 @@ exclusions_and_ip_family(void)
 	CHECK_INT(page(&o, &a, 0, e, 3, &cf, 1), 1);
 	CHECK_INT(count(&o, NQN "1", NULL), 1);
 	owndisc_fini(&o);
+	fx_release(&cf, 1);
 }
 
 /* One referral on a page of a DC depth hops deep: followed or not. */
@@ -221,13 +226,14 @@ referral_rules(void)
 			printf("#   %s: %d taken\n", referral_cases[i].what, n);
 		CHECK_INT(n, referral_cases[i].followed ? 1 : 0);
 		if (n == 1) {
-			CHECK(o.v[0].cfg.discovery_ctrl && o.v[0].discovered);
+			CHECK(o.v[0].rec->discovery_ctrl && o.v[0].discovered);
 			CHECK_INT(o.v[0].dc_depth,
 			    referral_cases[i].depth + 1);
-			CHECK_STR(o.v[0].cfg.id.host_nqn, HOSTNQN);
+			CHECK_STR(rec_str(o.v[0].rec, RS_HOST_NQN), HOSTNQN);
 		}
 		owndisc_fini(&o);
 	}
+	fx_release(cf, sizeof(cf) / sizeof(cf[0]));
 }
 
 static void
@@ -247,6 +253,7 @@ referral_listed_twice_is_followed_once(void)
 	CHECK_INT(page(&o, &b, 0, e, 1, cf, 2), 0);
 	CHECK_INT(count(&o, DISCOVERY_NQN, "8011"), 1);
 	owndisc_fini(&o);
+	fx_release(cf, sizeof(cf) / sizeof(cf[0]));
 }
 
 /*
@@ -281,6 +288,7 @@ orphans_level_by_level(void)
 	CHECK_INT(owndisc_forget_orphans(&o, NULL, 0), 1);
 	CHECK_INT(o.n, 0);
 	owndisc_fini(&o);
+	fx_release(&cf, 1);
 }
 
 int

@@ -23,9 +23,13 @@ at(int64_t now)
 	return p;
 }
 
-/* One pass; returns the number of actions and keeps them in acts. */
+/*
+ * One pass; returns the number of actions and keeps them in acts (with
+ * their references, released at the next pass).
+ */
 #define ACTS_MAX	RECON_CONNECTS_MAX	/* the most a test plans */
 static struct action acts[ACTS_MAX];
+static size_t n_acts;
 static int64_t next_due;
 
 static size_t
@@ -35,13 +39,16 @@ plan(struct recon *r, const struct want *w, size_t nw,
 	struct recon_params p = at(now);
 	const struct want **wp = fx_ptrs(w, nw);
 	struct action *v;
-	size_t n;
+	size_t n, i;
 
+	for (i = 0; i < n_acts; i++)
+		rec_unref(acts[i].rec);
 	CHECK_INT(recon_plan(r, wp, nw, k, nk, &p, &v, &n, &next_due), 0);
 	free(wp);
 	CHECK(n <= ACTS_MAX);
-	if (n > ACTS_MAX)
-		n = ACTS_MAX;
+	for (i = ACTS_MAX; i < n; i++)
+		rec_unref(v[i].rec);
+	n_acts = n = n > ACTS_MAX ? ACTS_MAX : n;
 	if (n)
 		memcpy(acts, v, n * sizeof(*v));
 	free(v);
@@ -54,7 +61,7 @@ done(struct recon *r, const struct want *w, int result, int64_t now)
 	struct recon_params p = at(now);
 	struct action a;
 
-	CHECK_INT(recon_connect_done(r, &w->cfg.id, result, &p, &a), 0);
+	CHECK_INT(recon_connect_done(r, FX_ID(w->rec), result, &p, &a), 0);
 }
 
 static void
@@ -67,7 +74,7 @@ connect_once_then_nothing(void)
 	recon_init(&r);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 0), 1);
 	CHECK_INT(acts[0].kind, ACT_CONNECT);
-	CHECK_STR(acts[0].cfg.id.traddr, "10.0.0.1");
+	CHECK_STR(rec_str(acts[0].rec, RS_TRADDR), "10.0.0.1");
 	/* while in flight, nothing more, even with its half-made device */
 	CHECK_INT(plan(&r, &w, 1, &k, 1, 10), 0);
 	done(&r, &w, 0, 20);
@@ -76,6 +83,7 @@ connect_once_then_nothing(void)
 	CHECK_INT(plan(&r, &w, 1, &k, 1, 30), 0);
 	CHECK_INT(next_due, INT64_MAX);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 /* The latest a retry delay after a failure comes: jitter and slack. */
@@ -112,6 +120,7 @@ retry_schedule(void)
 	CHECK_INT(r.v[0].attempts, 3);
 	CHECK_INT(r.v[0].last_err, EIO);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 static void
@@ -131,6 +140,7 @@ removed_device_comes_back_after_3s(void)
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, next_due), 1);
 	CHECK_INT(acts[0].kind, ACT_CONNECT);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 static void
@@ -146,6 +156,7 @@ device_name_reused_by_another_controller(void)
 	CHECK_INT(plan(&r, &w, 1, &other, 1, 100), 0);
 	CHECK_STR(r.v[0].device, "");
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 static void
@@ -164,6 +175,7 @@ existing_connection_adopted(void)
 	CHECK_STR(r.v[0].device, "nvme7");
 	CHECK_INT(r.v[0].state, CS_LIVE);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 static void
@@ -178,6 +190,7 @@ other_host_nqn_not_adopted(void)
 	CHECK_INT(plan(&r, &w, 1, &k, 1, 0), 1);
 	CHECK_INT(acts[0].kind, ACT_CONNECT);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 static void
@@ -214,12 +227,13 @@ removal_follows_disconnect_scope(void)
 			/* ours until the disconnect has ended */
 			CHECK_INT(r.n, 1);
 			CHECK(r.n == 1 && r.v[0].state == CS_DISCONNECTING);
-			recon_disconnect_done(&r, &acts[0].cfg.id, 0, 20);
+			recon_disconnect_done(&r, FX_ID(acts[0].rec), 0, 20);
 		}
 		CHECK_INT(r.n, 0);
 		recon_fini(&r);
 	}
 	conf_init(&conf);
+	fx_release(&w, 1);
 }
 
 static void
@@ -246,6 +260,7 @@ audit_removes_foreign_io_controllers(void)
 	CHECK_INT(plan(&r, &w, 1, k, 5, 1), 0);
 	recon_fini(&r);
 	conf_init(&conf);
+	fx_release(&w, 1);
 }
 
 static void
@@ -273,6 +288,7 @@ ncc_caps_attempts(void)
 	CHECK(r.v[0].state != CS_GAVE_UP);
 	recon_fini(&r);
 	conf_init(&conf);
+	fx_release(&w, 1);
 }
 
 static void
@@ -287,14 +303,16 @@ removed_while_connecting(void)
 	plan(&r, &w, 1, NULL, 0, 0);
 	CHECK_INT(plan(&r, NULL, 0, NULL, 0, 5), 0);
 	CHECK_INT(r.n, 1);			/* kept until the connect ends */
-	CHECK_INT(recon_connect_done(&r, &w.cfg.id, 6, &p, &a), 1);
+	CHECK_INT(recon_connect_done(&r, FX_ID(w.rec), 6, &p, &a), 1);
 	CHECK_INT(a.kind, ACT_DISCONNECT);
 	CHECK_STR(a.device, "nvme6");
 	CHECK(r.n == 1 && r.v[0].state == CS_DISCONNECTING);
 	/* the kernel had already deleted it: forgotten all the same */
-	recon_disconnect_done(&r, &a.cfg.id, -ENOENT, 11);
+	recon_disconnect_done(&r, FX_ID(a.rec), -ENOENT, 11);
 	CHECK_INT(r.n, 0);
+	rec_unref(a.rec);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 static void
@@ -309,17 +327,19 @@ last_known_config_owned(void)
 	};
 
 	recon_init(&r);
-	CHECK_INT(recon_seed_owned(&r, &old.cfg.id, false), 0);
-	CHECK_INT(recon_seed_owned(&r, &w.cfg.id, false), 0);
+	CHECK_INT(recon_seed_owned(&r, FX_ID(old.rec), false), 0);
+	CHECK_INT(recon_seed_owned(&r, FX_ID(w.rec), false), 0);
 	CHECK_INT(plan(&r, &w, 1, k, 2, 0), 1);
 	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
 	CHECK_STR(acts[0].device, "nvme1");
 	CHECK_INT(r.n, 2);
 	CHECK(r.n == 2 && strcmp(r.v[0].device, "nvme0") == 0 &&
 	    r.v[0].state == CS_LIVE && r.v[1].state == CS_DISCONNECTING);
-	recon_disconnect_done(&r, &acts[0].cfg.id, 0, 1);
+	recon_disconnect_done(&r, FX_ID(acts[0].rec), 0, 1);
 	CHECK_INT(r.n, 1);
 	recon_fini(&r);
+	fx_release(&w, 1);
+	fx_release(&old, 1);
 }
 
 static void
@@ -337,14 +357,14 @@ incomplete_desired_set_keeps_its_origin(void)
 	size_t n;
 
 	recon_init(&r);
-	CHECK_INT(recon_seed_owned(&r, &conf_w.cfg.id, false), 0);
-	CHECK_INT(recon_seed_owned(&r, &disc_w.cfg.id, true), 0);
+	CHECK_INT(recon_seed_owned(&r, FX_ID(conf_w.rec), false), 0);
+	CHECK_INT(recon_seed_owned(&r, FX_ID(disc_w.rec), true), 0);
 	/* a host name pending: the configured one stays */
 	p.names_pending = true;
 	p.discovery_unknown = true;
 	CHECK_INT(recon_plan(&r, NULL, 0, k, 2, &p, &v, &n, &next_due), 0);
 	CHECK_INT(n, 0);
-	free(v);
+	recon_actions_free(v, n);
 	CHECK_INT(r.n, 2);
 	/* names known, stafd never answered: only the configured one goes */
 	p.names_pending = false;
@@ -352,35 +372,96 @@ incomplete_desired_set_keeps_its_origin(void)
 	CHECK_INT(n, 1);
 	if (n) {
 		CHECK_STR(v[0].device, "nvme0");
-		recon_disconnect_done(&r, &v[0].cfg.id, 0, 1);
+		recon_disconnect_done(&r, FX_ID(v[0].rec), 0, 1);
 	}
-	free(v);
+	recon_actions_free(v, n);
 	CHECK_INT(r.n, 1);
 	/* stafd answered without it: now it goes too */
 	CHECK_INT(plan(&r, NULL, 0, k, 2, 1), 1);
 	CHECK_STR(acts[0].device, "nvme1");
 	recon_fini(&r);
+	fx_release(&conf_w, 1);
+	fx_release(&disc_w, 1);
 }
 
 static void
 repeated_identity_connects_once(void)
 {
 	struct recon r;
-	struct want w[3] = {
-		fx_want_tcp("10.0.0.1", "nqn.x:a"),
-		fx_want_tcp("10.0.0.1", "nqn.x:a"),
-		fx_want_tcp("10.0.0.2", "nqn.x:a"),
-	};
+	struct ctrl_conf kato;
+	struct want w[3];
 
-	w[0].cfg.tun.set = 1u << TUN_KATO;	/* the first one wins */
-	w[0].cfg.tun.val[TUN_KATO] = 7;
+	memset(&kato, 0, sizeof(kato));
+	kato.id = fx_id_tcp("10.0.0.1", "nqn.x:a");
+	kato.tun.set = 1u << TUN_KATO;		/* the first one wins */
+	kato.tun.val[TUN_KATO] = 7;
+	w[0] = fx_want_conf(&kato);
+	w[1] = fx_want_tcp("10.0.0.1", "nqn.x:a");
+	w[2] = fx_want_tcp("10.0.0.2", "nqn.x:a");
 	w[1].discovered = true;
 	recon_init(&r);
 	CHECK_INT(plan(&r, w, 3, NULL, 0, 0), 2);
 	CHECK_INT(r.n, 2);
-	CHECK_INT(r.v[0].cfg.tun.val[TUN_KATO], 7);
+	CHECK_INT(r.v[0].rec->tun.val[TUN_KATO], 7);
 	CHECK(!r.v[0].discovered);
 	recon_fini(&r);
+	fx_release(w, 3);
+}
+
+/*
+ * New identities between and around tracked ones: the set stays sorted,
+ * the tracked keep their state and device; a reload's new records (other
+ * tunables) replace the old ones, which the tracked set lets go.
+ */
+static void
+tracked_set_merged_in_place(void)
+{
+	static const char *const addr[] = { "10.0.0.1", "10.0.0.2",
+	    "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6", "10.0.0.7" };
+	enum { N = sizeof(addr) / sizeof(addr[0]) };
+	struct kctrl k[3] = {
+		fx_kctrl(2, "tcp", "10.0.0.2", "nqn.x:a"),
+		fx_kctrl(4, "tcp", "10.0.0.4", "nqn.x:a"),
+		fx_kctrl(6, "tcp", "10.0.0.6", "nqn.x:a"),
+	};
+	struct want w[N], old[3], again[N];
+	struct ctrl_conf cc;
+	struct recon r;
+	size_t i;
+
+	recon_init(&r);
+	for (i = 0; i < 3; i++)
+		old[i] = fx_want_tcp(addr[2 * i + 1], "nqn.x:a");
+	CHECK_INT(plan(&r, old, 3, k, 3, 0), 0);	/* all adopted */
+	for (i = 0; i < N; i++)
+		w[i] = fx_want_tcp(addr[N - 1 - i], "nqn.x:a");
+	fx_release(old, 3);
+	CHECK_INT(plan(&r, w, N, k, 3, 1), 4);		/* the odd ones */
+	CHECK_INT(r.n, N);
+	for (i = 0; i < r.n && i < N; i++) {
+		CHECK_STR(rec_str(r.v[i].rec, RS_TRADDR), addr[i]);
+		CHECK_INT(r.v[i].state, i % 2 ? CS_LIVE : CS_CONNECTING);
+		CHECK_STR(r.v[i].device, i % 2 ? k[i / 2].name : "");
+	}
+	for (i = 0; i < N; i++) {
+		memset(&cc, 0, sizeof(cc));
+		cc.id = fx_id_tcp(addr[i], "nqn.x:a");
+		cc.tun.set = 1u << TUN_KATO;
+		cc.tun.val[TUN_KATO] = (int)i;
+		again[i] = fx_want_conf(&cc);
+	}
+	fx_release(w, N);
+	CHECK_INT(plan(&r, again, N, k, 3, 2), 0);
+	CHECK_INT(r.n, N);
+	for (i = 0; i < r.n && i < N; i++) {
+		CHECK(r.v[i].rec == again[i].rec);
+		CHECK_INT(r.v[i].rec->refs, 2);		/* want and tracked */
+		CHECK_INT(r.v[i].state, i % 2 ? CS_LIVE : CS_CONNECTING);
+	}
+	recon_fini(&r);
+	for (i = 0; i < N; i++)
+		CHECK_INT(again[i].rec->refs, 1);
+	fx_release(again, N);
 }
 
 static void
@@ -411,7 +492,7 @@ thousands_of_controllers(void)
 	CHECK_INT(recon_plan(&r, wp, N, k, N, &p, &v, &n, &next_due), 0);
 	free(wp);
 	CHECK_INT(n, 0);
-	free(v);
+	recon_actions_free(v, n);
 	CHECK_INT(r.n, N);
 	for (i = 0; i < r.n; i++)
 		if (r.v[i].device[0] == '\0')
@@ -419,6 +500,8 @@ thousands_of_controllers(void)
 	CHECK_INT(i, N);
 	recon_fini(&r);
 out:
+	if (w)
+		fx_release(w, N);
 	free(w);
 	free(k);
 }
@@ -446,6 +529,7 @@ connects_in_flight_are_capped(void)
 	done(&r, &w[1], -ECONNREFUSED, 2);
 	CHECK_INT(plan(&r, w, N, NULL, 0, 3), 2);
 	recon_fini(&r);
+	fx_release(w, N);
 }
 
 /*
@@ -464,9 +548,10 @@ failed_connects_go_last(void)
 	done(&r, &w[0], -ECONNREFUSED, 1);
 	/* Both due at once: the new one first. */
 	CHECK_INT(plan(&r, w, 2, NULL, 0, 1000000), 2);
-	CHECK_STR(acts[0].cfg.id.traddr, "10.0.0.2");
-	CHECK_STR(acts[1].cfg.id.traddr, "10.0.0.1");
+	CHECK_STR(rec_str(acts[0].rec, RS_TRADDR), "10.0.0.2");
+	CHECK_STR(rec_str(acts[1].rec, RS_TRADDR), "10.0.0.1");
 	recon_fini(&r);
+	fx_release(w, 2);
 }
 
 /*
@@ -512,6 +597,7 @@ retries_spread_and_coalesce(void)
 	CHECK_INT(started, N);
 	CHECK(passes <= (size_t)((last - first) / RETRY_SLACK_MS + 1));
 	recon_fini(&r);
+	fx_release(w, N);
 }
 
 /*
@@ -530,10 +616,10 @@ failed_disconnect_is_tried_again(void)
 	CHECK_INT(plan(&r, &w, 1, &k, 1, 0), 0);	/* adopted */
 	CHECK_INT(plan(&r, NULL, 0, &k, 1, 10), 1);
 	CHECK_INT(acts[0].kind, ACT_DISCONNECT);
-	CHECK_STR(acts[0].cfg.id.traddr, "10.0.0.1");
+	CHECK_STR(rec_str(acts[0].rec, RS_TRADDR), "10.0.0.1");
 	CHECK(!acts[0].audit);
 	CHECK_INT(plan(&r, NULL, 0, &k, 1, 15), 0);	/* the job runs */
-	recon_disconnect_done(&r, &acts[0].cfg.id, -EIO, 20);
+	recon_disconnect_done(&r, FX_ID(acts[0].rec), -EIO, 20);
 	CHECK(r.n == 1 && r.v[0].state == CS_LIVE);
 	CHECK_INT(plan(&r, NULL, 0, &k, 1, 30), 0);	/* held */
 	CHECK_INT(next_due, 20 + RETRY_SLOW_MS);
@@ -543,11 +629,12 @@ failed_disconnect_is_tried_again(void)
 	CHECK_STR(acts[0].device, "nvme0");
 	/* wanted again while disconnecting: connected again after it */
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 20 + RETRY_SLOW_MS + 1), 0);
-	recon_disconnect_done(&r, &w.cfg.id, 0, 20 + RETRY_SLOW_MS + 2);
+	recon_disconnect_done(&r, FX_ID(w.rec), 0, 20 + RETRY_SLOW_MS + 2);
 	CHECK(r.n == 1 && r.v[0].state == CS_WAITING);
 	CHECK_INT(plan(&r, &w, 1, NULL, 0, 20 + RETRY_SLOW_MS + 3), 1);
 	CHECK_INT(acts[0].kind, ACT_CONNECT);
 	recon_fini(&r);
+	fx_release(&w, 1);
 }
 
 /*
@@ -580,6 +667,7 @@ foreign_owner_is_never_disconnected(void)
 	CHECK_STR(acts[0].device, "nvme0");
 	recon_fini(&r);
 	conf_init(&conf);
+	fx_release(&w, 1);
 }
 
 int
@@ -600,6 +688,7 @@ main(void)
 	TEST(last_known_config_owned);
 	TEST(incomplete_desired_set_keeps_its_origin);
 	TEST(repeated_identity_connects_once);
+	TEST(tracked_set_merged_in_place);
 	TEST(thousands_of_controllers);
 	TEST(connects_in_flight_are_capped);
 	TEST(failed_connects_go_last);

@@ -122,11 +122,11 @@ configured_set_from_table(void)
 		CHECK_INT(n, cases[i].traddr ? 1 : 0);
 		CHECK_INT(incomplete, cases[i].incomplete);
 		if (n == 1 && cases[i].traddr) {
-			CHECK_STR(w[0].cfg.id.traddr, cases[i].traddr);
-			CHECK_STR(w[0].cfg.id.host_nqn, HOSTNQN);
+			CHECK_STR(rec_str(w[0].rec, RS_TRADDR), cases[i].traddr);
+			CHECK_STR(rec_str(w[0].rec, RS_HOST_NQN), HOSTNQN);
 			CHECK(!w[0].discovered);
 		}
-		free(w);
+		want_free(w, n);
 		want_names_fini(&names);
 	}
 }
@@ -168,11 +168,13 @@ merge_and_repeats(void)
 		n = want_sort_unique(v, n);
 		CHECK_INT(n, 3);
 		if (n == 3) {
-			CHECK_STR(v[0]->cfg.id.traddr, "10.0.0.1");
+			CHECK_STR(rec_str(v[0]->rec, RS_TRADDR), "10.0.0.1");
 			CHECK(v[1] == &c[1]);	/* not d[0] */
-			CHECK_STR(v[2]->cfg.id.traddr, "10.0.0.3");
+			CHECK_STR(rec_str(v[2]->rec, RS_TRADDR), "10.0.0.3");
 		}
 		free(v);
+		fx_release(c, 2);
+		fx_release(d, 2);
 	}
 	CHECK_INT(want_merge(NULL, 0, NULL, 0, &v, &n), 0);
 	CHECK_INT(n, 0);
@@ -193,10 +195,11 @@ repeats_dropped_in_order(void)
 	v[2].ncc = true;		/* tells the second 10.0.0.3 apart */
 	CHECK_INT(want_drop_repeats(v, &n), 0);
 	CHECK_INT(n, 3);
-	CHECK_STR(v[0].cfg.id.traddr, "10.0.0.3");
+	CHECK_STR(rec_str(v[0].rec, RS_TRADDR), "10.0.0.3");
 	CHECK(!v[0].ncc);
-	CHECK_STR(v[1].cfg.id.traddr, "10.0.0.1");
-	CHECK_STR(v[2].cfg.id.traddr, "10.0.0.2");
+	CHECK_STR(rec_str(v[1].rec, RS_TRADDR), "10.0.0.1");
+	CHECK_STR(rec_str(v[2].rec, RS_TRADDR), "10.0.0.2");
+	fx_release(v, n);
 }
 
 int

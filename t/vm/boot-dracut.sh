@@ -29,6 +29,9 @@
 # from stacd's cmdline hook).  /sbin/init checks the hand-over ("ok" /
 # "not ok" lines are printed here).
 #
+# A third boot takes the root's controller from an NBFT (-acpitable) and
+# the network from its HFI, with no ip= on the command line.
+#
 # Environment: STACD_VM_KERNEL, STACD_VM_KVER, STACD_VM_ACCEL (common.sh).
 # Exit status: 0 if all passed, 77 (with a SKIP line) when a tool,
 # dracut or the kernel is missing, 1 otherwise.
@@ -278,7 +281,37 @@ fi
 echo "# unreachable target, as the console shows it:"
 grep -E '^stacd:|does not exist|Could not boot|has failed' "$LOG" | sed 's/^/#   /'
 printf '# boot 2 (target unreachable, stacd.timeout=5 rd.retry=8): %.1f s\n' "$t_boot2"
-printf '# vm: boot-dracut: rootfs %.1fs, initramfs %.1fs, boots %.1fs + %.1fs (%s, %s, dracut %s)\n' \
-    "$t_rootfs" "$t_initrd" "$t_boot" "$t_boot2" "${STACD_VM_ACCEL:-tcg}" "$KVER" "$DRACUT_VERSION"
+# ---------------------------------------------------------------- 3: the NBFT, no ip=
+# The firmware's NBFT (-acpitable) names the root's subsystem on the
+# NIC's own address (as boot.sh's: a controller bound to the NIC reaches
+# a local address of the NIC, not 127.0.0.1) and the HFI that reaches it
+# (the NIC's MAC, 192.0.2.2/24, static).  No ip= and no controller= in
+# stacd.conf: stacd's cmdline hook turns the HFI into ifname=nbft1:MAC
+# and ip= (stacd --boot-network=dracut) for dracut's network module.
+NICADDR=$NICIP/24
+# shellcheck disable=SC2034 # boot-lib.sh reads it
+NBFT_ADDR=$NICIP
+boot_nbft
+boot_sysroot nbft
+boot_rootfs "INITRAMFS=dracut NICADDR=$NICADDR MAC=$MAC"
+mkdracut "$W/initrd-nbft.img" base rootfs-block network-legacy stacd stacd-test || exit 1
+t0=$(now)
+rc=0
+boot_vm nbft "$W/initrd-nbft.img" \
+    "console=ttyS0 panic=-1 $QUIET mitigations=off root=/dev/nvme0n1 ro rd.shell=0 stacd.timeout=60 stacdtest.source=nbft stacdtest.addr=$NICIP" \
+    -acpitable "file=$W/nbft.bin" || rc=$?
+t_boot3=$(elapsed "$t0")
+LOG=$W/nbft.log
+[ $rc = 0 ] || nok "nbft: qemu exited with status $rc"
+vm_lines "$LOG"
+boot_check "nbft: no ip=: the HFI became ifname= and ip= for dracut" \
+    "^stacd: network from the NBFT: ip=$NICIP:::255\.255\.255\.0::nbft1:none\$"
+boot_check "nbft: the root on NVMe/TCP was mounted and its /sbin/init ran" '^STACD-BOOT: /sbin/init'
+boot_check "nbft: reached VM-DONE" '^VM-DONE$'
+grep -E '^stacd:' "$LOG" | sed 's/^/# initramfs: /' || true
+printf '# boot 3 (the NBFT, no ip=): %.1f s\n' "$t_boot3"
+
+printf '# vm: boot-dracut: rootfs %.1fs, initramfs %.1fs, boots %.1fs + %.1fs + %.1fs (%s, %s, dracut %s)\n' \
+    "$t_rootfs" "$t_initrd" "$t_boot" "$t_boot2" "$t_boot3" "${STACD_VM_ACCEL:-tcg}" "$KVER" "$DRACUT_VERSION"
 echo "# vm: boot-dracut: $N_OK ok, $N_FAIL not ok"
 [ $N_OK -gt 0 ] && [ $N_FAIL = 0 ]

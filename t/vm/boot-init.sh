@@ -1,9 +1,11 @@
 #!/bin/sh
 # t/vm/boot-init.sh - /sbin/init of the root file system that the boot
-# test (t/vm/boot.sh) mounts over NVMe/TCP (busybox ash, PID 1).
+# tests (t/vm/boot.sh, boot-dracut.sh, boot-demo.sh) mount over NVMe/TCP
+# (busybox ash, PID 1).
 #
 # initramfs-tools has mounted root= (/dev/nvme0n1; nvmet exporting the
-# virtio disk, connected by the initramfs's stacd) read-only on /, moved
+# virtio disk, in the same kernel or, with boot-demo.sh, in the target's
+# VM; connected by the initramfs's stacd) read-only on /, moved
 # /run, /proc and /sys here, and udev's init-bottom moved /dev.  This
 # checks that the root really is the NVMe/TCP namespace, that the
 # initramfs's stacd handed over (stopped, left its connection up, wrote
@@ -34,7 +36,7 @@ echo 1 > /proc/sys/kernel/printk
 (
 	cd /tmp || true
 	. /vm/lib.sh
-	. /vm/boot.conf		# NQN ADDR PORT MAC [INITRAMFS NICADDR], by boot*.sh
+	. /vm/boot.conf		# NQN ADDR PORT MAC [INITRAMFS NICADDR DISKLESS], by boot*.sh
 	STACD_LOG=/tmp/stacd.log
 
 	# This boot's source of the boot controller (boot.sh's
@@ -72,6 +74,15 @@ echo 1 > /proc/sys/kernel/printk
 	assert_eq "$c's host NQN is $HOSTNQN" "$(ctrl_attr "$c" hostnqn)" "$HOSTNQN"
 	assert_eq "$rootdev is $c's namespace" "$(ns_devs "$c")" "$rootdev"
 	assert_not "the virtio disk itself is not mounted" grep -q '^/dev/vda' /proc/mounts
+	if [ "${DISKLESS:-0}" = 1 ]; then
+		# boot-demo.sh: the disk is the target VM's; this one has none.
+		disks= all=
+		for d in /sys/block/*; do
+			all="$all ${d##*/}"
+			case "${d##*/}" in nvme*|loop*|ram*) ;; *) disks="$disks ${d##*/}" ;; esac
+		done
+		assert_eq "this VM has no disk of its own (/sys/block:$all)" "$disks" ""
+	fi
 	diag "$c: $(ctrl_attr "$c" address)"
 	dc=
 	if [ $source = discover ]; then
@@ -104,19 +115,20 @@ echo 1 > /proc/sys/kernel/printk
 		    sh -c '! ls /sys/firmware/acpi/tables/NBFT* >/dev/null 2>&1'
 	fi
 
-	# ip= (boot.sh gives a NIC on an isolated QEMU hub 127.0.0.2/8):
-	# configure_networking ran in the initramfs.  dracut's network
-	# module (INITRAMFS=dracut, t/vm/boot-dracut.sh) leaves no file in
-	# /run: there the address on the NIC is the evidence.
+	# ip= gives the NIC NICADDR (prefix included): boot.sh's NIC on an
+	# isolated QEMU hub 127.0.0.2/8 (the default); dracut's ifup refuses
+	# an address of lo's 127/8, so boot-dracut.sh gives another, as
+	# boot-demo.sh does for VM B's NIC on the network it shares with the
+	# target's VM.  configure_networking ran in the initramfs; dracut's
+	# network module (INITRAMFS=dracut, t/vm/boot-dracut.sh) leaves no
+	# file in /run: there the address on the NIC is the evidence.
+	nic=${NICADDR:-127.0.0.2/8}
 	if [ "${INITRAMFS:-initramfs-tools}" = initramfs-tools ]; then
 		net=$(ls /run/net-*.conf 2>/dev/null | head -n 1)
 		assert "ip= configured the network in the initramfs ($net)" \
-		    grep -q "^IPV4ADDR='*127.0.0.2'*" "$net"
+		    grep -q "^IPV4ADDR='*${nic%/*}'*" "$net"
 		diag "network: $(tr '\n' ' ' < "$net")"
 	fi
-	# dracut's ifup refuses an address of lo's 127/8: boot-dracut.sh
-	# gives NICADDR (prefix included).
-	nic=${NICADDR:-127.0.0.2/8}
 	assert "the NIC has $nic" sh -c "ip -4 addr show | grep -q 'inet $nic '"
 
 	# The hand-over, as the initramfs left it.

@@ -47,6 +47,12 @@ done
 grep -q ' /sys/kernel/config ' /proc/mounts ||
     mount -t configfs configfs /sys/kernel/config || fail "mount configfs"
 ip link set lo up || fail "ip link set lo up"
+# dracut's NBFT boot puts the port on the NIC's address, which the
+# network module configures only later: bind to it before it exists.
+case "$ADDR" in
+127.*) ;;
+*) put 1 /proc/sys/net/ipv4/ip_nonlocal_bind ;;
+esac
 
 n=0
 while [ ! -b $DISK ] && [ $n -lt 50 ]; do

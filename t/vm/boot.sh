@@ -7,8 +7,8 @@
 # usage: t/vm/boot.sh [-t TIMEOUT_S] [-d]
 #
 #   -t TIMEOUT_S  the bound of each boot (default 150)
-#   -d            demo (make boot-demo): the consoles are shown as they go,
-#                 without "quiet"
+#   -d            demo: the consoles are shown as they go, without "quiet"
+#                 (make boot-demo is the two-VM t/vm/boot-demo.sh)
 #
 # One VM, three boots of the same images:
 #   1. the root: a virtio disk holds an ext4 image (busybox, stacd.static,
@@ -36,7 +36,7 @@
 # from ./stacd.static (STACD_INITRAMFS_BIN).
 #
 # Where the boot controller comes from is one switch, STACD_BOOT_SOURCE
-# (boot_source below; boots 1 and 2, and make boot-demo):
+# (boot_source, t/vm/boot-lib.sh; boots 1 and 2):
 #   nbft (default)  an ACPI NBFT (made by build/mknbft from a description
 #                   written here: the test's host NQN/ID, an HFI with the
 #                   NIC's MAC and ip='s address, a subsystem namespace
@@ -69,38 +69,16 @@ while getopts t:dh opt; do
 	esac
 done
 
-# skip, ok, nok, vm_lines, now, elapsed; NQN ADDR PORT HOSTNQN HOSTID.
+# skip, ok, nok, vm_lines, now, elapsed, the boot_* steps; NQN ADDR PORT
+# HOSTNQN HOSTID MAC.
 # shellcheck disable=SC2034 # boot-lib.sh reads it
 BOOT_NAME=boot
 . "$VM_SRC/boot-lib.sh"
 W=$VM_BUILD/boot
 
 # ---------------------------------------------------------------- prerequisites
-QEMU=$(command -v qemu-system-x86_64 || true)
-[ -n "$QEMU" ] || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
-MKINITRAMFS=$(PATH=$PATH:/usr/sbin:/sbin command -v mkinitramfs || true)
-[ -n "$MKINITRAMFS" ] && [ -f /etc/initramfs-tools/initramfs.conf ] ||
-    skip "mkinitramfs not installed (apt-get install initramfs-tools)"
-MKE2FS=$(PATH=$PATH:/usr/sbin:/sbin command -v mke2fs || true)
-[ -n "$MKE2FS" ] || skip "mke2fs not installed (apt-get install e2fsprogs)"
-case "$("$MKE2FS" 2>&1 || true)" in *"-d root-directory"*) ;; *) false ;; esac ||
-    skip "$MKE2FS cannot populate an image (-d): e2fsprogs 1.43 or later needed"
-for tool in busybox cpio bc; do
-	command -v $tool >/dev/null 2>&1 ||
-	    skip "$tool not installed (apt-get install busybox-static cpio bc)"
-done
-KVER=$(vm_kver 6.1) || skip "no /boot/vmlinuz-6.1* with modules in /lib/modules (as root: sh t/deps.sh)"
-[ -r "/boot/vmlinuz-$KVER" ] || skip "/boot/vmlinuz-$KVER is missing or not readable by $(id -un)"
-STACD=${STACD_VM_STACD:-$VM_TOP/stacd.static}
-[ -x "$STACD" ] || skip "no $STACD (make static)"
-case "$(file -L "$STACD" 2>/dev/null || true)" in *"statically linked"*|*"static-pie linked"*) ;; *) false ;; esac ||
-    skip "$STACD is not static: the root file system has no libc"
-# shellcheck disable=SC2054 # the commas belong to -accel's value
-case "${STACD_VM_ACCEL:-tcg}" in
-tcg) ACCEL=(-accel tcg,thread=multi -cpu max) ;;
-kvm) ACCEL=(-accel kvm -cpu host) ;;
-*) echo "boot.sh: STACD_VM_ACCEL must be tcg or kvm" >&2; exit 2 ;;
-esac
+boot_prereqs
+boot_mkinitramfs_prereqs
 
 rm -rf "$W"
 mkdir -p "$W"
@@ -116,152 +94,40 @@ nbft) SRC3=discover ;;
 discover) SRC3=nbft ;;
 *) echo "boot.sh: STACD_BOOT_SOURCE must be nbft, discover or conf" >&2; exit 2 ;;
 esac
-# stacd.conf's [Controllers]: a controller= entry for conf only; the
-# other sources leave it empty (and disconnect-scope the default).
-CONF_CONTROLLERS=""
-if [ "$SRC1" = conf ]; then
-	# ctrl-loss-tmo=-1: a root device must never be given up on.
-	CONF_CONTROLLERS="controller=transport=tcp;traddr=$ADDR;trsvcid=$PORT;nqn=$NQN;ctrl-loss-tmo=-1"
-fi
-# The NBFT, as UEFI firmware would leave it after booting from the
-# namespace: the test's host identity, one HFI (the NIC's MAC, the
-# address of ip= below) and one subsystem namespace descriptor.
-MAC=52:54:00:5a:c0:01
+# The NBFT (boot_nbft): the test's host identity, one HFI (the NIC's MAC,
+# the address of ip= below) and one subsystem namespace descriptor.
+# shellcheck disable=SC2034 # boot-lib.sh reads NICADDR and NBFT_ADDR
+NICADDR=127.0.0.2/8
 # The NBFT's subsystem is at the HFI's own address, 127.0.0.2, not
 # 127.0.0.1: stacd binds the controller to the NIC with that MAC
 # (host-iface=), and the kernel refuses a connect to 127.0.0.1 through a
 # non-loopback device (EINVAL, "failed to connect socket: -22"), while a
 # local address of the NIC itself is reached through it.
-# stacdtest.addr= puts the target's port there.
+# stacdtest.addr= puts the target's port there (boot_source).
+# shellcheck disable=SC2034
 NBFT_ADDR=127.0.0.2
-MKNBFT=${STACD_VM_MKNBFT:-$VM_TOP/build/mknbft}
 case " $SRC1 $SRC3 " in
-*" nbft "*)
-	[ -n "${STACD_VM_MKNBFT:-}" ] || make -s -C "$VM_TOP" build/mknbft >/dev/null 2>&1 ||
-	    skip "cannot build build/mknbft (make build/mknbft)"
-	[ -x "$MKNBFT" ] || skip "no $MKNBFT (make build/mknbft)"
-	cat > "$W/nbft.desc" <<-EOF
-	# the NBFT of t/vm/boot.sh: build/mknbft nbft.desc > nbft.bin
-	host nqn=$HOSTNQN id=$HOSTID
-	hfi mac=$MAC ip=127.0.0.2/8 origin=static
-	subsys traddr=$NBFT_ADDR trsvcid=$PORT nqn=$NQN hfi=1
-	EOF
-	"$MKNBFT" "$W/nbft.desc" > "$W/nbft.bin" || {
-		echo "not ok - build/mknbft $W/nbft.desc"
-		exit 1
-	}
-	;;
+*" nbft "*) boot_nbft ;;
 esac
-# boot_source SRC: where this boot's initramfs stacd learns the boot
-# controller, the only place that knows.  Sets TADDR (the target's
-# address), CMDLINE_EXTRA (with
-# stacdtest.source= for /sbin/init's checks and the root device: with
-# rd.nvmf.discover= the discovery controller is nvme0, so the namespace
-# is nvme1n1) and QEMU_EXTRA.
-boot_source() {
-	QEMU_EXTRA=()
-	ROOTDEV=/dev/nvme0n1
-	TADDR=$ADDR
-	case "$1" in
-	conf) CMDLINE_EXTRA="stacdtest.source=conf" ;;
-	nbft)
-		TADDR=$NBFT_ADDR
-		CMDLINE_EXTRA="stacdtest.source=nbft stacdtest.addr=$NBFT_ADDR"
-		QEMU_EXTRA=(-acpitable "file=$W/nbft.bin") ;;
-	discover)
-		ROOTDEV=/dev/nvme1n1
-		CMDLINE_EXTRA="stacdtest.source=discover rd.nvmf.discover=tcp,$ADDR,,$PORT" ;;
-	esac
-}
 
 # ---------------------------------------------------------------- the system's /etc
 # One stacd.conf and host identity, for the initramfs (through the hook)
-# and for the root file system alike.
-SYSROOT=$W/sysroot
-mkdir -p "$SYSROOT/etc/stas" "$SYSROOT/etc/nvme"
-cat > "$SYSROOT/etc/stas/stacd.conf" <<EOF
-# stacd.conf of the NVMe/TCP root boot test (t/vm/boot.sh)
-[Global]
-kato=10
-
-[Controllers]
-$CONF_CONTROLLERS
-EOF
-echo "$HOSTNQN" > "$SYSROOT/etc/nvme/hostnqn"
-echo "$HOSTID" > "$SYSROOT/etc/nvme/hostid"
+# and for the root file system alike: a controller= entry for conf only.
+boot_sysroot "$SRC1"
 
 # ---------------------------------------------------------------- the root file system
 t0=$(now)
-R=$W/rootfs
-mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,root,vm}
-BUSYBOX=$(command -v busybox)
-cp "$BUSYBOX" "$R/bin/busybox"
-for app in $("$BUSYBOX" --list-full); do
-	case "$app" in bin/busybox|linuxrc|sbin/init) continue ;; esac
-	mkdir -p "$R/$(dirname "$app")"
-	ln -sf /bin/busybox "$R/$app"
-done
-install -m 755 "$STACD" "$R/usr/sbin/stacd"
-install -m 755 "$VM_SRC/boot-init.sh" "$R/sbin/init"
-cp "$R/sbin/init" "$R/vm/init.copy"
-install -m 644 "$VM_SRC/lib.sh" "$R/vm/lib.sh"
-printf 'NQN=%s ADDR=%s PORT=%s MAC=%s\n' "$NQN" "$ADDR" "$PORT" "$MAC" > "$R/vm/boot.conf"
-cp -r "$SYSROOT/etc/stas" "$SYSROOT/etc/nvme" "$R/etc/"
-echo 'root:x:0:0:root:/root:/bin/sh' > "$R/etc/passwd"
-"$MKE2FS" -q -F -t ext4 -O ^has_journal -L stacd-root -E root_owner=0:0 \
-    -d "$R" "$W/root.img" 24M >/dev/null
+boot_rootfs "MAC=$MAC"
 t_rootfs=$(elapsed "$t0")
 
 # ---------------------------------------------------------------- the initramfs
-# confdir NAME WITH_STACD: a private copy of /etc/initramfs-tools.
-confdir() {
-	local d=$W/$1
-	cp -a /etc/initramfs-tools "$d"
-	# conf.d is read after initramfs.conf: these win.  BUSYBOX=y: the
-	# test's target script needs ip(8).
-	cat > "$d/conf.d/zz-stacd-test" <<-EOF
-	MODULES=list
-	BUSYBOX=y
-	EOF
-	# The root's disk and file system, and the test's target.
-	cat >> "$d/modules" <<-EOF
-	virtio_pci
-	virtio_blk
-	virtio_net
-	crc32c_generic
-	ext4
-	configfs
-	nvmet
-	nvmet-tcp
-	EOF
-	mkdir -p "$d/scripts/init-premount" "$d/scripts/local-top" \
-	    "$d/scripts/init-bottom" "$d/hooks"
-	sed "s|@NQN@|$NQN|; s|@ADDR@|$ADDR|; s|@PORT@|$PORT|" \
-	    "$VM_SRC/boot-target.sh" > "$d/scripts/init-premount/stacd-test-target"
-	chmod 755 "$d/scripts/init-premount/stacd-test-target"
-	[ "$2" = 1 ] || return 0
-	install -m 755 "$VM_TOP/etc/initramfs-tools/hooks/stacd" "$d/hooks/stacd"
-	install -m 755 "$VM_TOP/etc/initramfs-tools/scripts/local-top/stacd" \
-	    "$d/scripts/local-top/stacd"
-	install -m 755 "$VM_TOP/etc/initramfs-tools/scripts/init-bottom/stacd" \
-	    "$d/scripts/init-bottom/stacd"
-}
-# mkinitrd CONFDIR OUT
-mkinitrd() {
-	STACD_INITRAMFS_ROOT=$SYSROOT STACD_INITRAMFS_BIN=$STACD \
-	    "$MKINITRAMFS" -d "$1" -o "$2" "$KVER" > "$2.log" 2>&1 || {
-		nok "mkinitramfs -d $1 -o $2 $KVER"
-		sed 's/^/#   /' "$2.log"
-		return 1
-	}
-}
-confdir confdir 1
-confdir confdir-without 0
+boot_confdir "$W/confdir" 1 1
+boot_confdir "$W/confdir-without" 0 1
 t0=$(now)
-mkinitrd "$W/confdir" "$W/initrd.img" || exit 1
+boot_mkinitramfs "$W/confdir" "$W/initrd.img" || exit 1
 t_initrd=$(elapsed "$t0")
 grep -v '^$' "$W/initrd.img.log" | sed 's/^/# mkinitramfs: /' || true
-mkinitrd "$W/confdir-without" "$W/initrd-without.img" || exit 1
+boot_mkinitramfs "$W/confdir-without" "$W/initrd-without.img" || exit 1
 
 # The sizes: compressed (what the boot loader loads), unpacked, and the
 # files that stacd's hook and scripts add.
@@ -307,43 +173,24 @@ else
 fi
 
 # ---------------------------------------------------------------- boots
-KERNEL=$(vm_vmlinux "$KVER")
 # An ELF vmlinux boots through QEMU's PVH entry; the NBFT of -acpitable
 # reaches it as it reaches /boot/vmlinuz (SeaBIOS loads QEMU's ACPI tables
 # either way): /sys/firmware/acpi/tables/NBFT, "ACPI: NBFT" in dmesg.
 echo "# kernel: $KERNEL"
 QUIET=quiet
 [ $DEMO = 0 ] || QUIET=
-# The network of ip=: a NIC on a QEMU hub with nothing else on it (no
-# packet leaves QEMU), given an address of the loopback range, so that
-# scripts/local-top/stacd's configure_networking has work to do.
-NET_IP="ip=127.0.0.2::0.0.0.0:255.0.0.0:stacd-boot::off"
+# The network of ip= (not with the NBFT, whose HFI says the same): a NIC
+# on a QEMU hub with nothing else on it (no packet leaves QEMU), given an
+# address of the loopback range, so that scripts/local-top/stacd's
+# configure_networking has work to do.
+IP_PARAM="ip=127.0.0.2::0.0.0.0:255.0.0.0:stacd-boot::off"
 # boot NAME CMDLINE...: one boot, the console in $W/NAME.log.
 boot() {
-	local name=$1 log=$W/$1.log rc=0
+	local name=$1
 	shift
-	local cmdline="console=ttyS0 panic=-1 $QUIET mitigations=off noresume root=$ROOTDEV ro $NET_IP $CMDLINE_EXTRA $*"
-	# -no-reboot: initramfs-tools' panic (panic=-1) and poweroff both
-	# end QEMU.  snapshot=on: nvmet writes nothing to root.img.
-	local qemu=(timeout "$TIMEOUT" "$QEMU" "${ACCEL[@]}" -smp 2 -m 512M
-	    -nodefaults -no-reboot -display none -monitor none
-	    -drive "file=$W/root.img,if=virtio,format=raw,snapshot=on"
-	    -netdev hubport,id=n0,hubid=0
-	    -device virtio-net-pci,netdev=n0,mac=52:54:00:5a:c0:01
-	    -kernel "$KERNEL" -initrd "$W/initrd.img"
-	    ${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"} -append "$cmdline")
-	if [ $DEMO = 1 ]; then
-		echo "=== boot $name: $cmdline"
-		set +e
-		"${qemu[@]}" -serial stdio </dev/null 2>"$log.qemu" |
-		    tr -d '\r' | tee "$log"
-		rc=${PIPESTATUS[0]}
-		set -e
-	else
-		"${qemu[@]}" -serial "file:$log.raw" </dev/null >"$log.qemu" 2>&1 || rc=$?
-		tr -d '\r' < "$log.raw" > "$log"
-	fi
-	return "$rc"
+	boot_vm "$name" "$W/initrd.img" \
+	    "console=ttyS0 panic=-1 $QUIET mitigations=off noresume root=$ROOTDEV ro $NET_IP $CMDLINE_EXTRA $*" \
+	    ${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"}
 }
 # root_boot N SRC: boot N, the root on NVMe/TCP with the controller from
 # SRC; /sbin/init's checks; the time from kernel start to root mounted
@@ -366,6 +213,14 @@ root_boot() {
 		ok "boot $n ($src): the root on NVMe/TCP was mounted and its /sbin/init ran"
 	else
 		nok "boot $n ($src): the root on NVMe/TCP was mounted and its /sbin/init ran"
+	fi
+	if [ "$src" = nbft ]; then
+		if grep -qE '^stacd: network from the NBFT: ip=127\.0\.0\.2:::255\.0\.0\.0::[a-z0-9]+:none$' "$LOG"; then
+			ok "boot $n ($src): no ip=: the network came from the NBFT's HFI"
+		else
+			nok "boot $n ($src): no ip=: the network came from the NBFT's HFI"
+			grep -i 'nbft\|ipconfig' "$LOG" | head -n 5 | sed 's/^/#   /'
+		fi
 	fi
 	line=$(grep -m1 '^stacd: root device' "$LOG" || true)
 	[ -z "$line" ] || echo "# initramfs: $line"

@@ -7,6 +7,10 @@
 #
 # Installed as /usr/lib/dracut/modules.d/90stacd/ (make install).  The
 # hooks, in the order they run at boot:
+#   cmdline 91          parse-stacd-nbft.sh: without ip=, the NBFT's
+#                       interfaces as ip= in /etc/cmdline.d
+#                       (stacd --boot-network), before the network
+#                       module's parse-ip-opts.sh (92)
 #   cmdline 95          parse-stacd.sh: stacd=, stacd.timeout=; loads
 #                       nvme-tcp; rd.neednet=1 for tcp and rdma; queues
 #                       /sbin/stacd-start
@@ -137,6 +141,7 @@ install() {
     inst_simple "$moddir/stacd-lib.sh" /lib/stacd-lib.sh
     inst_script "$moddir/stacd-start.sh" /sbin/stacd-start
     inst_script "$moddir/stacd-stop.sh" /sbin/stacd-stop
+    inst_hook cmdline 91 "$moddir/parse-stacd-nbft.sh"
     inst_hook cmdline 95 "$moddir/parse-stacd.sh"
     inst_hook initqueue/online 95 "$moddir/stacd-online.sh"
     inst_hook initqueue/finished 95 "$moddir/stacd-finished.sh"

@@ -53,7 +53,8 @@ stacd_parse() {
     # tcp and rdma need an address; the network module (network-legacy's
     # udev rules, or another handler) brings the interfaces up.
     tr=$({
-        "$STACD" --check 2> /dev/null | sed -n 's/^controller=.*transport=\([a-z]*\).*/\1/p'
+        # stacd.conf's entries, and the others' ("# SOURCE: controller=")
+        "$STACD" --check 2> /dev/null | sed -n 's/^\(# .*\)\{0,1\}controller=transport=\([a-z]*\).*/\2/p'
         for f in $(getargs rd.nvmf.discover=); do echo "${f%%,*}"; done
     } | grep -m1 -E '^(tcp|rdma)$')
     if [ -n "$tr" ] && [ -e /lib/net-lib.sh ]; then
