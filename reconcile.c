@@ -579,6 +579,42 @@ drop_undesired(struct tracked *v, size_t n, const struct recon_params *p,
 }
 
 /*
+ * The due connects of one class (failed: those whose last attempt
+ * failed), while fewer than RECON_CONNECTS_MAX are in flight.
+ * Return: false once that many are.
+ */
+static bool
+start_class(struct tracked *v, size_t n, const struct recon_params *p,
+    bool failed, struct actions *a, size_t *flying, int64_t *next)
+{
+	struct action *act;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct tracked *t = &v[i];
+
+		if (!t->desired || t->state != CS_WAITING ||
+		    (t->last_err != 0) != failed)
+			continue;
+		/* The rest start as these end (stacd.c passes to refill). */
+		if (*flying >= RECON_CONNECTS_MAX)
+			return false;
+		if (t->retry_at > p->now) {
+			if (t->retry_at + RETRY_SLACK_MS < *next)
+				*next = t->retry_at + RETRY_SLACK_MS;
+			continue;
+		}
+		act = action_add(a, ACT_CONNECT);
+		act->rec = rec_ref(t->rec);
+		t->attempts++;
+		(*flying)++;
+		recon_set_state(t, CS_CONNECTING, t->attempts == 1 ?
+		    "first attempt" : "retry");
+	}
+	return true;
+}
+
+/*
  * The kernel makes one controller at a time, and a connect that hangs
  * holds all the others: first attempts and controllers that were
  * connected (no error since) go first, then those whose last attempt
@@ -588,33 +624,12 @@ static void
 start_connects(struct tracked *v, size_t n, const struct recon_params *p,
     struct actions *a, int64_t *next)
 {
-	struct action *act;
-	size_t i, flying = 0, failed;
+	size_t i, flying = 0;
 
 	for (i = 0; i < n; i++)
 		flying += v[i].state == CS_CONNECTING;
-	for (failed = 0; failed < 2; failed++)
-	for (i = 0; i < n; i++) {
-		struct tracked *t = &v[i];
-
-		if (!t->desired || t->state != CS_WAITING ||
-		    (t->last_err != 0) != failed)
-			continue;
-		/* The rest start as these complete (stacd.c passes to refill). */
-		if (flying >= RECON_CONNECTS_MAX)
-			return;
-		if (t->retry_at > p->now) {
-			if (t->retry_at + RETRY_SLACK_MS < *next)
-				*next = t->retry_at + RETRY_SLACK_MS;
-			continue;
-		}
-		act = action_add(a, ACT_CONNECT);
-		act->rec = rec_ref(t->rec);
-		t->attempts++;
-		flying++;
-		recon_set_state(t, CS_CONNECTING, t->attempts == 1 ?
-		    "first attempt" : "retry");
-	}
+	if (start_class(v, n, p, false, a, &flying, next))
+		start_class(v, n, p, true, a, &flying, next);
 }
 
 /* disconnect-scope all-connections-matching-disconnect-trtypes */

@@ -1633,7 +1633,8 @@ poll_timeout(struct stacd *s)
 	if (s->audit_at && s->audit_at < next)
 		next = s->audit_at;
 	log_limit_flush(&s->connect_fails, now, &next);
-	if (s->pass_due || s->claims_due || next <= now || worker_ready(&s->workers))
+	if (s->pass_due || s->claims_due || next <= now ||
+	    worker_ready(&s->workers))
 		return 0;
 	if (next == INT64_MAX)
 		return -1;
