@@ -58,7 +58,6 @@ worker_init(struct worker_pool *w)
 	if (pipe2(w->todo_fd, O_CLOEXEC) < 0) {
 		int r = -errno;
 
-		w->todo_fd[0] = w->todo_fd[1] = -1;
 		worker_fini(w);
 		return r;
 	}
