@@ -386,27 +386,30 @@ kctrl_ptr_cmp(const void *a, const void *b)
 }
 
 /*
- * By instance: the numbers with their index, side by side, so that the
- * sort and the lookups do not visit the large structs.
+ * By instance: an open-addressing table of the numbers with their index
+ * in obs[] (size a power of two, at least twice the controllers), so that
+ * a pass builds it in O(n) and finds a device in O(1) without visiting
+ * the large structs.  A free slot has index -1.
  */
 struct kinst {
 	int		instance;
-	size_t		i;		/* in obs[] */
+	int		i;		/* in obs[], or -1 */
 };
 
-static int
-kinst_cmp(const void *a, const void *b)
+/* Knuth's multiplicative hash: the high bits, so strided numbers spread. */
+static size_t
+kinst_slot(int instance, size_t mask)
 {
-	int x = ((const struct kinst *)a)->instance;
-	int y = ((const struct kinst *)b)->instance;
+	uint64_t h = (uint64_t)(uint32_t)instance * 0x9e3779b97f4a7c15ull;
 
-	return (x > y) - (x < y);
+	return (size_t)(h >> 32) & mask;
 }
 
 struct kindex {
 	const struct kctrl	**by_key;	/* sorted at the first lookup */
 	bool			  by_key_sorted;
 	struct kinst		 *by_inst;
+	size_t			  inst_mask;	/* by_inst has mask + 1 slots */
 	bool			 *claimed;	/* parallel to obs[] */
 	const struct kctrl	 *obs;
 	size_t			  n;
@@ -463,14 +466,16 @@ device_instance(const char *name)
 static const struct kctrl *
 find_device(const struct kindex *x, const char *name)
 {
-	struct kinst key = { .instance = device_instance(name) };
-	const struct kinst *found;
+	int instance = device_instance(name);
+	size_t j;
 
-	if (key.instance < 0)
+	if (instance < 0)
 		return NULL;
-	found = bsearch(&key, x->by_inst, x->n, sizeof(*x->by_inst),
-	    kinst_cmp);
-	return found ? &x->obs[found->i] : NULL;
+	for (j = kinst_slot(instance, x->inst_mask); x->by_inst[j].i >= 0;
+	    j = (j + 1) & x->inst_mask)
+		if (x->by_inst[j].instance == instance)
+			return &x->obs[x->by_inst[j].i];
+	return NULL;
 }
 
 /*
@@ -667,7 +672,10 @@ recon_plan(struct recon *r, const struct want *const *want, size_t n_want,
 	*n_acts = 0;
 	*next = INT64_MAX;
 	x.by_key = calloc(n_obs ? n_obs : 1, sizeof(*x.by_key));
-	x.by_inst = calloc(n_obs ? n_obs : 1, sizeof(*x.by_inst));
+	for (x.inst_mask = 1; x.inst_mask < 2 * n_obs; x.inst_mask <<= 1)
+		;
+	x.by_inst = malloc(x.inst_mask * sizeof(*x.by_inst));
+	x.inst_mask--;
 	x.claimed = calloc(n_obs ? n_obs : 1, sizeof(*x.claimed));
 	/* Everything that can fail comes first: then r changes in place. */
 	if (x.by_key == NULL || x.by_inst == NULL || x.claimed == NULL ||
@@ -679,13 +687,17 @@ recon_plan(struct recon *r, const struct want *const *want, size_t n_want,
 		free(a.v);
 		return -ENOMEM;
 	}
+	for (i = 0; i <= x.inst_mask; i++)
+		x.by_inst[i].i = -1;
 	for (i = 0; i < n_obs; i++) {
+		size_t j = kinst_slot(obs[i].instance, x.inst_mask);
+
+		while (x.by_inst[j].i >= 0)
+			j = (j + 1) & x.inst_mask;
 		x.by_key[i] = &obs[i];
-		x.by_inst[i].instance = obs[i].instance;
-		x.by_inst[i].i = i;
+		x.by_inst[j].instance = obs[i].instance;
+		x.by_inst[j].i = (int)i;
 	}
-	if (n_obs)
-		qsort(x.by_inst, n_obs, sizeof(*x.by_inst), kinst_cmp);
 
 	match_all(r->v, r->n, &x, p);
 	r->n = drop_undesired(r->v, r->n, p, &a, next);

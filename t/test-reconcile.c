@@ -484,13 +484,13 @@ thousands_of_controllers(void)
 		snprintf(addr, sizeof(addr), "10.%zu.%zu.%zu", i >> 16,
 		    (i >> 8) & 255, i & 255);
 		w[i] = fx_want_tcp(addr, "nqn.x:a");
-		/* the kernel lists them in another order */
-		k[N - 1 - i] = fx_kctrl((int)i, "tcp", addr, "nqn.x:a");
+		/* the kernel lists them in another order, numbered with a
+		 * stride (the instance table must spread those too) */
+		k[N - 1 - i] = fx_kctrl((int)i * 4096, "tcp", addr, "nqn.x:a");
 	}
 	recon_init(&r);
 	wp = fx_ptrs(w, N);
 	CHECK_INT(recon_plan(&r, wp, N, k, N, &p, &v, &n, &next_due), 0);
-	free(wp);
 	CHECK_INT(n, 0);
 	recon_actions_free(v, n);
 	CHECK_INT(r.n, N);
@@ -498,6 +498,28 @@ thousands_of_controllers(void)
 		if (r.v[i].device[0] == '\0')
 			break;
 	CHECK_INT(i, N);
+	/* The steady pass finds each device by its number; one gone is
+	 * reconnected, alone. */
+	k[0] = k[N - 1];
+	CHECK_INT(recon_plan(&r, wp, N, k, N - 1, &p, &v, &n, &next_due), 0);
+	CHECK_INT(n, 0);
+	recon_actions_free(v, n);
+	for (i = n = 0; i < r.n; i++) {
+		unsigned a, b, c;
+		size_t j;
+
+		CHECK(sscanf(rec_str(r.v[i].rec, RS_TRADDR), "10.%u.%u.%u",
+		    &a, &b, &c) == 3);
+		j = a << 16 | b << 8 | c;
+		snprintf(addr, sizeof(addr), "nvme%zu", j * 4096);
+		if (j == N - 1)
+			n += r.v[i].state == CS_WAITING && !r.v[i].device[0];
+		else
+			n += r.v[i].state == CS_LIVE &&
+			    strcmp(r.v[i].device, addr) == 0;
+	}
+	CHECK_INT(n, N);
+	free(wp);
 	recon_fini(&r);
 out:
 	if (w)
