@@ -88,11 +88,11 @@ run() {
 	local live="nvmf-bench live"
 	case $1 in
 	stacd) write_conf < /tmp/stacd-configured.conf
-		$live -k -o $STACD_LOG $N "$PREFIX" 120 /usr/sbin/stacd ;;
+		$live -k -o "$STACD_LOG" $N "$PREFIX" 120 /usr/sbin/stacd ;;
 	own) write_conf < /tmp/stacd-own.conf
 		printf '[Discovery Controller]\ncontroller = transport=tcp;traddr=127.0.0.1;trsvcid=%s\n' \
 		    $PORT > /etc/nvme/nvme-fabrics.conf
-		$live -k -o $STACD_LOG $N "$PREFIX" 120 /usr/sbin/stacd ;;
+		$live -k -o "$STACD_LOG" $N "$PREFIX" 120 /usr/sbin/stacd ;;
 	cli) $live -o /tmp/connect-all.out $N "$PREFIX" 120 nvme connect-all \
 		    -t tcp -a 127.0.0.1 -s $PORT --hostnqn="$HOSTNQN" --hostid="$HOSTID" ;;
 	raw) $live $N "$PREFIX" 120 nvmf-bench raw /tmp/raw.opts ;;
@@ -123,13 +123,15 @@ round() {
 
 for delay in 0 1; do
 	if [ $delay = 1 ]; then
+		# The full path: busybox ash runs its own tc applet before PATH,
+		# and that one knows no netem.
 		assert "tc qdisc add dev lo root netem delay 1ms" \
-		    tc qdisc add dev lo root netem delay 1ms || break
-		diag "bench: $(tc qdisc show dev lo | head -n 1)"
+		    /usr/sbin/tc qdisc add dev lo root netem delay 1ms || break
+		diag "bench: $(/usr/sbin/tc qdisc show dev lo | head -n 1)"
 	fi
 	for r in 1 2; do
 		order=$MODES
-		[ $r = 1 ] || order=$(echo $MODES | tr ' ' '\n' | sed '1!G;h;$!d')
+		[ $r = 1 ] || order=$(echo "$MODES" | tr ' ' '\n' | sed '1!G;h;$!d')
 		for m in $order; do round $m $delay $r; done
 	done
 done

@@ -13,7 +13,7 @@
  * delivery, well under a millisecond, not a sysfs poll.  A full sysfs scan
  * backs the events up every second and after a lost uevent ("rescans=").
  * Then, with -k, CMD gets SIGTERM (a daemon); CMD is waited for and
- * "exit=" and "cpu_ms=" (its user + system time, children included)
+ * "exit=", "user_ms=" and "sys_ms=" (its CPU time, children included)
  * follow.  -o FILE: CMD's stdout and stderr are appended to FILE.  Exits
  * 1 if a matching controller existed before CMD started, or when the N
  * were not all live after TIMEOUT_S ("live_ms=never").
@@ -84,6 +84,12 @@ static double
 ms(int64_t ns)
 {
 	return (double)ns / 1e6;
+}
+
+static double
+tv_ms(const struct timeval *tv)
+{
+	return tv->tv_sec * 1e3 + tv->tv_usec / 1e3;
 }
 
 /* ---- live ---- */
@@ -339,10 +345,10 @@ cmd_live(int argc, char **argv)
 	if ((kill_it || !live) && !child.done)
 		kill(child.pid, SIGTERM);
 	if (child_reaped(&child, 0))
-		printf("exit=%d\ncpu_ms=%.0f\n", WIFEXITED(child.status) ?
-		    WEXITSTATUS(child.status) : 128 + WTERMSIG(child.status),
-		    (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1e3 +
-		    (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e3);
+		printf("exit=%d\nuser_ms=%.0f\nsys_ms=%.0f\n",
+		    WIFEXITED(child.status) ? WEXITSTATUS(child.status) :
+		    128 + WTERMSIG(child.status), tv_ms(&ru->ru_utime),
+		    tv_ms(&ru->ru_stime));
 	close(fd);
 	return live ? 0 : 1;
 }
