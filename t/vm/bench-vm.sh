@@ -40,9 +40,11 @@ none_left() { [ "$(count_all)" = 0 ]; }
 # previous stacd.
 clean() {
 	local c
+	# In parallel: one at a time, 64 deletes take seconds under TCG.
 	for c in /sys/class/nvme/nvme*; do
-		[ -e "$c" ] && ctrl_delete "${c##*/}"
+		[ -e "$c" ] && ctrl_delete "${c##*/}" &
 	done
+	wait
 	wait_for 60 none_left || return 1
 	rm -rf /run/stacd /run/nvme /etc/nvme/nvme-fabrics.conf
 }
