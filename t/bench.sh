@@ -345,6 +345,9 @@ else
 		vm_fig "$w 64 raw parallel writes -> all live" raw $d live_ms \
 		    "their CPU $(vm_cpu raw $d)"
 		vm_fig "$w  kernel's serial bound (sum of those writes' own times)" raw $d bound_ms
+		vm_fig "$w 64 raw writes, 8 at a time (stacd's pool) -> all live" pool $d live_ms \
+		    "their CPU $(vm_cpu pool $d)"
+		vm_fig "$w  sum of those writes' own times" pool $d bound_ms
 		vm_fig "$w 64 writes one after another -> all live" serial $d live_ms \
 		    "their CPU $(vm_cpu serial $d)"
 		vm_fig "$w  sum of those writes' times" serial $d bound_ms
@@ -352,8 +355,9 @@ else
 		vm_ratio "$w  stacd / connect-all" stacd:live_ms cli:live_ms
 		vm_ratio "$w  stacd own discovery / connect-all" own:live_ms cli:live_ms
 		vm_ratio "$w  stacd / the writes one after another" stacd:live_ms serial:bound_ms
+		vm_ratio "$w  stacd / the writes 8 at a time" stacd:live_ms pool:live_ms
 	done
-	fig "VM, 64 subsystems: boot + the 20 rounds" \
+	fig "VM, 64 subsystems: boot + the 24 rounds" \
 	    "$(sed -n 's/^# vm: bench-vm: .*boot+scenario \([0-9.]*s\).*/\1/p' "$T/vm.out")" "$VM_CMD"
 fi
 
@@ -408,7 +412,9 @@ mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 	echo '`nvmf-bench raw`: 64 processes, each with /dev/nvme-fabrics open, released'
 	echo 'together; the kernel takes one write at a time (`nvmf_dev_mutex`), so a'
 	echo 'write'"'"'s own time is its end minus the later of its start and the'
-	echo 'previous end, and their sum is the serial bound; *one after another*,'
+	echo 'previous end, and their sum is the serial bound; *8 at a time*,'
+	echo '`nvmf-bench raw -j 8`, a process a write, the next forked as one ends'
+	echo '(the shape of stacd'"'"'s worker pool); *one after another*,'
 	echo '`nvmf-bench raw -s`, the same 64 writes from one process.  Two rounds'
 	echo 'each, alternating (in order, then back), then all again with'
 	echo '`tc qdisc add dev lo root netem delay 1ms`.  The connect options are the'

@@ -12,6 +12,9 @@
 #   raw     nvmf-bench raw: 64 processes writing the 64 option strings to
 #           /dev/nvme-fabrics at once; it prints the kernel's serial bound
 #           (the sum of the writes' own times, see nvmf-bench.c)
+#   pool    nvmf-bench raw -j 8: the same 64 writes, at most 8 in the
+#           kernel at once, the next forked as one ends (the shape of
+#           stacd's worker pool, WORKERS_MAX in worker.h)
 #   serial  nvmf-bench raw -s: the same 64 writes one after another from
 #           one process (nobody waits on the kernel's mutex meanwhile)
 # Each is timed by nvmf-bench live (the 64th NVME_EVENT=connected uevent,
@@ -27,7 +30,7 @@ P=nqn.2014-08.org.example.bench
 PREFIX=$P:s
 N=64
 PORT=4420
-MODES="stacd own cli raw serial"
+MODES="stacd own cli raw pool serial"
 
 ids() {
 	local i=1
@@ -98,6 +101,7 @@ run() {
 	cli) $live -o /tmp/connect-all.out $N "$PREFIX" 120 nvme connect-all \
 		    -t tcp -a 127.0.0.1 -s $PORT --hostnqn="$HOSTNQN" --hostid="$HOSTID" ;;
 	raw) $live $N "$PREFIX" 120 nvmf-bench raw /tmp/raw.opts ;;
+	pool) $live $N "$PREFIX" 120 nvmf-bench raw -j 8 /tmp/raw.opts ;;
 	serial) $live $N "$PREFIX" 120 nvmf-bench raw -s /tmp/raw.opts ;;
 	esac
 }

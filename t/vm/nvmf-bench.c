@@ -2,7 +2,7 @@
  * nvmf-bench.c - the clocks of t/vm/bench-vm.sh (make bench, item 8).
  *
  * usage: nvmf-bench live [-k] [-o FILE] N PREFIX TIMEOUT_S CMD [ARG...]
- *        nvmf-bench raw [-s] FILE
+ *        nvmf-bench raw [-s | -j K] FILE
  *
  * live: starts CMD and prints, as soon as N subsystems whose NQN starts
  * with PREFIX each have a live controller, "live_ms=T": the milliseconds
@@ -29,6 +29,8 @@
  * was in the kernel); "wall_ms=" runs from the gate to the last end.
  * -s: the lines one after another from one process instead, so no writer
  * waits on the mutex (or spins on it) while another is in the kernel.
+ * -j K: a process a line, at most K in the kernel at once, each forked as
+ * one ends (the shape of stacd's worker pool).
  * Exits 1 if a write failed.
  */
 #ifndef _GNU_SOURCE
@@ -441,6 +443,39 @@ write_parallel(char **lines, int n, struct timing *t, int64_t *gate_open)
 	return 0;
 }
 
+/*
+ * At most K at a time, a process each: as one ends the next is forked
+ * (stacd's worker pool keeps up to 8 connects in the kernel this way).
+ */
+static int
+write_window(char **lines, int n, int k, struct timing *t, int64_t *start)
+{
+	int i, running = 0, fd;
+
+	*start = now_ns();
+	for (i = 0; i < n; i++) {
+		pid_t pid;
+
+		for (; running >= k; running--)
+			while (wait(NULL) < 0 && errno == EINTR)
+				;
+		if ((pid = fork()) < 0)
+			return -errno;
+		if (pid == 0) {
+			if ((fd = open(FABRICS_DEV, O_RDWR | O_CLOEXEC)) < 0) {
+				t[i].err = errno;
+				_exit(1);
+			}
+			timed_write(fd, lines[i], &t[i]);
+			_exit(t[i].err != 0);
+		}
+		running++;
+	}
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	return 0;
+}
+
 /* One after another, from this process: nothing waits on the mutex. */
 static int
 write_serial(char **lines, int n, struct timing *t, int64_t *start)
@@ -519,23 +554,32 @@ cmd_raw(int argc, char **argv)
 {
 	struct timing *t = MAP_FAILED;
 	char **lines = NULL;
-	int n, i, r, failed = 1;
-	bool serial = argc == 3 && strcmp(argv[1], "-s") == 0;
+	int c, n = 0, i, r, failed = 1, window = 0;
+	bool serial = false;
 	int64_t start = 0;
 
-	if (argc != 2 && !serial) {
-		fprintf(stderr, "usage: nvmf-bench raw [-s] FILE\n");
+	while ((c = getopt(argc, argv, "sj:")) != -1) {
+		switch (c) {
+		case 's': serial = true; break;
+		case 'j': window = atoi(optarg); break;
+		default: goto usage;
+		}
+	}
+	if (argc - optind != 1 || window < 0 || (serial && window)) {
+usage:
+		fprintf(stderr, "usage: nvmf-bench raw [-s | -j K] FILE\n");
 		return 2;
 	}
-	if ((n = read_lines(argv[argc - 1], &lines)) <= 0) {
-		fprintf(stderr, "nvmf-bench: %s: %s\n", argv[argc - 1],
+	if ((n = read_lines(argv[optind], &lines)) <= 0) {
+		fprintf(stderr, "nvmf-bench: %s: %s\n", argv[optind],
 		    n < 0 ? strerror(-n) : "no option strings");
 		goto out;
 	}
 	t = mmap(NULL, sizeof(*t) * n, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	r = t == MAP_FAILED ? -errno : serial ?
-	    write_serial(lines, n, t, &start) :
+	    write_serial(lines, n, t, &start) : window ?
+	    write_window(lines, n, window, t, &start) :
 	    write_parallel(lines, n, t, &start);
 	if (r < 0)
 		fprintf(stderr, "nvmf-bench: %s\n", strerror(-r));
@@ -556,6 +600,6 @@ main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "raw") == 0)
 		return cmd_raw(argc - 1, argv + 1);
 	fprintf(stderr, "usage: nvmf-bench live [-k] [-o FILE] N PREFIX "
-	    "TIMEOUT_S CMD [ARG...]\n       nvmf-bench raw [-s] FILE\n");
+	    "TIMEOUT_S CMD [ARG...]\n       nvmf-bench raw [-s | -j K] FILE\n");
 	return 2;
 }
