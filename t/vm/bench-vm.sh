@@ -108,13 +108,21 @@ run() {
 
 # round MODE DELAY_MS ROUND: one clean, timed, checked run.
 round() {
-	local what="$1, delay $2 ms, round $3" out
+	local what="$1, delay $2 ms, round $3" out said
 	assert "$what: no controller before" clean || return 1
 	if [ "$1" = cli ] && [ $have_cli = 0 ]; then
 		skip "$what" "no nvme-cli in the image"
 		return 0
 	fi
+	: > "$STACD_LOG"
 	out=$(run "$1" 2>/tmp/bench.err | tr '\n' ' ')
+	# A failed connect waits 3 s for its retry: say so, with stacd's words.
+	case $1 in stacd|own)
+		out="${out}failed_connects=$(grep -c 'connect failed' "$STACD_LOG")"
+		said=$(grep -E 'warning|error|failed' "$STACD_LOG" | grep -v D-Bus |
+		    head -n 3)
+		[ -z "$said" ] || diag "$(echo "$said" | sed "s/^/$what: stacd: /")" ;;
+	esac
 	diag "bench: $1 $2 $3 $out"
 	case "$out" in
 	*"live_ms=never"*) not_ok "$what: all $N live"
