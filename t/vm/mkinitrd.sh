@@ -27,8 +27,8 @@
 #         those options, so it is cached in build/vm/base-KVER[-SUM][-dbus]
 #         .cpio.gz (SUM: a checksum of the -m and -b lists and of the -r
 #         trees' programs) and reused across scenarios;
-#   run   /init, lib.sh, the scenario, stacd, nvmf-connect, extras: small,
-#         rebuilt every time.
+#   run   /init, lib.sh, the scenario, stacd, nvmf-connect, nvmf-bench,
+#         extras: small, rebuilt every time.
 set -euo pipefail
 
 . "$(dirname "$0")/common.sh"
