@@ -8,9 +8,9 @@
  * with PREFIX each have a live controller, "live_ms=T": the milliseconds
  * from just before CMD's fork.  The kernel makes a controller live, then
  * emits its "change" uevent with NVME_EVENT=connected (nvme_start_ctrl()),
- * then returns from the write to /dev/nvme-fabrics, so
- * the clock stops at the uevent of the Nth: its resolution is the uevent's
- * delivery, well under a millisecond, not a sysfs poll.  A full sysfs scan
+ * then returns from the write to /dev/nvme-fabrics, so the clock stops at
+ * the uevent of the Nth: its resolution is the uevent's delivery, well
+ * under a millisecond, not a sysfs poll.  A full sysfs scan
  * backs the events up every second and after a lost uevent ("rescans=").
  * Then, with -k, CMD gets SIGTERM (a daemon); CMD is waited for and
  * "exit=", "user_ms=" and "sys_ms=" (its CPU time, children included)
