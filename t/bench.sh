@@ -2,7 +2,8 @@
 # t/bench.sh - the process-level half of `make bench` (after build/bench):
 # binary size, peak RSS, start -> ready, CPU while connects fail,
 # reconcile passes, list_controllers over a private bus against an echo
-# service, a uevent storm.  Prints every figure with the command that
+# service, a uevent storm, and in the QEMU VM 64 subsystems connected by
+# stacd, nvme connect-all and raw writes (t/vm/bench-vm.sh).  Prints every figure with the command that
 # made it and writes them into BENCHMARKS.md between the "bench.sh"
 # marker comments (the rest of the file is left alone).  Numbers only:
 # nothing passes or fails.  A figure whose tool is missing prints SKIP.
@@ -278,6 +279,100 @@ else
 	skip "uevent storm" "needs root and unshare (a private network namespace): $(tail -n 1 "$T/storm.out" 2>/dev/null)"
 fi
 
+# ---- 8. 64 subsystems in the QEMU VM ------------------------------------------------
+say "== 8. 64 subsystems on nvmet-tcp in the QEMU VM: stacd, nvme connect-all, the kernel's bound"
+VM_CMD="make static && t/vm/run.sh -t 600 t/vm/bench-vm.sh | grep '^# bench:'"
+# vm_stat MODE DELAY KEY: "MEAN MIN ROUND1, ROUND2..." of KEY=, nothing
+# if a round has no figure
+vm_stat() {
+	awk -v m="$1" -v d="$2" -v k="$3" '
+	$1 == "#" && $2 == "bench:" && $3 == m && $4 == d {
+		v = ""
+		for (i = 6; i <= NF; i++)
+			if (index($i, k "=") == 1) v = substr($i, length(k) + 2)
+		if (v == "" || v == "never") bad = 1
+		else {
+			s += v; n++; l = l (n > 1 ? ", " : "") v
+			if (n == 1 || v + 0 < min) min = v + 0
+		}
+	}
+	END { if (n && !bad) printf "%.0f %.0f %s\n", s / n, min, l }' "$T/vm.out"
+}
+# vm_fig FIGURE MODE DELAY KEY [MORE]: the mean, the minimum and the
+# rounds, in ms
+vm_fig() {
+	_s=$(vm_stat "$2" "$3" "$4")
+	if [ -n "$_s" ]; then
+		_mean=${_s%% *} _r=${_s#* }
+		fig "$1" "mean $_mean ms, min ${_r%% *} ms (rounds: ${_r#* } ms)${5:+; $5}" "$VM_CMD"
+	else
+		skip "$1" "no figure (a round failed or was skipped: see t/vm/run.sh's output)"
+	fi
+}
+# vm_cpu MODE DELAY: the mean user and system CPU time of the command
+vm_cpu() {
+	echo "$(vm_stat "$1" "$2" user_ms | cut -d' ' -f1) ms user +" \
+	    "$(vm_stat "$1" "$2" sys_ms | cut -d' ' -f1) ms sys"
+}
+# vm_ratio FIGURE A B: mean A / mean B, and min A / min B ("MODE:KEY" each)
+vm_ratio() {
+	_a=$(vm_stat "${2%%:*}" "$d" "${2#*:}") _b=$(vm_stat "${3%%:*}" "$d" "${3#*:}")
+	[ -n "$_a" ] && [ -n "$_b" ] || return 0
+	set -- "$1" $_a
+	_am=$2 _an=$3
+	set -- "$1" $_b
+	fig "$1" "$(echo "$_am $_an $2 $3" |
+	    awk '{ printf "%.2f (of the minima: %.2f)", $1 / $3, $2 / $4 }')" \
+	    "(the means and minima above)"
+}
+if make -s static >/dev/null 2>&1; then
+	t/vm/run.sh -t 600 t/vm/bench-vm.sh > "$T/vm.out" 2>&1
+	vm_rc=$?
+else
+	echo "SKIP: make static failed" > "$T/vm.out"
+	vm_rc=77
+fi
+if [ $vm_rc = 77 ]; then
+	say "################################################################"
+	say "SKIP: the VM figures (8): $(grep -m 1 SKIP "$T/vm.out")"
+	say "################################################################"
+	skip "VM, 64 subsystems (8)" "$(grep -m 1 SKIP "$T/vm.out")"
+else
+	grep -E '^# (bench|vm):' "$T/vm.out"
+	[ $vm_rc = 0 ] || {
+		say "# the VM run failed (exit $vm_rc); its checks:"
+		grep -E '^not ok' "$T/vm.out"
+		fig "VM, 64 subsystems: the run's functional checks" \
+		    "FAILED: $(grep -c '^not ok' "$T/vm.out") not ok (see t/vm/run.sh)" "$VM_CMD"
+	}
+	VM_KVER=$(sed -n 's/^# vm: bench-vm: .*(tcg, \(.*\))$/\1/p' "$T/vm.out")
+	for d in 0 1; do
+		w="VM, 64 subsystems, lo delay $d ms:"
+		vm_fig "$w stacd (64 controller= entries) start -> all live" stacd $d live_ms \
+		    "stacd CPU $(vm_cpu stacd $d)"
+		vm_fig "$w stacd own discovery (1 DC) start -> all live" own $d live_ms \
+		    "stacd CPU $(vm_cpu own $d)"
+		vm_fig "$w nvme connect-all -> all live" cli $d live_ms \
+		    "nvme CPU $(vm_cpu cli $d)"
+		vm_fig "$w 64 raw parallel writes -> all live" raw $d live_ms \
+		    "their CPU $(vm_cpu raw $d)"
+		vm_fig "$w  kernel's serial bound (sum of those writes' own times)" raw $d bound_ms
+		vm_fig "$w 64 raw writes, 8 at a time (stacd's pool) -> all live" pool $d live_ms \
+		    "their CPU $(vm_cpu pool $d)"
+		vm_fig "$w  sum of those writes' own times" pool $d bound_ms
+		vm_fig "$w 64 writes one after another -> all live" serial $d live_ms \
+		    "their CPU $(vm_cpu serial $d)"
+		vm_fig "$w  sum of those writes' times" serial $d bound_ms
+		vm_ratio "$w  stacd / serial bound" stacd:live_ms raw:bound_ms
+		vm_ratio "$w  stacd / connect-all" stacd:live_ms cli:live_ms
+		vm_ratio "$w  stacd own discovery / connect-all" own:live_ms cli:live_ms
+		vm_ratio "$w  stacd / the writes one after another" stacd:live_ms serial:bound_ms
+		vm_ratio "$w  stacd / the writes 8 at a time" stacd:live_ms pool:live_ms
+	done
+	fig "VM, 64 subsystems: boot + the 24 rounds" \
+	    "$(sed -n 's/^# vm: bench-vm: .*boot+scenario \([0-9.]*s\).*/\1/p' "$T/vm.out")" "$VM_CMD"
+fi
+
 # ---- BENCHMARKS.md ---------------------------------------------------------------
 [ -n "${BENCH_NO_WRITE:-}" ] && exit 0
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -286,7 +381,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 {
 	echo '<!-- bench.sh: begin (generated by `make bench`; do not edit by hand) -->'
-	echo '## make bench: size, memory, start-up, CPU, D-Bus, uevents'
+	echo '## make bench: size, memory, start-up, CPU, D-Bus, uevents, VM connects'
 	echo
 	echo "Machine: $(nproc) cores ($cpu), $mem; kernel $(uname -r);" \
 	    "$(. /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-?}")."
@@ -313,6 +408,32 @@ mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 	echo 'list_controllers: the echo service (GDBus in Python, `t/bench-helper.py'
 	echo 'echo-serve`) holds the reply stacd gave and returns it for every call,'
 	echo 'so its row is the cost of the bus and the client alone.'
+	echo
+	echo 'VM (8): `t/vm/bench-vm.sh` in one boot of QEMU'" $(qemu-system-x86_64 --version 2>/dev/null | sed -n '1s/.*version \([^ ]*\).*/\1/p')"
+	echo "(TCG, 2 vCPUs, 512 MiB), guest kernel ${VM_KVER:-?} for host and"
+	echo 'nvmet target alike, 64 subsystems (1 MiB namespace each) on one port,'
+	echo '127.0.0.1:4420.  Every round starts with no controller at all (each'
+	echo 'deleted and checked gone) and ends when the 64th subsystem has a live'
+	echo 'controller: `nvmf-bench live` counts the kernel'"'"'s NVME_EVENT=connected'
+	echo 'uevents (sent as the controller goes live, before its write returns)'
+	echo 'from just before the command'"'"'s fork, so the resolution is the uevent'"'"'s'
+	echo 'delivery, under 1 ms.  Modes: *stacd*, 64 `controller=` entries in'
+	echo 'stacd.conf (the connect path alone); *stacd own discovery*, one'
+	echo 'discovery controller in nvme-fabrics.conf (one more controller and a log'
+	echo 'page, like connect-all); *connect-all*, Debian'"'"'s nvme-cli 2.3; *raw*,'
+	echo '`nvmf-bench raw`: 64 processes, each with /dev/nvme-fabrics open, released'
+	echo 'together; the kernel takes one write at a time (`nvmf_dev_mutex`), so a'
+	echo 'write'"'"'s own time is its end minus the later of its start and the'
+	echo 'previous end, and their sum is the serial bound; *8 at a time*,'
+	echo '`nvmf-bench raw -j 8`, a process a write, the next forked as one ends'
+	echo '(the shape of stacd'"'"'s worker pool); *one after another*,'
+	echo '`nvmf-bench raw -s`, the same 64 writes from one process.  Two rounds'
+	echo 'each, alternating (in order, then back), then all again with'
+	echo '`tc qdisc add dev lo root netem delay 1ms`.  The connect options are the'
+	echo 'kernel'"'"'s defaults in every mode (2 I/O queues: one per vCPU).'
+	echo 'The machine is shared: other QEMU runs and builds add noise that'
+	echo 'only slows a round down, so the minimum of the rounds is the figure'
+	echo 'least disturbed; the ratios are given of the means and of the minima.'
 	echo
 	echo '| figure | value | command |'
 	echo '| --- | --- | --- |'

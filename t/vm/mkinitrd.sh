@@ -27,8 +27,8 @@
 #         those options, so it is cached in build/vm/base-KVER[-SUM][-dbus]
 #         .cpio.gz (SUM: a checksum of the -m and -b lists and of the -r
 #         trees' programs) and reused across scenarios;
-#   run   /init, lib.sh, the scenario, stacd, nvmf-connect, extras: small,
-#         rebuilt every time.
+#   run   /init, lib.sh, the scenario, stacd, nvmf-connect, nvmf-bench,
+#         extras: small, rebuilt every time.
 set -euo pipefail
 
 . "$(dirname "$0")/common.sh"
@@ -240,17 +240,18 @@ build_base() {
 }
 
 # ---------------------------------------------------------------- run layer
-# nvmf-connect is cached too: it only changes with its source.
-HELPER=$VM_BUILD/nvmf-connect
+# The static helpers (nvmf-connect, and nvmf-bench for bench-vm.sh) are
+# cached too: each only changes with its source.
+HELPERS="nvmf-connect nvmf-bench"
 build_helper() {
-	local cc
-	[ -x "$HELPER" ] && [ "$HELPER" -nt "$VM_SRC/nvmf-connect.c" ] && return 0
+	local cc out=$VM_BUILD/$1
+	[ -x "$out" ] && [ "$out" -nt "$VM_SRC/$1.c" ] && return 0
 	# musl gives a 30 KiB static binary, glibc about 700 KiB; both work.
 	cc=$(command -v musl-gcc || command -v "${CC:-cc}" || true)
-	[ -n "$cc" ] || { echo "mkinitrd: no C compiler for nvmf-connect" >&2; exit 1; }
+	[ -n "$cc" ] || { echo "mkinitrd: no C compiler for $1" >&2; exit 1; }
 	"$cc" -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Os -static -s \
-	    -o "$HELPER.tmp.$$" "$VM_SRC/nvmf-connect.c"
-	mv "$HELPER.tmp.$$" "$HELPER"
+	    -o "$out.tmp.$$" "$VM_SRC/$1.c"
+	mv "$out.tmp.$$" "$out"
 }
 
 build_run() {
@@ -260,7 +261,7 @@ build_run() {
 	install -m 644 "$VM_SRC/lib.sh" "$R/vm/lib.sh"
 	install -m 644 "$SCENARIO" "$R/vm/scenario.sh"
 	basename "$SCENARIO" .sh > "$R/vm/name"
-	install -m 755 "$HELPER" "$R/usr/bin/nvmf-connect"
+	for e in $HELPERS; do install -m 755 "$VM_BUILD/$e" "$R/usr/bin/$e"; done
 	if [ "$STACD" = - ]; then
 		printf '#!/bin/sh\necho "stacd: placeholder, build stacd.static" >&2\nexit 1\n' \
 		    > "$R/usr/sbin/stacd"
@@ -282,7 +283,7 @@ build_run() {
 }
 
 base_is_fresh || build_base
-build_helper
+for h in $HELPERS; do build_helper "$h"; done
 build_run "$@"
 mkdir -p "$(dirname "$OUT")"
 cat "$BASE" "$STAGE/run.cpio.gz" > "$OUT.tmp.$$"
