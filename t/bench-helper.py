@@ -207,8 +207,16 @@ def storm(binary, root, n, stall=False):
             pass
         s.close()
         os.unlink(sock_path)
-        time.sleep(0.5)
-        c0 = proc_cpu(p.pid)
+        # Idle first: the registry claims of the adopted controllers
+        # follow READY=1, and on a disk (not /run's tmpfs) they take a
+        # while; the storm is to meet the loop alone.
+        c0, deadline = proc_cpu(p.pid), time.monotonic() + 20
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            c1 = proc_cpu(p.pid)
+            if c1 == c0:
+                break
+            c0 = c1
         fd = os.open("/sys/class/net/lo/uevent", os.O_WRONLY)
         if stall:
             p.send_signal(signal.SIGSTOP)
