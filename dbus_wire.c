@@ -264,8 +264,15 @@ dw_utf8_cut_short(const unsigned char *s, size_t n)
 size_t
 dw_utf8_sanitize(char *str)
 {
+	return dw_utf8_sanitize_len(str, strlen(str));
+}
+
+/* dw_utf8_sanitize() of str[0..n), which has its NUL at str[n]. */
+size_t
+dw_utf8_sanitize_len(char *str, size_t n)
+{
 	unsigned char *s = (unsigned char *)str;
-	size_t n = strlen(str), i = dw_ascii_run(s, n), k;
+	size_t i = dw_ascii_run(s, n), k;
 
 	while (i < n) {
 		if ((k = dw_utf8_seq(s + i, n - i)) > 0) {
@@ -1518,15 +1525,17 @@ dw_open_dict_entry(struct dw_writer *w)
  * dw_write_entry_ss - append a dict entry of type {ss}: the same bytes
  * as dw_open_dict_entry(), two dw_write_string() and dw_close(), with one
  * type check instead of four (the replies that list controllers are
- * thousands of them).
+ * thousands of them).  kn and vn are the lengths of key and val, which
+ * have their NUL there.
  *
  * Errors (sticky): -EINVAL if the signature expects another type or
  * either string is not valid UTF-8, else as dw_write_byte().
  */
 void
-dw_write_entry_ss(struct dw_writer *w, const char *key, const char *val)
+dw_write_entry_ss(struct dw_writer *w, const char *key, size_t kn,
+    const char *val, size_t vn)
 {
-	size_t at, kn = strlen(key), vn = strlen(val);
+	size_t at;
 
 	if (dw_wtype(w, '{', &at) == 0)
 		return;

@@ -172,14 +172,15 @@ void		 dw_write_signature(struct dw_writer *, const char *);
 void		 dw_open_array(struct dw_writer *);
 void		 dw_open_struct(struct dw_writer *);
 void		 dw_open_dict_entry(struct dw_writer *);
-void		 dw_write_entry_ss(struct dw_writer *, const char *,
-		    const char *);
+void		 dw_write_entry_ss(struct dw_writer *, const char *, size_t,
+		    const char *, size_t);
 void		 dw_open_variant(struct dw_writer *, const char *);
 void		 dw_close(struct dw_writer *);
 int		 dw_msg_finish(struct dw_writer *, const uint8_t **, size_t *);
 
 /* Validity rules of the spec, for NUL-terminated strings */
 size_t		 dw_utf8_sanitize(char *);
+size_t		 dw_utf8_sanitize_len(char *, size_t);
 int		 dw_signature_valid(const char *);
 int		 dw_path_valid(const char *);
 int		 dw_interface_valid(const char *);

@@ -155,6 +155,7 @@ reply_empty(struct bus *b, const struct dw_msg *m)
 
 struct kv {
 	const char	*key;
+	size_t		 len;		/* of val */
 	char		 val[KV_VAL_MAX];
 };
 
@@ -182,7 +183,7 @@ kv_add(struct kvlist *l, const char *key, const char *fmt, ...)
 	 * Values come from targets (sysfs model, serial) and files: bytes
 	 * that are not UTF-8 must not make the whole reply fail.
 	 */
-	dw_utf8_sanitize(l->v[l->n].val);
+	l->v[l->n].len = dw_utf8_sanitize(l->v[l->n].val);
 	l->n++;
 }
 
@@ -197,7 +198,7 @@ kv_str(struct kvlist *l, const char *key, const char *val)
 	l->v[l->n].key = key;
 	memcpy(l->v[l->n].val, val, n);
 	l->v[l->n].val[n] = '\0';
-	dw_utf8_sanitize(l->v[l->n].val);
+	l->v[l->n].len = dw_utf8_sanitize_len(l->v[l->n].val, n);
 	l->n++;
 }
 
@@ -366,7 +367,8 @@ write_kv_dict(struct dw_writer *w, const struct kvlist *l)
 
 	dw_open_array(w);
 	for (i = 0; i < l->n; i++)
-		dw_write_entry_ss(w, l->v[i].key, l->v[i].val);
+		dw_write_entry_ss(w, l->v[i].key, strlen(l->v[i].key),
+		    l->v[i].val, l->v[i].len);
 	dw_close(w);
 }
 

@@ -1539,12 +1539,12 @@ entry_ss(void)
 	dw_write_string(&a, "traddr");
 	dw_write_string(&a, "caf\xc3\xa9 10.0.0.1");
 	dw_close(&a);
-	dw_write_entry_ss(&b, "traddr", "caf\xc3\xa9 10.0.0.1");
+	dw_write_entry_ss(&b, "traddr", 6, "caf\xc3\xa9 10.0.0.1", 14);
 	dw_open_dict_entry(&a);
 	dw_write_string(&a, "");
 	dw_write_string(&a, "x");
 	dw_close(&a);
-	dw_write_entry_ss(&b, "", "x");
+	dw_write_entry_ss(&b, "", 0, "x", 1);
 	dw_close(&a);
 	dw_close(&b);
 	CHECK_INT(dw_msg_finish(&a, &da, &la), 0);
@@ -1557,13 +1557,13 @@ entry_ss(void)
 	dw_writer_init(&a, 0);
 	CHECK_INT(dw_msg_begin_signal(&a, 3, "/", "a.b", "c", "a{sv}"), 0);
 	dw_open_array(&a);
-	dw_write_entry_ss(&a, "k", "v");
+	dw_write_entry_ss(&a, "k", 1, "v", 1);
 	CHECK_INT(dw_msg_finish(&a, &da, &la), -EINVAL);
 	dw_writer_fini(&a);
 	dw_writer_init(&a, 0);
 	CHECK_INT(dw_msg_begin_signal(&a, 3, "/", "a.b", "c", "a{ss}"), 0);
 	dw_open_array(&a);
-	dw_write_entry_ss(&a, "k", "\xc3");
+	dw_write_entry_ss(&a, "k", 1, "\xc3", 1);
 	CHECK_INT(dw_msg_finish(&a, &da, &la), -EINVAL);
 	dw_writer_fini(&a);
 }
