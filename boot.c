@@ -195,26 +195,37 @@ boot_print(FILE *out, const struct boot *b)
 	cmdline_print(out, &b->cmdline);
 }
 
+#define HFI_IP_MAX	512
+
+/* h's ip= value on ifname; false, said why, when it has none to give. */
+static bool
+hfi_ip(const struct nbft *t, const struct nbft_hfi *h, const char *ifname,
+    char ip[HFI_IP_MAX])
+{
+	if (nbft_ip_setting(h, ifname, ip, HFI_IP_MAX) == 0)
+		return true;
+	log_warnx("%s: HFI %u: static, without an address; not brought up",
+	    t->name, h->index);
+	return false;
+}
+
 /*
  * One HFI in dracut's terms: the interface is named nbftINDEX by its MAC
  * address (ifname=), so it need not exist yet, and a VLAN is dracut's to
- * create (vlan=).  Return: the lines printed (0 or more).
+ * create (vlan=).  Return: 1 when it was printed, else 0.
  */
 static int
 print_hfi_dracut(FILE *out, const struct nbft *t, const struct nbft_hfi *h)
 {
-	char base[8], ifname[HOST_IFACE_MAX + 1], ip[512];	/* "nbft255" */
+	char base[8], ifname[HOST_IFACE_MAX + 1], ip[HFI_IP_MAX];
 
-	snprintf(base, sizeof(base), "nbft%u", h->index);
+	snprintf(base, sizeof(base), "nbft%u", h->index);	/* "nbft255" */
 	if (h->vlan)
 		snprintf(ifname, sizeof(ifname), "%s.%u", base, h->vlan);
 	else
 		snprintf(ifname, sizeof(ifname), "%s", base);
-	if (nbft_ip_setting(h, ifname, ip, sizeof(ip)) < 0) {
-		log_warnx("%s: HFI %u: static, without an address; not brought "
-		    "up", t->name, h->index);
+	if (!hfi_ip(t, h, ifname, ip))
 		return 0;
-	}
 	fprintf(out, "ifname=%s:%s\n", base, h->mac_str);
 	if (h->vlan)
 		fprintf(out, "vlan=%s:%s\n", ifname, base);
@@ -227,7 +238,7 @@ static int
 print_hfi_ip(FILE *out, const struct nbft *t, const struct nbft_hfi *h,
     const char *root)
 {
-	char ifname[HOST_IFACE_MAX + 1], ip[512];
+	char ifname[HOST_IFACE_MAX + 1], ip[HFI_IP_MAX];
 	struct net_root net = { root };
 
 	if (h->vlan) {
@@ -241,11 +252,8 @@ print_hfi_ip(FILE *out, const struct nbft *t, const struct nbft_hfi *h,
 		    t->name, h->index, h->mac_str);
 		return 0;
 	}
-	if (nbft_ip_setting(h, ifname, ip, sizeof(ip)) < 0) {
-		log_warnx("%s: HFI %u: static, without an address; not brought "
-		    "up", t->name, h->index);
+	if (!hfi_ip(t, h, ifname, ip))
 		return 0;
-	}
 	fprintf(out, "%s\n", ip);
 	return 1;
 }

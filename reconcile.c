@@ -356,10 +356,10 @@ merge(struct recon *r, const struct want *const *want, size_t n_want,
 /* ---- step 2: match tracked controllers to the kernel's ---- */
 
 /*
- * The kernel's controllers, looked up through two sorted pointer arrays:
- * by (transport, trsvcid, subsysnqn) for adoption and by instance for
- * known devices.  Sorting pointers, not the large structs, keeps a pass
- * over thousands of controllers cheap.
+ * The kernel's controllers, looked up through a sorted pointer array by
+ * (transport, trsvcid, subsysnqn) for adoption and a table by instance
+ * for known devices (struct kinst).  Neither moves the large structs,
+ * which keeps a pass over thousands of controllers cheap.
  */
 struct kkey {
 	const char	*transport, *trsvcid, *subsysnqn;

@@ -123,13 +123,27 @@ def name_owned(conn):
         return False
 
 
+def notify_socket(path):
+    """A fresh NOTIFY_SOCKET datagram socket bound at path."""
+    if os.path.exists(path):
+        os.unlink(path)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(path)
+    return s
+
+
+def daemon_env(d, sock_path, bus=None):
+    """stacd's environment: the notify socket, and bus (or none in d)."""
+    return dict(os.environ, NOTIFY_SOCKET=sock_path,
+                RUNTIME_DIRECTORY="/run/stacd",
+                DBUS_SYSTEM_BUS_ADDRESS=bus or
+                "unix:path=" + os.path.join(d, "no-bus"))
+
+
 def run(binary, root, hold, bus=None):
     d = os.path.dirname(root)
     sock_path = os.path.join(d, "notify")
-    if os.path.exists(sock_path):
-        os.unlink(sock_path)
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    s.bind(sock_path)
+    s = notify_socket(sock_path)
     s.setblocking(False)
     conn = None
     if bus:
@@ -137,10 +151,7 @@ def run(binary, root, hold, bus=None):
         conn = Gio.DBusConnection.new_for_address_sync(
             bus, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
             Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
-    env = dict(os.environ, NOTIFY_SOCKET=sock_path,
-               RUNTIME_DIRECTORY="/run/stacd",
-               DBUS_SYSTEM_BUS_ADDRESS=bus or
-               "unix:path=" + os.path.join(d, "no-bus"))
+    env = daemon_env(d, sock_path, bus)
     log = open(os.path.join(d, "stacd.log"), "ab")
     t0 = time.monotonic()
     p = subprocess.Popen([binary, "--root=" + root, "-f",
@@ -186,22 +197,16 @@ def run(binary, root, hold, bus=None):
 def storm(binary, root, n, stall=False):
     d = os.path.dirname(root)
     sock_path = os.path.join(d, "storm-notify")
-    if os.path.exists(sock_path):
-        os.unlink(sock_path)
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    s.bind(sock_path)
+    s = notify_socket(sock_path)
     s.settimeout(30)
-    env = dict(os.environ, NOTIFY_SOCKET=sock_path,
-               RUNTIME_DIRECTORY="/run/stacd",
-               DBUS_SYSTEM_BUS_ADDRESS="unix:path=" +
-               os.path.join(d, "no-bus"))
+    env = daemon_env(d, sock_path)
     logp = os.path.join(d, "storm.log")
     p = subprocess.Popen([binary, "--root=" + root, "-f",
                           os.path.join(root, "etc/stas/stacd.conf")],
                          env=env, stdout=open(logp, "wb"),
                          stderr=subprocess.STDOUT)
     try:
-        try:		# the first pass (and its registry claims) done
+        try:		# READY=1: the first pass planned
             s.recv(4096)
         except socket.timeout:
             pass

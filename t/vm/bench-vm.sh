@@ -80,13 +80,7 @@ for i in $(ids); do nvmf_opts "$P:s$i" 127.0.0.1 $PORT; done > /tmp/raw.opts
 	done
 } > /tmp/stacd-configured.conf
 printf '[Controllers]\n' > /tmp/stacd-own.conf
-have_cli=0
-if command -v nvme >/dev/null 2>&1; then
-	have_cli=1
-	diag "bench: $(nvme version 2>&1 | tr '\n' ' ')"
-else
-	diag "bench: SKIP: no nvme-cli in this image (see the vm: debs line): connect-all not measured"
-fi
+cli_present bench
 
 # run MODE: the command of MODE under the clock; its figures on stdout.
 run() {

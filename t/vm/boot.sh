@@ -214,14 +214,10 @@ root_boot() {
 	else
 		nok "boot $n ($src): the root on NVMe/TCP was mounted and its /sbin/init ran"
 	fi
-	if [ "$src" = nbft ]; then
-		if grep -qE '^stacd: network from the NBFT: ip=127\.0\.0\.2:::255\.0\.0\.0::[a-z0-9]+:none$' "$LOG"; then
-			ok "boot $n ($src): no ip=: the network came from the NBFT's HFI"
-		else
-			nok "boot $n ($src): no ip=: the network came from the NBFT's HFI"
-			grep -i 'nbft\|ipconfig' "$LOG" | head -n 5 | sed 's/^/#   /'
-		fi
-	fi
+	# No ip=: /sbin/init's checks of the NIC's address and /run/net-*.conf
+	# show the network is up; this, that it came from the NBFT's HFI.
+	[ "$src" != nbft ] || boot_check "boot $n ($src): no ip=: the network came from the NBFT's HFI" \
+	    '^stacd: network from the NBFT: ip=127\.0\.0\.2:::255\.0\.0\.0::[a-z0-9]+:none$'
 	line=$(grep -m1 '^stacd: root device' "$LOG" || true)
 	[ -z "$line" ] || echo "# initramfs: $line"
 	if ! grep -qx VM-DONE "$LOG"; then
@@ -246,26 +242,6 @@ boot unreachable "stacd.timeout=10 stacdtest.target=off" || rc=$?
 t_boot2=$(elapsed "$t0")
 LOG=$W/unreachable.log
 vm_lines "$LOG"
-# check DESC PATTERN: ok if the console has a line matching PATTERN (grep -E).
-check() {
-	if grep -qE "$2" "$LOG"; then
-		ok "unreachable: $1"
-	else
-		nok "unreachable: $1"
-		echo "# no line matching: $2"
-	fi
-}
-# before DESC A B: the first line matching A comes before the first matching B.
-before() {
-	local a b
-	a=$(grep -nE -m1 "$2" "$LOG" | cut -d: -f1)
-	b=$(grep -nE -m1 "$3" "$LOG" | cut -d: -f1)
-	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; then
-		ok "unreachable: $1"
-	else
-		nok "unreachable: $1"
-	fi
-}
 if [ $rc = 0 ]; then
 	ok "unreachable: QEMU ended by itself (initramfs-tools' panic with panic=-1)"
 else
@@ -273,18 +249,18 @@ else
 fi
 W_RE="^stacd: waiting up to 10 s \(stacd.timeout=\) for the root device $ROOTDEV over NVMe-oF"
 G_RE="^stacd: gave up waiting for the root device $ROOTDEV after 10 s"
-check "says what it waits for, and how long" "$W_RE"
-check "gives up after stacd.timeout=10" "$G_RE"
+boot_check "unreachable: says what it waits for, and how long" "$W_RE"
+boot_check "unreachable: gives up after stacd.timeout=10" "$G_RE"
 if [ "$SRC1" = discover ]; then
-	check "lists the discovery controller of rd.nvmf.discover=" \
+	boot_check "unreachable: lists the discovery controller of rd.nvmf.discover=" \
 	    "^stacd:   discovery controller=transport=tcp;traddr=$ADDR;trsvcid=$PORT;nqn=nqn.2014-08.org.nvmexpress.discovery \\(cmdline"
 else
-	check "lists the configured controller${SRC1:+ ($SRC1)}" "^stacd:   controller=transport=tcp;traddr=$TADDR;trsvcid=$PORT;nqn=$NQN"
+	boot_check "unreachable: lists the configured controller${SRC1:+ ($SRC1)}" "^stacd:   controller=transport=tcp;traddr=$TADDR;trsvcid=$PORT;nqn=$NQN"
 fi
-check "and why it failed" "^stacd:   .*$TADDR.*connect failed"
-check "initramfs-tools then waits and fails as usual" "Gave up waiting for root file system device"
-before "in that order" "$G_RE" "Gave up waiting for root file system device"
-check "naming the root device" "ALERT!  $ROOTDEV does not exist"
+boot_check "unreachable: and why it failed" "^stacd:   .*$TADDR.*connect failed"
+boot_check "unreachable: initramfs-tools then waits and fails as usual" "Gave up waiting for root file system device"
+boot_before "unreachable: in that order" "$G_RE" "Gave up waiting for root file system device"
+boot_check "unreachable: naming the root device" "ALERT!  $ROOTDEV does not exist"
 if grep -q '^STACD-BOOT: /sbin/init' "$LOG"; then
 	nok "unreachable: no root was mounted"
 else

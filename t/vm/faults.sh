@@ -619,13 +619,7 @@ bench_check() {
 printf '[Controllers]\n' | write_conf
 printf '[Discovery Controller]\ncontroller = transport=tcp;traddr=127.0.0.1;trsvcid=4424\n' \
     > /etc/nvme/nvme-fabrics.conf
-have_cli=0
-if command -v nvme >/dev/null 2>&1; then
-	have_cli=1
-	diag "10: $(nvme version 2>&1 | tr '\n' ' ')"
-else
-	diag "10: SKIP: no nvme-cli in this image (see the vm: debs line): connect-all not measured"
-fi
+cli_present 10
 t_own= t_cli=
 for r in 1 2; do
 	t0=$(uptime_s)

@@ -98,6 +98,18 @@ assert_errno() {
 # skip DESC REASON: a passing line that says the check was not run.
 skip() { echo "ok - $1 # SKIP $2"; }
 
+# cli_present TAG: sets have_cli to 1 when the image has nvme-cli
+# (t/vm/debs.sh), saying its version, else to 0 with a SKIP diagnostic.
+cli_present() {
+	have_cli=0
+	if command -v nvme >/dev/null 2>&1; then
+		have_cli=1
+		diag "$1: $(nvme version 2>&1 | tr '\n' ' ')"
+	else
+		diag "$1: SKIP: no nvme-cli in this image (see the vm: debs line): connect-all not measured"
+	fi
+}
+
 # wait_for TIMEOUT_S CMD [ARG...]: runs CMD every 0.2 s until it succeeds
 # (returns 0) or TIMEOUT_S whole seconds have passed (returns 1).
 wait_for() {
